@@ -1,0 +1,16 @@
+// Named crash points, so tests can kill the process exactly where a sale is half-written and prove
+// that after a restart it is wholly there or wholly absent. Inert unless TILLPOINT_CRASH_AT names the point.
+export const CRASH_POINTS = [
+  'cart.afterLineInsert',
+  'sale.afterOrderUpdate',
+  'sale.afterPaymentInsert',
+  'sale.beforeCommit',
+  'sale.afterCommit',
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+export function crashPoint(name: CrashPoint): void {
+  if (process.env.TILLPOINT_CRASH_AT === name) {
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
