@@ -1,0 +1,32 @@
+// Opens the till's SQLite file with the settings every connection needs, then migrates it.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations';
+
+export const DB_FILENAME = 'tillpoint.db';
+
+export interface OpenOptions {
+  /** better-sqlite3's compiled addon for another ABI (Electron's), when the default one is Node's. */
+  nativeBinding?: string;
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  try {
+    // WAL + synchronous=NORMAL: a killed process loses nothing committed (only power loss may drop the
+    // last transactions), and readers never block the till's writes.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Temp tables (the catalog version counter) and sorts stay in memory: a temp file costs ~6 µs a row.
+    db.pragma('temp_store = MEMORY');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+// Storage: open the till's database and get one repository per aggregate.
+import type { Database } from 'better-sqlite3';
+import { JournalRepo } from './journal';
+import { OrdersRepo } from './orders';
+import { PaymentsRepo } from './payments';
+import { ProductsRepo } from './products';
+import { SettingsRepo } from './settings';
+
+export { DB_FILENAME, openDatabase } from './database';
+export { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion } from './migrations';
+export type { JournalEntry, JournalKind } from './journal';
+export type { LineRow, NewLine, OrderRow } from './orders';
+export type { ProductRecord } from './products';
+
+export interface Repos {
+  products: ProductsRepo;
+  orders: OrdersRepo;
+  payments: PaymentsRepo;
+  journal: JournalRepo;
+  settings: SettingsRepo;
+}
+
+/** Prepares every statement once; call after the database is migrated. */
+export function createRepos(db: Database): Repos {
+  return {
+    products: new ProductsRepo(db),
+    orders: new OrdersRepo(db),
+    payments: new PaymentsRepo(db),
+    journal: new JournalRepo(db),
+    settings: new SettingsRepo(db),
+  };
+}
+
+export { JournalRepo, OrdersRepo, PaymentsRepo, ProductsRepo, SettingsRepo };

@@ -1,0 +1,71 @@
+// The append-only journal: one row per meaningful event. Triggers refuse UPDATE and DELETE.
+import type { Database, Statement } from 'better-sqlite3';
+
+export type JournalKind =
+  | 'cart.lineAdded'
+  | 'cart.lineChanged'
+  | 'cart.lineRemoved'
+  | 'cart.lineDiscount'
+  | 'cart.orderDiscount'
+  | 'cart.voided'
+  | 'cart.held'
+  | 'cart.recalled'
+  | 'sale.completed'
+  | 'payment.recorded'
+  | 'product.saved'
+  | 'catalog.imported'
+  | 'catalog.demoLoaded'
+  | 'catalog.demoCleared'
+  | 'settings.changed';
+
+export interface JournalEntry {
+  id: number;
+  at: string;
+  kind: JournalKind;
+  orderId: number | null;
+  paymentId: number | null;
+  data: Record<string, unknown>;
+}
+
+interface JournalRow {
+  id: number;
+  at: string;
+  kind: JournalKind;
+  order_id: number | null;
+  payment_id: number | null;
+  data: string;
+}
+
+export class JournalRepo {
+  private readonly insertStmt: Statement<[string, string, number | null, number | null, string]>;
+  private readonly forOrderStmt: Statement<[number], JournalRow>;
+  private readonly recentStmt: Statement<[number], JournalRow>;
+
+  constructor(db: Database) {
+    this.insertStmt = db.prepare('INSERT INTO journal (at, kind, order_id, payment_id, data) VALUES (?, ?, ?, ?, ?)');
+    this.forOrderStmt = db.prepare('SELECT * FROM journal WHERE order_id = ? ORDER BY id');
+    this.recentStmt = db.prepare('SELECT * FROM journal ORDER BY id DESC LIMIT ?');
+  }
+
+  append(
+    at: string,
+    kind: JournalKind,
+    refs: { orderId?: number | null; paymentId?: number | null } = {},
+    data: Record<string, unknown> = {},
+  ): void {
+    this.insertStmt.run(at, kind, refs.orderId ?? null, refs.paymentId ?? null, JSON.stringify(data));
+  }
+
+  forOrder(orderId: number): JournalEntry[] {
+    return this.forOrderStmt.all(orderId).map(toEntry);
+  }
+
+  /** Newest first. */
+  recent(limit: number): JournalEntry[] {
+    return this.recentStmt.all(limit).map(toEntry);
+  }
+}
+
+function toEntry(r: JournalRow): JournalEntry {
+  return { id: r.id, at: r.at, kind: r.kind, orderId: r.order_id, paymentId: r.payment_id, data: JSON.parse(r.data) };
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './database';
+import { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion } from './migrations';
+
+const open: Database.Database[] = [];
+function tempFile(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tillpoint-db-')), 'tillpoint.db');
+}
+function raw(file = tempFile()): Database.Database {
+  const db = new Database(file);
+  open.push(db);
+  return db;
+}
+function columns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+}
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+});
+
+describe('migration 1', () => {
+  it('creates the till tables and columns on an empty database', () => {
+    const db = raw();
+    migrate(db, migrations.slice(0, 1));
+    expect(schemaVersion(db)).toBe(1);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    expect(tables).toEqual(['journal', 'order_lines', 'orders', 'payments', 'products', 'settings']);
+    expect(columns(db, 'products')).toEqual(
+      expect.arrayContaining([
+        'id',
+        'barcode',
+        'name',
+        'name_en',
+        'category',
+        'price_minor',
+        'tax_rate_bp',
+        'active',
+        'is_demo',
+        'search_text',
+      ]),
+    );
+    expect(columns(db, 'orders')).toEqual(
+      expect.arrayContaining([
+        'id',
+        'till_id',
+        'number',
+        'status',
+        'currency',
+        'order_discount_minor',
+        'subtotal_minor',
+        'discount_minor',
+        'total_minor',
+        'tax_minor',
+        'revision',
+        'created_at',
+        'held_at',
+        'held_label',
+        'completed_at',
+        'is_demo',
+      ]),
+    );
+    expect(columns(db, 'order_lines')).toEqual(
+      expect.arrayContaining([
+        'order_id',
+        'product_id',
+        'barcode',
+        'name',
+        'name_en',
+        'unit_price_minor',
+        'quantity',
+        'tax_rate_bp',
+        'line_discount_minor',
+        'order_discount_share_minor',
+        'total_minor',
+        'tax_minor',
+        'position',
+      ]),
+    );
+    expect(columns(db, 'payments')).toEqual(
+      expect.arrayContaining([
+        'order_id',
+        'method',
+        'status',
+        'amount_minor',
+        'tendered_minor',
+        'change_minor',
+        'staff_id',
+        'created_at',
+      ]),
+    );
+    expect(columns(db, 'journal')).toEqual(['id', 'at', 'kind', 'order_id', 'payment_id', 'data']);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(['orders_completed_at', 'products_listing', 'orders_one_draft']));
+  });
+
+  it('refuses negative money and rewriting the journal', () => {
+    const db = raw();
+    migrate(db);
+    const now = new Date().toISOString();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO products (barcode, name, price_minor, created_at, updated_at) VALUES ('1', 'x', -1, ?, ?)",
+        )
+        .run(now, now),
+    ).toThrow(/CHECK/);
+    db.prepare("INSERT INTO journal (at, kind) VALUES (?, 'test')").run(now);
+    expect(() => db.prepare("UPDATE journal SET kind = 'other'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM journal').run()).toThrow(/append-only/);
+    expect(db.prepare('SELECT kind FROM journal').pluck().all()).toEqual(['test']);
+  });
+
+  it('keeps one draft per till', () => {
+    const db = raw();
+    migrate(db);
+    const insert = db.prepare(
+      "INSERT INTO orders (till_id, status, currency, created_at, updated_at) VALUES ('T1', 'draft', 'CNY', '', '')",
+    );
+    insert.run();
+    expect(() => insert.run()).toThrow(/UNIQUE/);
+  });
+});
+
+describe('migrate', () => {
+  it('applies every migration once and is a no-op on an up-to-date database', () => {
+    const file = tempFile();
+    const db = raw(file);
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1')").run();
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT value FROM settings').pluck().get()).toBe('1');
+  });
+
+  it('rolls a failing migration back whole, leaving the previous version', () => {
+    const db = raw();
+    const failing = [
+      ...migrations,
+      (d: Database.Database) => {
+        d.exec('CREATE TABLE half_done (x)');
+        throw new Error('boom');
+      },
+    ];
+    expect(() => migrate(db, failing)).toThrow('boom');
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
+  });
+
+  it('refuses a database written by a newer Tillpoint, with a message that says what to do', () => {
+    const file = tempFile();
+    const db = raw(file);
+    migrate(db);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 3}`);
+    db.close();
+    const attempt = () => openDatabase(file);
+    expect(attempt).toThrow(SchemaTooNewError);
+    expect(attempt).toThrow(
+      `This data was written by a newer Tillpoint (schema ${SCHEMA_VERSION + 3}); this version knows up to ${SCHEMA_VERSION}. Update Tillpoint or open another data folder.`,
+    );
+    // Nothing was changed by the refused open.
+    const after = raw(file);
+    expect(schemaVersion(after)).toBe(SCHEMA_VERSION + 3);
+  });
+
+  it('opens with WAL, foreign keys and synchronous=NORMAL', () => {
+    const db = openDatabase(tempFile());
+    open.push(db);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+  });
+});

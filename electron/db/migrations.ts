@@ -1,0 +1,161 @@
+// Numbered schema migrations: migrations[i] brings a database from user_version i to i + 1.
+// Append only; never edit a migration that has shipped. Each one runs in its own transaction together
+// with the user_version bump, so a crash leaves the database at a whole version.
+import type { Database } from 'better-sqlite3';
+
+export type Migration = (db: Database) => void;
+
+export const migrations: Migration[] = [
+  // 1: the first till: catalog, orders with their lines and payments, an append-only journal, settings.
+  (db) => {
+    db.exec(`
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL CHECK (json_valid(value))
+      ) STRICT;
+
+      CREATE TABLE products (
+        id          INTEGER PRIMARY KEY,
+        barcode     TEXT    NOT NULL UNIQUE,
+        name        TEXT    NOT NULL,
+        name_en     TEXT    NOT NULL DEFAULT '',
+        category    TEXT    NOT NULL DEFAULT '',
+        price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+        tax_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_rate_bp BETWEEN 0 AND 10000),
+        active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        is_demo     INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+        -- Lower-cased names, pinyin initials and full pinyin, separated by U+001F; computed on save.
+        search_text TEXT    NOT NULL DEFAULT '',
+        -- Full pinyin of the name: lists sort by how the name is said, not by code point.
+        sort_key    TEXT    NOT NULL DEFAULT '',
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+      ) STRICT;
+      -- Catalog listing order; also the order the in-memory search index is built in.
+      CREATE INDEX products_listing ON products (category, sort_key, id);
+      CREATE INDEX products_demo ON products (is_demo, active);
+
+      CREATE TABLE orders (
+        id                   INTEGER PRIMARY KEY,
+        till_id              TEXT    NOT NULL,
+        -- Human number per till and business day ("0042"), assigned when the sale completes; '' before.
+        number               TEXT    NOT NULL DEFAULT '',
+        business_day         TEXT,
+        status               TEXT    NOT NULL CHECK (status IN ('draft', 'held', 'completed', 'voided')),
+        currency             TEXT    NOT NULL,
+        order_discount_minor INTEGER NOT NULL DEFAULT 0 CHECK (order_discount_minor >= 0),
+        subtotal_minor       INTEGER NOT NULL DEFAULT 0 CHECK (subtotal_minor >= 0),
+        discount_minor       INTEGER NOT NULL DEFAULT 0 CHECK (discount_minor >= 0),
+        total_minor          INTEGER NOT NULL DEFAULT 0 CHECK (total_minor >= 0),
+        tax_minor            INTEGER NOT NULL DEFAULT 0 CHECK (tax_minor >= 0),
+        item_count           INTEGER NOT NULL DEFAULT 0 CHECK (item_count >= 0),
+        revision             INTEGER NOT NULL DEFAULT 0 CHECK (revision >= 0),
+        created_at           TEXT    NOT NULL,
+        updated_at           TEXT    NOT NULL,
+        held_at              TEXT,
+        held_label           TEXT,
+        completed_at         TEXT,
+        voided_at            TEXT,
+        is_demo              INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1))
+      ) STRICT;
+      -- The open cart: at most one draft per till.
+      CREATE UNIQUE INDEX orders_one_draft ON orders (till_id) WHERE status = 'draft';
+      CREATE UNIQUE INDEX orders_number ON orders (till_id, business_day, number) WHERE status = 'completed';
+      -- Today's orders.
+      CREATE INDEX orders_completed_at ON orders (completed_at);
+      CREATE INDEX orders_held ON orders (held_at) WHERE status = 'held';
+
+      CREATE TABLE order_lines (
+        id                         INTEGER PRIMARY KEY,
+        order_id                   INTEGER NOT NULL REFERENCES orders (id),
+        -- Lines keep their snapshot when a product is deleted.
+        product_id                 INTEGER REFERENCES products (id) ON DELETE SET NULL,
+        barcode                    TEXT    NOT NULL,
+        name                       TEXT    NOT NULL,
+        name_en                    TEXT    NOT NULL DEFAULT '',
+        unit_price_minor           INTEGER NOT NULL CHECK (unit_price_minor >= 0),
+        quantity                   INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 9999),
+        tax_rate_bp                INTEGER NOT NULL CHECK (tax_rate_bp BETWEEN 0 AND 10000),
+        gross_minor                INTEGER NOT NULL DEFAULT 0 CHECK (gross_minor >= 0),
+        line_discount_minor        INTEGER NOT NULL DEFAULT 0 CHECK (line_discount_minor >= 0),
+        order_discount_share_minor INTEGER NOT NULL DEFAULT 0 CHECK (order_discount_share_minor >= 0),
+        total_minor                INTEGER NOT NULL DEFAULT 0 CHECK (total_minor >= 0),
+        tax_minor                  INTEGER NOT NULL DEFAULT 0 CHECK (tax_minor >= 0),
+        position                   INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX order_lines_order ON order_lines (order_id, position);
+      -- Keeps ON DELETE SET NULL from scanning every line when demo products are cleared.
+      CREATE INDEX order_lines_product ON order_lines (product_id);
+
+      CREATE TABLE payments (
+        id             INTEGER PRIMARY KEY,
+        order_id       INTEGER NOT NULL REFERENCES orders (id),
+        method         TEXT    NOT NULL,
+        status         TEXT    NOT NULL,
+        amount_minor   INTEGER NOT NULL CHECK (amount_minor >= 0),
+        tendered_minor INTEGER CHECK (tendered_minor >= 0),
+        change_minor   INTEGER CHECK (change_minor >= 0),
+        staff_id       TEXT,
+        created_at     TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX payments_order ON payments (order_id);
+
+      -- What happened, in order. Never rewritten: the triggers refuse UPDATE and DELETE.
+      CREATE TABLE journal (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT    NOT NULL,
+        kind       TEXT    NOT NULL,
+        order_id   INTEGER,
+        payment_id INTEGER,
+        data       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data))
+      ) STRICT;
+      CREATE INDEX journal_order ON journal (order_id) WHERE order_id IS NOT NULL;
+      CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+      CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `This data was written by a newer Tillpoint (schema ${found}); this version knows up to ${known}. ` +
+        'Update Tillpoint or open another data folder.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings `db` up to `list.length`, one transaction per step; refuses a database from the future. */
+export function migrate(db: Database, list: readonly Migration[] = migrations): number {
+  const check = () => {
+    const v = schemaVersion(db);
+    if (v > list.length) throw new SchemaTooNewError(v, list.length);
+    return v;
+  };
+  check();
+  for (;;) {
+    // IMMEDIATE takes the write lock first, so two processes opening the same folder never both migrate.
+    const done = db
+      .transaction(() => {
+        const v = check();
+        if (v >= list.length) return true;
+        list[v](db);
+        db.pragma(`user_version = ${v + 1}`);
+        return false;
+      })
+      .immediate();
+    if (done) return list.length;
+  }
+}

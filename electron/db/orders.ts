@@ -1,0 +1,278 @@
+// Orders and their lines: one aggregate, one module. The open cart is the till's single 'draft' order.
+import type { Database } from 'better-sqlite3';
+import type { Currency, HeldOrder, Order, OrderLine, OrderStatus, Payment } from '../../shared/domain';
+
+export interface OrderRow {
+  id: number;
+  till_id: string;
+  number: string;
+  business_day: string | null;
+  status: OrderStatus;
+  currency: Currency;
+  order_discount_minor: number;
+  subtotal_minor: number;
+  discount_minor: number;
+  total_minor: number;
+  tax_minor: number;
+  item_count: number;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  held_at: string | null;
+  held_label: string | null;
+  completed_at: string | null;
+  voided_at: string | null;
+  is_demo: number;
+}
+
+export interface LineRow {
+  id: number;
+  order_id: number;
+  product_id: number | null;
+  barcode: string;
+  name: string;
+  name_en: string;
+  unit_price_minor: number;
+  quantity: number;
+  tax_rate_bp: number;
+  gross_minor: number;
+  line_discount_minor: number;
+  order_discount_share_minor: number;
+  total_minor: number;
+  tax_minor: number;
+  position: number;
+}
+
+/** A line as scanned: the product's name, price and tax copied at that moment. */
+export interface NewLine {
+  productId: number | null;
+  barcode: string;
+  name: string;
+  nameEn: string;
+  unitPriceMinor: number;
+  quantity: number;
+  taxRateBp: number;
+}
+
+export interface LinePricing {
+  id: number;
+  grossMinor: number;
+  lineDiscountMinor: number;
+  orderDiscountShareMinor: number;
+  totalMinor: number;
+  taxMinor: number;
+}
+
+export interface OrderTotals {
+  orderDiscountMinor: number;
+  subtotalMinor: number;
+  discountMinor: number;
+  totalMinor: number;
+  taxMinor: number;
+  itemCount: number;
+}
+
+export class OrdersRepo {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(db: Database) {
+    this.s = prepare(db);
+  }
+
+  byId(id: number): OrderRow | undefined {
+    return this.s.byId.get(id);
+  }
+
+  draftFor(tillId: string): OrderRow | undefined {
+    return this.s.draft.get(tillId);
+  }
+
+  insertDraft(tillId: string, currency: Currency, now: string): number {
+    return Number(this.s.insertDraft.run(tillId, currency, now, now).lastInsertRowid);
+  }
+
+  lines(orderId: number): LineRow[] {
+    return this.s.lines.all(orderId);
+  }
+
+  insertLine(orderId: number, l: NewLine): number {
+    return Number(this.s.insertLine.run({ ...l, orderId, gross: l.unitPriceMinor * l.quantity }).lastInsertRowid);
+  }
+
+  setLineQuantity(lineId: number, quantity: number): void {
+    this.s.setQuantity.run(quantity, lineId);
+  }
+
+  setLineDiscount(lineId: number, discountMinor: number): void {
+    this.s.setLineDiscount.run(discountMinor, lineId);
+  }
+
+  deleteLine(lineId: number): void {
+    this.s.deleteLine.run(lineId);
+  }
+
+  setCurrency(orderId: number, currency: Currency, now: string): void {
+    this.s.setCurrency.run(currency, now, orderId);
+  }
+
+  setOrderDiscount(orderId: number, discountMinor: number): void {
+    this.s.setOrderDiscount.run(discountMinor, orderId);
+  }
+
+  markDemo(orderId: number): void {
+    this.s.markDemo.run(orderId);
+  }
+
+  /** Stores what pricing computed and bumps the revision: the last step of every cart change. */
+  savePricing(orderId: number, totals: OrderTotals, lines: readonly LinePricing[], now: string): void {
+    for (const l of lines) this.s.priceLine.run(l);
+    this.s.priceOrder.run({ ...totals, id: orderId, now });
+  }
+
+  hold(orderId: number, label: string | null, now: string): void {
+    this.s.hold.run(label, now, now, orderId);
+  }
+
+  recall(orderId: number, now: string): void {
+    this.s.recall.run(now, orderId);
+  }
+
+  void(orderId: number, now: string): void {
+    this.s.void.run(now, now, orderId);
+  }
+
+  /** Removes an untouched empty draft; anything with history is voided instead. */
+  deleteEmptyDraft(orderId: number): void {
+    this.s.deleteEmptyDraft.run(orderId);
+  }
+
+  complete(orderId: number, number: string, businessDay: string, now: string): void {
+    this.s.complete.run({ id: orderId, number, businessDay, now });
+  }
+
+  /** The next human number for a till's business day: "0001", "0002", ... */
+  nextNumber(tillId: string, businessDay: string): string {
+    const last = this.s.lastNumber.get(tillId, businessDay) ?? 0;
+    return String(last + 1).padStart(4, '0');
+  }
+
+  /** Held orders of a till, newest first. */
+  held(tillId: string): HeldOrder[] {
+    return this.s.held.all(tillId);
+  }
+
+  /** Completed orders with completed_at in [from, to), newest first. */
+  completedBetween(from: string, to: string, limit: number): OrderRow[] {
+    return this.s.completedBetween.all(from, to, limit);
+  }
+
+  toOrder(row: OrderRow, lines: readonly LineRow[], payments: Payment[]): Order {
+    return {
+      id: row.id,
+      number: row.number,
+      status: row.status,
+      currency: row.currency,
+      revision: row.revision,
+      createdAt: row.created_at,
+      completedAt: row.completed_at,
+      heldLabel: row.held_label,
+      lines: lines.map(toLine),
+      subtotalMinor: row.subtotal_minor,
+      orderDiscountMinor: row.order_discount_minor,
+      discountMinor: row.discount_minor,
+      totalMinor: row.total_minor,
+      taxMinor: row.tax_minor,
+      itemCount: row.item_count,
+      payments,
+      isDemo: row.is_demo === 1,
+    };
+  }
+}
+
+function toLine(l: LineRow): OrderLine {
+  return {
+    id: l.id,
+    productId: l.product_id,
+    barcode: l.barcode,
+    name: l.name,
+    nameEn: l.name_en,
+    unitPriceMinor: l.unit_price_minor,
+    quantity: l.quantity,
+    taxRateBp: l.tax_rate_bp,
+    grossMinor: l.gross_minor,
+    lineDiscountMinor: l.line_discount_minor,
+    orderDiscountShareMinor: l.order_discount_share_minor,
+    totalMinor: l.total_minor,
+    taxMinor: l.tax_minor,
+  };
+}
+
+function prepare(db: Database) {
+  return {
+    byId: db.prepare<[number], OrderRow>('SELECT * FROM orders WHERE id = ?'),
+    draft: db.prepare<[string], OrderRow>("SELECT * FROM orders WHERE till_id = ? AND status = 'draft'"),
+    insertDraft: db.prepare<[string, string, string, string]>(
+      "INSERT INTO orders (till_id, status, currency, created_at, updated_at) VALUES (?, 'draft', ?, ?, ?)",
+    ),
+    lines: db.prepare<[number], LineRow>('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position, id'),
+    insertLine: db.prepare<[Record<string, unknown>]>(
+      'INSERT INTO order_lines (order_id, product_id, barcode, name, name_en, unit_price_minor, quantity,' +
+        ' tax_rate_bp, gross_minor, total_minor, position)' +
+        ' VALUES (@orderId, @productId, @barcode, @name, @nameEn, @unitPriceMinor, @quantity, @taxRateBp, @gross,' +
+        ' @gross, (SELECT coalesce(max(position), 0) + 1 FROM order_lines WHERE order_id = @orderId))',
+    ),
+    setQuantity: db.prepare<[number, number]>('UPDATE order_lines SET quantity = ? WHERE id = ?'),
+    setLineDiscount: db.prepare<[number, number]>('UPDATE order_lines SET line_discount_minor = ? WHERE id = ?'),
+    deleteLine: db.prepare<[number]>('DELETE FROM order_lines WHERE id = ?'),
+    setCurrency: db.prepare<[string, string, number]>(
+      'UPDATE orders SET currency = ?, updated_at = ?, revision = revision + 1 WHERE id = ?',
+    ),
+    setOrderDiscount: db.prepare<[number, number]>('UPDATE orders SET order_discount_minor = ? WHERE id = ?'),
+    markDemo: db.prepare<[number]>('UPDATE orders SET is_demo = 1 WHERE id = ?'),
+    priceLine: db.prepare<[LinePricing]>(
+      'UPDATE order_lines SET gross_minor = @grossMinor, line_discount_minor = @lineDiscountMinor,' +
+        ' order_discount_share_minor = @orderDiscountShareMinor, total_minor = @totalMinor, tax_minor = @taxMinor' +
+        ' WHERE id = @id',
+    ),
+    priceOrder: db.prepare<[Record<string, unknown>]>(
+      'UPDATE orders SET order_discount_minor = @orderDiscountMinor, subtotal_minor = @subtotalMinor,' +
+        ' discount_minor = @discountMinor, total_minor = @totalMinor, tax_minor = @taxMinor,' +
+        ' item_count = @itemCount, revision = revision + 1, updated_at = @now WHERE id = @id',
+    ),
+    hold: db.prepare<[string | null, string, string, number]>(
+      "UPDATE orders SET status = 'held', held_label = ?, held_at = ?, updated_at = ?, revision = revision + 1" +
+        " WHERE id = ? AND status = 'draft'",
+    ),
+    recall: db.prepare<[string, number]>(
+      "UPDATE orders SET status = 'draft', held_at = NULL, updated_at = ?, revision = revision + 1" +
+        " WHERE id = ? AND status = 'held'",
+    ),
+    void: db.prepare<[string, string, number]>(
+      "UPDATE orders SET status = 'voided', voided_at = ?, updated_at = ?, revision = revision + 1" +
+        " WHERE id = ? AND status IN ('draft', 'held')",
+    ),
+    deleteEmptyDraft: db.prepare<[number]>(
+      "DELETE FROM orders WHERE id = ? AND status = 'draft' AND revision = 0" +
+        ' AND NOT EXISTS (SELECT 1 FROM order_lines WHERE order_id = orders.id)',
+    ),
+    complete: db.prepare<[Record<string, unknown>]>(
+      "UPDATE orders SET status = 'completed', number = @number, business_day = @businessDay," +
+        " completed_at = @now, updated_at = @now, revision = revision + 1 WHERE id = @id AND status = 'draft'",
+    ),
+    lastNumber: db
+      .prepare<[string, string], number>(
+        "SELECT max(CAST(number AS INTEGER)) FROM orders WHERE till_id = ? AND business_day = ? AND status = 'completed'",
+      )
+      .pluck(),
+    held: db.prepare<[string], HeldOrder>(
+      'SELECT o.id, o.held_label AS heldLabel, o.held_at AS heldAt, o.item_count AS itemCount,' +
+        ' o.total_minor AS totalMinor, coalesce((SELECT name FROM order_lines WHERE order_id = o.id' +
+        " ORDER BY position, id LIMIT 1), '') AS firstLineName" +
+        " FROM orders o WHERE o.status = 'held' AND o.till_id = ? ORDER BY o.held_at DESC, o.id DESC",
+    ),
+    completedBetween: db.prepare<[string, string, number], OrderRow>(
+      "SELECT * FROM orders WHERE completed_at >= ? AND completed_at < ? AND status = 'completed'" +
+        ' ORDER BY completed_at DESC, id DESC LIMIT ?',
+    ),
+  };
+}

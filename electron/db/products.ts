@@ -1,0 +1,215 @@
+// Catalog SQL. Rows become `Product` here and nowhere else.
+import type { Database, Statement } from 'better-sqlite3';
+import type { Product } from '../../shared/domain';
+
+/** What is written for a product; `searchText` and `sortKey` are derived by the caller (pinyin). */
+export interface ProductRecord {
+  barcode: string;
+  name: string;
+  nameEn: string;
+  category: string;
+  priceMinor: number;
+  taxRateBp: number;
+  active: boolean;
+  isDemo: boolean;
+  searchText: string;
+  sortKey: string;
+}
+
+interface ProductRow {
+  id: number;
+  barcode: string;
+  name: string;
+  name_en: string;
+  category: string;
+  price_minor: number;
+  tax_rate_bp: number;
+  active: number;
+  is_demo: number;
+}
+
+/** What the in-memory search index is built from. A few big strings, because creating 100,000 small
+ * strings row by row is what makes a naive rebuild slow. Per-product lists are in id order. */
+export interface ProductIndexSnapshot {
+  /** ProductsRepo.version() when the snapshot was taken. */
+  version: number;
+  /** Product ids, comma-separated. */
+  ids: string;
+  /** One '1' or '0' per product. */
+  active: string;
+  /** Each category with its product ids, comma-separated. */
+  categories: { name: string; ids: string }[];
+  /** Product ids in listing order (category, then how the name is said). */
+  listing: number[];
+  /** lower(barcode) U+001F search_text U+001E per product. ASCII only. */
+  latin: string;
+  /** name U+001F name_en U+001E per product. */
+  names: string;
+}
+
+const COLUMNS = 'id, barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo';
+const LISTING = 'ORDER BY category, sort_key, id';
+
+export class ProductsRepo {
+  private readonly byIdStmt: Statement<[number], ProductRow>;
+  private readonly byBarcodeStmt: Statement<[string], ProductRow>;
+  private readonly byIdsStmt: Statement<[string], ProductRow>;
+  private readonly insertStmt: Statement<[...Values, string, string]>;
+  private readonly updateStmt: Statement<[...Values, string, number]>;
+  private readonly allStmt: Statement<[], ProductRow>;
+  private readonly snapshot: () => ProductIndexSnapshot;
+  private readonly categoriesStmt: Statement<[], { name: string; count: number }>;
+  private readonly demoActiveStmt: Statement<[], number>;
+  private readonly deleteDemoStmt: Statement<[]>;
+  private readonly countStmt: Statement<[], number>;
+
+  private readonly versionStmt: Statement<[], number>;
+
+  constructor(db: Database) {
+    // A per-connection counter of product row changes, kept by TEMP triggers (never stored in the
+    // file): the search index compares it to know whether it is stale, whoever wrote the rows.
+    db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS catalog_version (n INTEGER NOT NULL);
+      INSERT INTO catalog_version (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM catalog_version);
+      CREATE TEMP TRIGGER IF NOT EXISTS catalog_version_insert AFTER INSERT ON main.products
+        BEGIN UPDATE catalog_version SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS catalog_version_update AFTER UPDATE ON main.products
+        BEGIN UPDATE catalog_version SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS catalog_version_delete AFTER DELETE ON main.products
+        BEGIN UPDATE catalog_version SET n = n + 1; END;
+    `);
+    this.versionStmt = db.prepare<[], number>('SELECT n FROM temp.catalog_version').pluck();
+    this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM products WHERE id = ?`);
+    this.byBarcodeStmt = db.prepare(`SELECT ${COLUMNS} FROM products WHERE barcode = ?`);
+    this.byIdsStmt = db.prepare(`SELECT ${COLUMNS} FROM products WHERE id IN (SELECT value FROM json_each(?))`);
+    // Positional binding: about twice as fast as named for a 100,000-row import or seed.
+    this.insertStmt = db.prepare(
+      'INSERT INTO products (barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo,' +
+        ' search_text, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.updateStmt = db.prepare(
+      'UPDATE products SET barcode = ?, name = ?, name_en = ?, category = ?, price_minor = ?, tax_rate_bp = ?,' +
+        ' active = ?, is_demo = ?, search_text = ?, sort_key = ?, updated_at = ? WHERE id = ?',
+    );
+    this.allStmt = db.prepare(`SELECT ${COLUMNS} FROM products ${LISTING}`);
+    // group_concat in id order is a sequential scan; sorting in SQL or reading rows through the listing
+    // index is several times slower at 100,000 products.
+    const concat = (expr: string, sep: string) =>
+      db.prepare<[], string | null>(`SELECT group_concat(${expr}, ${sep} ORDER BY id) FROM products`).pluck();
+    const ids = concat('id', "','");
+    const active = concat('active', "''");
+    // Each entry ends with U+001E: a string built whole by SQLite is flat, where appending one in JS
+    // would make a rope that V8 reads slowly.
+    const latin = concat('lower(barcode) || char(31) || search_text || char(30)', "''");
+    const names = concat('name || char(31) || name_en || char(30)', "''");
+    const categories = db.prepare<[], { name: string; ids: string }>(
+      "SELECT category AS name, group_concat(id, ',') AS ids FROM products GROUP BY category",
+    );
+    const listing = db.prepare<[], number>(`SELECT id FROM products ${LISTING}`).pluck();
+    // One read transaction, so every part sees the same rows.
+    this.snapshot = db.transaction(() => ({
+      version: this.version(),
+      ids: ids.get() ?? '',
+      active: active.get() ?? '',
+      categories: categories.all(),
+      listing: listing.all(),
+      latin: latin.get() ?? '',
+      names: names.get() ?? '',
+    }));
+    this.categoriesStmt = db.prepare(
+      "SELECT category AS name, count(*) AS count FROM products WHERE active = 1 AND category <> ''" +
+        ' GROUP BY category ORDER BY category',
+    );
+    this.demoActiveStmt = db
+      .prepare<[], number>('SELECT EXISTS (SELECT 1 FROM products WHERE is_demo = 1 AND active = 1)')
+      .pluck();
+    this.deleteDemoStmt = db.prepare('DELETE FROM products WHERE is_demo = 1');
+    this.countStmt = db.prepare<[], number>('SELECT count(*) FROM products').pluck();
+  }
+
+  byId(id: number): Product | undefined {
+    const row = this.byIdStmt.get(id);
+    return row && toProduct(row);
+  }
+
+  byBarcode(barcode: string): Product | undefined {
+    const row = this.byBarcodeStmt.get(barcode);
+    return row && toProduct(row);
+  }
+
+  /** In the order of `ids`; unknown ids are left out. */
+  byIds(ids: readonly number[]): Product[] {
+    if (ids.length === 0) return [];
+    const found = new Map(this.byIdsStmt.all(JSON.stringify(ids)).map((r) => [r.id, toProduct(r)]));
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  insert(p: ProductRecord, now: string): number {
+    return Number(this.insertStmt.run(...values(p), now, now).lastInsertRowid);
+  }
+
+  update(id: number, p: ProductRecord, now: string): void {
+    this.updateStmt.run(...values(p), now, id);
+  }
+
+  /** Every product in listing order (category, then how the name is said). */
+  all(): Product[] {
+    return this.allStmt.all().map(toProduct);
+  }
+
+  /** Grows with every product row written through this connection (see the constructor). */
+  version(): number {
+    return this.versionStmt.get() ?? 0;
+  }
+
+  indexSnapshot(): ProductIndexSnapshot {
+    return this.snapshot();
+  }
+
+  categories(): { name: string; count: number }[] {
+    return this.categoriesStmt.all();
+  }
+
+  anyDemoActive(): boolean {
+    return this.demoActiveStmt.get() === 1;
+  }
+
+  deleteDemo(): number {
+    return this.deleteDemoStmt.run().changes;
+  }
+
+  count(): number {
+    return this.countStmt.get() ?? 0;
+  }
+}
+
+type Values = [string, string, string, string, number, number, number, number, string, string];
+
+function values(p: ProductRecord): Values {
+  return [
+    p.barcode,
+    p.name,
+    p.nameEn,
+    p.category,
+    p.priceMinor,
+    p.taxRateBp,
+    p.active ? 1 : 0,
+    p.isDemo ? 1 : 0,
+    p.searchText,
+    p.sortKey,
+  ];
+}
+
+function toProduct(r: ProductRow): Product {
+  return {
+    id: r.id,
+    barcode: r.barcode,
+    name: r.name,
+    nameEn: r.name_en,
+    category: r.category,
+    priceMinor: r.price_minor,
+    taxRateBp: r.tax_rate_bp,
+    active: r.active === 1,
+    isDemo: r.is_demo === 1,
+  };
+}

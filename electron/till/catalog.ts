@@ -1,0 +1,220 @@
+// The catalog: products, their search, CSV import/export and the demo catalog.
+import fs from 'node:fs';
+import path from 'node:path';
+import { type MethodArgs, type MethodOutput, TillError } from '../../shared/api';
+import type { Product } from '../../shared/domain';
+import { packageRoot } from '../core/paths';
+import type { ProductRecord } from '../db/products';
+import { checkBarcode } from './barcode';
+import { isoNow, localDay, type TillContext } from './context';
+import { applyRow, checkProductsCsv, cleanText, productsToCsv } from './csv';
+import { namePinyin, SearchIndex, searchText, sortKey } from './search';
+import { readSettings } from './settings';
+
+export const DEMO_CATALOG_FILE = 'demo-catalog.csv';
+const DEMO_LOADED_KEY = 'catalog.demoLoadedAt';
+
+/**
+ * The folder holding demo-catalog.csv: `override` if given (TillOptions.assetsDir), else assets/ in the
+ * package root, found by walking up from the code's own folder (TS sources in tests, out/host/host.mjs
+ * or out/main/main.cjs when bundled) and then from the working directory.
+ */
+export function findAssetsDir(override?: string): string {
+  return override ?? path.join(packageRoot(), 'assets');
+}
+
+type ProductFields = Omit<ProductRecord, 'searchText' | 'sortKey' | 'isDemo'>;
+
+/** A product as stored: names cleaned, pinyin computed once here, so search never computes it. */
+function record(p: ProductFields, isDemo: boolean): ProductRecord {
+  const name = cleanText(p.name);
+  const nameEn = cleanText(p.nameEn);
+  const py = namePinyin(name);
+  return {
+    ...p,
+    name,
+    nameEn,
+    category: cleanText(p.category),
+    isDemo,
+    searchText: searchText(name, nameEn, py),
+    sortKey: sortKey(name, py),
+  };
+}
+
+export class Catalog {
+  readonly index: SearchIndex;
+
+  constructor(
+    private readonly ctx: TillContext,
+    private readonly onDemoChanged: () => void,
+  ) {
+    this.index = new SearchIndex(
+      () => ctx.repos.products.indexSnapshot(),
+      () => ctx.repos.products.version(),
+    );
+  }
+
+  private get products() {
+    return this.ctx.repos.products;
+  }
+
+  private currency(): string {
+    return readSettings(this.ctx.repos.settings).currency;
+  }
+
+  /**
+   * A barcode as scanned. A 12-digit UPC-A and the same code as EAN-13 with a leading 0 are one product,
+   * so either finds it.
+   */
+  lookup(barcode: string): Product | undefined {
+    const exact = this.products.byBarcode(barcode);
+    if (exact) return exact;
+    if (/^\d{12}$/.test(barcode)) return this.products.byBarcode(`0${barcode}`);
+    if (/^0\d{12}$/.test(barcode)) return this.products.byBarcode(barcode.slice(1));
+    return undefined;
+  }
+
+  byId(id: number): Product {
+    const p = this.products.byId(id);
+    if (!p) throw new TillError('PRODUCT_NOT_FOUND', `No product ${id}`, { productId: id });
+    return p;
+  }
+
+  search(q: MethodArgs<'products.search'>): MethodOutput<'products.search'> {
+    const { ids, total } = this.index.search(q);
+    return { items: this.products.byIds(ids), total };
+  }
+
+  categories(): MethodOutput<'catalog.categories'> {
+    return this.products.categories();
+  }
+
+  isDemoData(): boolean {
+    return this.products.anyDemoActive();
+  }
+
+  save(input: MethodArgs<'products.save'>): Product {
+    const check = checkBarcode(input.barcode);
+    if (!check.ok) {
+      throw new TillError(
+        'INVALID_INPUT',
+        `Barcode ${input.barcode} has a wrong check digit: an EAN/UPC code ending this way needs ${check.expected}`,
+        { field: 'barcode', barcode: input.barcode, expectedCheckDigit: check.expected },
+      );
+    }
+    const { before, product } = this.ctx.db.transaction(() => {
+      const before = input.id === undefined ? undefined : this.byId(input.id);
+      const other = this.products.byBarcode(input.barcode);
+      if (other && other.id !== input.id) {
+        throw new TillError('BARCODE_TAKEN', `Barcode ${input.barcode} already belongs to ${other.name}`, {
+          barcode: input.barcode,
+          productId: other.id,
+          name: other.name,
+        });
+      }
+      const now = isoNow(this.ctx);
+      const fields: ProductFields = {
+        barcode: input.barcode,
+        name: input.name,
+        nameEn: input.nameEn,
+        category: input.category,
+        priceMinor: input.priceMinor,
+        taxRateBp: input.taxRateBp,
+        active: input.active,
+      };
+      let id: number;
+      if (before) {
+        id = before.id;
+        this.products.update(id, record(fields, before.isDemo), now);
+      } else id = this.products.insert(record(fields, false), now);
+      const product = this.products.byId(id)!;
+      this.ctx.repos.journal.append(now, 'product.saved', {}, { productId: id, created: !before, product, before });
+      return { before, product };
+    })();
+    this.index.productSaved(before, product);
+    this.ctx.bus.emit('catalog.changed', { reason: 'saved' });
+    if (before?.isDemo) this.onDemoChanged();
+    return product;
+  }
+
+  importPreview(csv: string): MethodOutput<'products.importPreview'> {
+    return checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b)).preview;
+  }
+
+  import(csv: string): MethodOutput<'products.import'> {
+    const result = this.ctx.db.transaction(() => {
+      const checked = checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b));
+      const counts = this.write(checked.rows, false);
+      const skipped = checked.preview.errors;
+      this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.imported', {}, { ...counts, skipped });
+      return { ...counts, skipped, preview: checked.preview };
+    })();
+    this.ctx.bus.emit('catalog.changed', { reason: 'imported' });
+    return result;
+  }
+
+  private write(rows: ReturnType<typeof checkProductsCsv>['rows'], isDemo: boolean) {
+    const now = isoNow(this.ctx);
+    let created = 0;
+    let updated = 0;
+    for (const { write } of rows) {
+      if (!write) continue;
+      if (write.productId === null) {
+        this.products.insert(record(applyRow(undefined, write.fields), isDemo), now);
+        created++;
+      } else {
+        const current = this.products.byId(write.productId)!;
+        this.products.update(current.id, record(applyRow(current, write.fields), current.isDemo), now);
+        updated++;
+      }
+    }
+    return { created, updated };
+  }
+
+  exportCsv(): MethodOutput<'products.exportCsv'> {
+    return {
+      csv: productsToCsv(this.products.all(), this.currency()),
+      filename: `tillpoint-products-${localDay(this.ctx.clock())}.csv`,
+    };
+  }
+
+  /** Removes the demo products. Lines of past orders keep their copy of name and price. */
+  clearDemo(): MethodOutput<'catalog.clearDemo'> {
+    const removedProducts = this.ctx.db.transaction(() => {
+      const removed = this.products.deleteDemo();
+      this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.demoCleared', {}, { removedProducts: removed });
+      return removed;
+    })();
+    this.ctx.bus.emit('catalog.changed', { reason: 'demoCleared' });
+    this.onDemoChanged();
+    return { removedProducts };
+  }
+
+  /**
+   * On the first open of an empty catalog, loads the demo catalog (marked is_demo) so a new till has
+   * something to sell. Only once: after "clear demo data" it does not come back. `assetsDir` is asked
+   * only then; a missing file is reported and skipped, since the demo is not worth refusing to start for.
+   */
+  loadDemoIfNew(assetsDir: () => string): void {
+    const settings = this.ctx.repos.settings;
+    if (settings.get(DEMO_LOADED_KEY) !== undefined || this.products.count() > 0) return;
+    let file: string;
+    let csv: string;
+    try {
+      file = path.join(assetsDir(), DEMO_CATALOG_FILE);
+      csv = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      console.warn(`[till] no demo catalog loaded: ${err instanceof Error ? err.message : err}`);
+      return;
+    }
+    this.ctx.db.transaction(() => {
+      const checked = checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b));
+      const bad = checked.preview.rows.find((r) => r.errors.length);
+      if (bad) throw new Error(`${file} row ${bad.line}: ${bad.errors.map((e) => e.message).join('; ')}`);
+      const { created } = this.write(checked.rows, true);
+      const now = isoNow(this.ctx);
+      settings.set(DEMO_LOADED_KEY, now);
+      this.ctx.repos.journal.append(now, 'catalog.demoLoaded', {}, { products: created });
+    })();
+  }
+}

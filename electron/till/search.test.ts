@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepos, openDatabase } from '../db/index';
+import type { ProductsRepo } from '../db/products';
+import { FIELD_SEP, namePinyin, SearchIndex, searchText } from './search';
+import { seedProducts } from './seed';
+import { tempDataDir } from './testing';
+
+describe('search text', () => {
+  it('holds the English name, pinyin initials and full pinyin, ASCII only', () => {
+    expect(namePinyin('可口可乐 330ml')).toEqual({ initials: 'kkkl330ml', full: 'kekoukele330ml' });
+    // Polyphones follow the word: 银行 is yin hang, 重庆 chong qing.
+    expect(namePinyin('重庆银行')).toEqual({ initials: 'cqyh', full: 'chongqingyinhang' });
+    expect(searchText('拿铁', 'Caffè Latte')).toBe('caffe latte\u001fnt\u001fnatie');
+    const text = searchText('南瓜拿铁（季节限定）', '');
+    expect([...text].every((c) => c.charCodeAt(0) < 0x7f)).toBe(true);
+  });
+});
+
+describe('the index', () => {
+  it('is rebuilt only when the catalog changed in a way it cannot patch', () => {
+    const db = openDatabase(path.join(tempDataDir(), 'tillpoint.db'));
+    const repos = createRepos(db);
+    seedProducts(db, 10);
+    let builds = 0;
+    const index = new SearchIndex(
+      () => {
+        builds++;
+        return repos.products.indexSnapshot();
+      },
+      () => repos.products.version(),
+    );
+    const q = { query: '', includeInactive: false, limit: 100, offset: 0 };
+    expect(index.search(q).total).toBe(10);
+    index.search(q);
+    expect(builds).toBe(1);
+
+    // Price and active: patched in place.
+    const p = repos.products.byId(1)!;
+    db.prepare('UPDATE products SET active = 0, price_minor = 1 WHERE id = 1').run();
+    index.productSaved(p, { ...p, active: false });
+    expect(index.search(q).total).toBe(9);
+    expect(builds).toBe(1);
+
+    // A new name: rebuilt on the next search.
+    db.prepare("UPDATE products SET name = 'x' WHERE id = 1").run();
+    index.productSaved(p, { ...p, name: 'x' });
+    index.search(q);
+    expect(builds).toBe(2);
+
+    // Rows written behind the till's back (a bulk seed) are seen too.
+    seedProducts(db, 5, { startAt: 10 });
+    expect(index.search(q).total).toBe(14);
+    expect(builds).toBe(3);
+    db.close();
+  });
+});
+
+describe('results', () => {
+  it('are exactly the products whose fields contain every word of the query', () => {
+    const db = openDatabase(path.join(tempDataDir(), 'tillpoint.db'));
+    const repos = createRepos(db);
+    seedProducts(db, 3000);
+    const index = new SearchIndex(
+      () => repos.products.indexSnapshot(),
+      () => repos.products.version(),
+    );
+    const products = repos.products.all();
+    const texts = new Map(
+      products.map((p) => {
+        const row = db.prepare('SELECT search_text FROM products WHERE id = ?').pluck().get(p.id) as string;
+        return [
+          p.id,
+          { latin: `${p.barcode.toLowerCase()}\u001f${row}`, names: `${p.name}\u001f${p.nameEn}`.toLowerCase() },
+        ];
+      }),
+    );
+    // Words cut from the products' own text, so most queries find something.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const word = () => {
+      const t = texts.get(products[random(products.length)].id)!;
+      const source = random(2) ? t.latin : t.names;
+      const at = random(source.length);
+      return source
+        .slice(at, at + 1 + random(5))
+        .split(FIELD_SEP)[0]
+        .replace(/\s/g, '');
+    };
+    for (let i = 0; i < 400; i++) {
+      const terms = [word(), ...(random(3) === 0 ? [word()] : [])].filter(Boolean);
+      const query = terms.join(' ');
+      const latinQuery = terms.every((t) => /^[\x20-\x7e]+$/.test(t));
+      const expected = products
+        .filter((p) => {
+          const t = texts.get(p.id)!;
+          return terms.every((w) => (latinQuery ? t.latin : `${t.names}\u001f${t.latin}`).includes(w.toLowerCase()));
+        })
+        .map((p) => p.id)
+        .sort((a, b) => a - b);
+      const found = index.search({ query, includeInactive: true, limit: 500, offset: 0 });
+      expect(found.total, query).toBe(expected.length);
+      if (expected.length <= 500)
+        expect(
+          [...found.ids].sort((a, b) => a - b),
+          query,
+        ).toEqual(expected);
+    }
+    db.close();
+  });
+});
+
+// Prints timings at catalog sizes shops have; the benchmark suite asserts the budgets.
+describe('at 100,000 products', () => {
+  let repos: { products: ProductsRepo };
+  let index: SearchIndex;
+  let close: () => void;
+  const N = 100_000;
+
+  beforeAll(() => {
+    const dir = tempDataDir();
+    const db = openDatabase(path.join(dir, 'tillpoint.db'));
+    const t0 = performance.now();
+    seedProducts(db, N);
+    const seeded = performance.now() - t0;
+    repos = createRepos(db);
+    index = new SearchIndex(
+      () => repos.products.indexSnapshot(),
+      () => repos.products.version(),
+    );
+    const t1 = performance.now();
+    expect(index.size).toBe(N);
+    console.log(`seed ${N}: ${seeded.toFixed(0)} ms; index build: ${(performance.now() - t1).toFixed(0)} ms`);
+    close = () => {
+      db.close();
+      // ~40 MB of data: not worth leaving in the temp folder.
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }, 60_000);
+  afterAll(() => close());
+
+  const p = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+
+  it('searches names and pinyin quickly', () => {
+    const queries = ['k', 'kl', 'kkkl', '可乐', 'cola', 'master kong', 'ksfhsnrm', '牛奶 250', 'nfsq', '29000', ''];
+    const lines: string[] = [];
+    for (const query of queries) {
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        const r = index.search({ query, includeInactive: false, limit: 60, offset: 0 });
+        repos.products.byIds(r.ids);
+        times.push(performance.now() - t);
+        total = r.total;
+      }
+      lines.push(
+        `${JSON.stringify(query).padEnd(14)} ${String(total).padStart(6)} hits  p50 ${p(times, 0.5).toFixed(2)} ms  p95 ${p(times, 0.95).toFixed(2)} ms`,
+      );
+      expect(total).toBeGreaterThanOrEqual(0);
+    }
+    console.log(`products.search at ${N}:\n${lines.join('\n')}`);
+  });
+
+  it('looks barcodes up quickly', () => {
+    const codes = repos.products
+      .all()
+      .slice(0, 5000)
+      .map((x) => x.barcode);
+    const times = codes.map((code) => {
+      const t = performance.now();
+      expect(repos.products.byBarcode(code)).toBeDefined();
+      return performance.now() - t;
+    });
+    console.log(`products.lookup at ${N}: p50 ${p(times, 0.5).toFixed(4)} ms  p99 ${p(times, 0.99).toFixed(4)} ms`);
+  });
+});

@@ -1,0 +1,37 @@
+// The shop's settings: defaults merged with what was saved. Internal keys (till id, install id, demo
+// flag) live in the same table under a "till." or "catalog." prefix and never reach the API.
+import { Settings } from '../../shared/domain';
+import type { SettingsRepo } from '../db/settings';
+
+export const DEFAULT_SETTINGS: Settings = {
+  shopName: 'Tillpoint Demo Café',
+  currency: 'CNY',
+  language: 'auto',
+  scanMaxGapMs: 30,
+  displayThanksMs: 8000,
+};
+
+const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
+
+/** Saved values that no longer validate (an older build, a hand edit) fall back to the default. */
+export function readSettings(repo: SettingsRepo): Settings {
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const key of KEYS) {
+    const saved = Settings.shape[key].safeParse(repo.get(key));
+    if (saved.success) out[key] = saved.data;
+  }
+  return out as Settings;
+}
+
+/** Writes the given keys; returns the names of those whose value changed. */
+export function writeSettings(repo: SettingsRepo, patch: Partial<Settings>): (keyof Settings)[] {
+  const current = readSettings(repo);
+  const changed: (keyof Settings)[] = [];
+  for (const key of KEYS) {
+    const value = patch[key];
+    if (value === undefined) continue;
+    if (value !== current[key]) changed.push(key);
+    repo.set(key, value);
+  }
+  return changed;
+}
