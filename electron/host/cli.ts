@@ -1,0 +1,91 @@
+// `npm run host` / `node out/host/host.mjs`: the till without Electron, served to a browser.
+// Prints one ready line that people click and tests parse; exits 1 with a plain message when it cannot start.
+import fs from 'node:fs';
+import { ArgsError, parseArgs, USAGE } from '../core/args';
+import { acquireDataDirLock, type DataDirLock } from '../core/lock';
+import { packageVersion } from '../core/paths';
+import { createTill, type Till } from '../till/index';
+import { type Host, startHost } from './server';
+
+function version(): string {
+  try {
+    return packageVersion();
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** A message for a person, not a stack trace, for the failures someone starting the till can fix. */
+function explain(err: unknown, port: number): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return `Port ${port} is in use; pass --port`;
+  if (code === 'EACCES') return `Port ${port} needs special permission; pass --port`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof ArgsError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let lock: DataDirLock | undefined;
+  let till: Till | undefined;
+  let host: Host | undefined;
+  let stopping = false;
+
+  async function stop(code: number): Promise<never> {
+    stopping = true;
+    try {
+      await host?.close();
+      till?.close();
+    } finally {
+      lock?.release();
+    }
+    process.exit(code);
+  }
+
+  // Last resort for an exit we did not plan (process.exit elsewhere): never leave our lock behind.
+  process.on('exit', () => lock?.release());
+
+  try {
+    fs.mkdirSync(args.dataDir, { recursive: true });
+    lock = acquireDataDirLock(args.dataDir, 'host');
+    till = createTill({ dataDir: args.dataDir, mode: 'host', version: version() });
+    if (args.thanksMs !== undefined) {
+      await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
+    }
+    host = await startHost({ till, port: args.port, bind: args.bind });
+  } catch (err) {
+    console.error(`Tillpoint could not start: ${explain(err, args.port)}`);
+    await stop(1);
+    return;
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      console.log('Tillpoint is stopping');
+      stop(0).catch((err) => {
+        console.error('Tillpoint could not stop cleanly:', err);
+        process.exit(1);
+      });
+    });
+  }
+
+  console.log(`Tillpoint is ready at ${host.url} (customer display: ${host.url}customer)`);
+  console.log(`data: ${args.dataDir}`);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  console.error('Tillpoint stopped on an unexpected error:', err);
+  process.exit(1);
+});

@@ -1,0 +1,377 @@
+// The headless host: the built renderer and the same API as the desktop app, over HTTP and a WebSocket,
+// so a browser (Playwright today, a tablet on the shop's LAN later) can be the cashier or the customer display.
+// It listens on loopback only; LAN access waits for device pairing, which will plug into `authorize`.
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ApiError, Result } from '../../shared/api';
+import { createRouter, httpStatus } from '../api/router';
+import { isLoopback } from '../core/args';
+import type { EventBus } from '../core/bus';
+import { defaultRendererDir } from '../core/paths';
+import type { Handlers } from '../core/types';
+
+/** What the host needs of a till (createTill's Till fits). */
+export interface HostTill {
+  handlers: Handlers;
+  bus: EventBus;
+}
+
+export interface HostOptions {
+  till: HostTill;
+  /** 0: any free port (tests). */
+  port: number;
+  /** Loopback only for now (127.x.x.x, ::1, localhost). */
+  bind?: string;
+  /** The built renderer; default out/renderer in the package. */
+  rendererDir?: string;
+  /** Extra Host header names accepted besides 127.0.0.1, localhost and [::1] (`name` or `name:port`). */
+  allowedHosts?: string[];
+  /** Seam for LAN pairing: may this request use the API and events? Runs after the Host/Origin checks. */
+  authorize?: (req: IncomingMessage) => boolean;
+  /** How often dead WebSocket clients are looked for. */
+  heartbeatMs?: number;
+}
+
+export interface Host {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The schema allows a 5,000,000-character CSV; Chinese text is 3 bytes a character in UTF-8. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A client that stops reading is dropped before its backlog eats memory. */
+const MAX_WS_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+};
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tillpoint</title></head>
+<body><h1>Renderer not built: run npm run build</h1>
+<p>The Tillpoint host is running, but it has no cashier screens to serve yet.</p></body></html>
+`;
+
+function hostForUrl(bind: string): string {
+  return bind.includes(':') ? `[${bind}]` : bind;
+}
+
+function securityHeaders(res: ServerResponse, host: string): void {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+      `connect-src 'self' ws://${host}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
+
+function sendJson(res: ServerResponse, status: number, body: Result<unknown>): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(data),
+  });
+  res.end(data);
+}
+
+function sendError(res: ServerResponse, status: number, error: ApiError): void {
+  sendJson(res, status, { ok: false, error });
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body, or undefined once it exceeds `limit` (the rest is discarded unread). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  return value?.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+export async function startHost(opts: HostOptions): Promise<Host> {
+  const bind = opts.bind ?? '127.0.0.1';
+  if (!isLoopback(bind)) {
+    throw new Error(`Refusing to listen on ${bind}: LAN access needs device pairing, which does not exist yet`);
+  }
+  const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
+  const authorize = opts.authorize ?? (() => true);
+  const router = createRouter(opts.till.handlers);
+
+  // Filled in once the port is known.
+  const allowedHosts = new Set<string>();
+  const allowedOrigins = new Set<string>();
+  let canonicalHost = '';
+
+  /** DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 still sends Host: evil.example. */
+  function hostOk(req: IncomingMessage): boolean {
+    const host = req.headers.host?.toLowerCase();
+    return host !== undefined && allowedHosts.has(host);
+  }
+  /** A foreign web page may POST to us or open a WebSocket; the browser tells us with Origin. */
+  function originOk(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    return origin === undefined || allowedOrigins.has(origin.toLowerCase());
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendError(res, 405, { code: 'INVALID_INPUT', message: 'API methods are called with POST' });
+      return;
+    }
+    if (!authorize(req)) {
+      sendError(res, 403, { code: 'FORBIDDEN', message: 'This device may not use the till' });
+      return;
+    }
+    // A plain HTML form can POST text/plain cross-site without asking; it cannot send application/json.
+    if (!isJsonContentType(req.headers['content-type'])) {
+      sendError(res, 415, { code: 'INVALID_INPUT', message: 'Content-Type must be application/json' });
+      return;
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === undefined) {
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, {
+        code: 'INVALID_INPUT',
+        message: `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`,
+      });
+      return;
+    }
+    let input: unknown;
+    if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch {
+        sendError(res, 400, { code: 'INVALID_INPUT', message: 'Request body is not valid JSON' });
+        return;
+      }
+    }
+    let method: string;
+    try {
+      method = decodeURIComponent(pathname.slice('/api/'.length));
+    } catch {
+      method = pathname.slice('/api/'.length);
+    }
+    const result = await router.call(method, input, { transport: 'http' });
+    sendJson(res, httpStatus(result), result);
+  }
+
+  function serveFile(req: IncomingMessage, res: ServerResponse, file: string, size: number, cache: string): void {
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'Cache-Control': cache,
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  }
+
+  async function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      sendText(res, 405, 'Method not allowed');
+      return;
+    }
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      sendText(res, 400, 'Bad request path');
+      return;
+    }
+    const file = path.resolve(rendererDir, `.${rel}`);
+    // The URL parser already folds /../; an encoded slash (..%2f) is decoded only here, so check again.
+    if (rel.includes('\0') || (file !== rendererDir && !file.startsWith(rendererDir + path.sep))) {
+      sendText(res, 403, 'Forbidden');
+      return;
+    }
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (stat?.isFile()) {
+      // Vite puts content-hashed names under assets/: they never change.
+      const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      serveFile(req, res, file, stat.size, cache);
+      return;
+    }
+    // The renderer routes (/, /customer, /reports, ...) are client-side: any path without an extension.
+    if (path.extname(rel) !== '') {
+      sendText(res, 404, 'Not found');
+      return;
+    }
+    const index = path.join(rendererDir, 'index.html');
+    const indexStat = await fs.promises.stat(index).catch(() => undefined);
+    if (!indexStat?.isFile()) {
+      sendText(res, 503, NOT_BUILT_PAGE, 'text/html; charset=utf-8');
+      return;
+    }
+    serveFile(req, res, index, indexStat.size, 'no-cache');
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const okHost = hostOk(req);
+    securityHeaders(res, okHost ? req.headers.host!.toLowerCase() : canonicalHost);
+    const pathname = new URL(req.url ?? '/', 'http://host').pathname;
+    const isApi = pathname.startsWith('/api/');
+    if (!okHost || !originOk(req)) {
+      const message = okHost ? 'Cross-origin requests are refused' : 'Unexpected Host header';
+      if (isApi) sendError(res, 403, { code: 'FORBIDDEN', message });
+      else sendText(res, 403, message);
+      return;
+    }
+    if (isApi) return handleApi(req, res, pathname);
+    if (pathname === '/events') {
+      sendText(res, 426, 'Connect to /events with a WebSocket');
+      return;
+    }
+    return handleStatic(req, res, pathname);
+  }
+
+  const server = http.createServer((req, res) => {
+    handleRequest(req, res).catch((err) => {
+      console.error('[host] request failed', err);
+      if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: 'Something went wrong inside Tillpoint' });
+      else res.destroy();
+    });
+  });
+
+  // Push events: every bus event goes to every connected browser as {event, payload}.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const alive = new WeakSet<WebSocket>();
+
+  function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const pathname = new URL(req.url ?? '/', 'http://host').pathname;
+    if (pathname !== '/events') return rejectUpgrade(socket, 404, 'Not Found');
+    if (!hostOk(req) || !originOk(req) || !authorize(req)) return rejectUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('error', () => ws.terminate());
+    // Browsers only listen; anything they send is ignored.
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, opts.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  const unsubscribe = opts.till.bus.subscribe((e) => {
+    const data = JSON.stringify(e);
+    for (const ws of wss.clients) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (ws.bufferedAmount > MAX_WS_BACKLOG_BYTES) ws.terminate();
+      else ws.send(data);
+    }
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: opts.port, host: bind }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(heartbeat);
+    unsubscribe();
+    throw err;
+  }
+  server.on('error', (err) => console.error('[host] server error', err));
+
+  const port = (server.address() as AddressInfo).port;
+  canonicalHost = `${hostForUrl(bind)}:${port}`;
+  const names = [hostForUrl(bind), '127.0.0.1', 'localhost', '[::1]', ...(opts.allowedHosts ?? [])];
+  for (const name of names) {
+    const host = (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${port}`).toLowerCase();
+    allowedHosts.add(host);
+    allowedOrigins.add(`http://${host}`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${canonicalHost}/`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        unsubscribe();
+        clearInterval(heartbeat);
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
