@@ -1,0 +1,101 @@
+// The Electron entry, thin on purpose: parse flags, take the data folder, start the till, and hand the
+// real electron module to the shell (electron/shell/*, which is tested under Node with a fake).
+// The renderer is served from app://tillpoint/ (see shell/protocol.ts), not file://.
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
+import { createRouter } from './api/router';
+import { ArgsError, parseArgs, USAGE } from './core/args';
+import { acquireDataDirLock, type DataDirLock } from './core/lock';
+import { registerAppScheme } from './shell/protocol';
+import { shellStrings } from './shell/strings';
+import { type Shell, startShell } from './shell/windows';
+import { createTill, type Till } from './till/index';
+
+// Privileged schemes must be registered before the app is ready.
+registerAppScheme(protocol);
+
+/**
+ * better-sqlite3 built for Electron's ABI by scripts/dist.mjs (or start.mjs), kept apart from
+ * node_modules, whose build serves Node (tests, headless host). Packaged, it sits in app.asar.unpacked.
+ */
+function electronSqliteBinding(): string | undefined {
+  const file = path
+    .join(app.getAppPath(), 'native-electron', 'better_sqlite3.node')
+    .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/** Packaged, electron-builder's extraResources puts assets/ beside app.asar; unpackaged, the till finds it. */
+function assetsDir(): string | undefined {
+  return app.isPackaged ? path.join(process.resourcesPath, 'assets') : undefined;
+}
+
+function fail(title: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`Tillpoint could not start: ${message}`);
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    // Electron puts its own path (and, unpackaged, the app path) and Chromium switches among ours.
+    args = parseArgs(process.argv.slice(1), { ignoreUnknown: true });
+  } catch (err) {
+    if (!(err instanceof ArgsError)) throw err;
+    console.error(err.message);
+    app.exit(1);
+    return;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    app.exit(0);
+    return;
+  }
+  // Chromium's profile goes with the shop's data, so two tills on two folders never share one.
+  if (path.resolve(app.getPath('userData')) !== args.dataDir) app.setPath('userData', args.dataDir);
+
+  const text = shellStrings(app.getLocale());
+  let lock: DataDirLock | undefined;
+  let till: Till;
+  process.on('exit', () => lock?.release());
+  try {
+    fs.mkdirSync(args.dataDir, { recursive: true });
+    lock = acquireDataDirLock(args.dataDir, 'electron');
+    till = createTill({
+      dataDir: args.dataDir,
+      mode: 'electron',
+      version: app.getVersion(),
+      nativeBinding: electronSqliteBinding(),
+      assetsDir: assetsDir(),
+    });
+    if (args.thanksMs !== undefined) {
+      await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'ipc' });
+    }
+  } catch (err) {
+    lock?.release();
+    fail(text.startupFailedTitle, err);
+    return;
+  }
+
+  await app.whenReady();
+  const shell: Shell = startShell({
+    electron: { app, BrowserWindow, Menu, screen, ipcMain, protocol, session },
+    router: createRouter(till.handlers),
+    bus: till.bus,
+    preloadPath: path.join(__dirname, '..', 'preload', 'preload.cjs'),
+    rendererDir: path.join(__dirname, '..', 'renderer'),
+  });
+
+  // A till is one app: closing the cashier (which closes the display) quits, on macOS too.
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    shell.dispose();
+    till.close();
+    lock?.release();
+  });
+}
+
+main().catch((err) => fail('Tillpoint', err));
