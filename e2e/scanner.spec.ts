@@ -1,0 +1,56 @@
+import { DEMO, expect, test } from './fixtures';
+
+test('an unknown barcode shows a message naming it and adds nothing', async ({ cashier, page }) => {
+  await cashier.scanAndSee(DEMO.americano.barcode);
+  await cashier.scan('6900000000000');
+  await expect(page.getByTestId('toast')).toContainText('6900000000000');
+  await expect(cashier.lines()).toHaveCount(1);
+  // Not blocking: the next scan still works.
+  await cashier.scanAndSee(DEMO.latte.barcode);
+});
+
+test('a scan into the search box adds the product and leaves the search as it was', async ({ cashier, page }) => {
+  const search = page.getByTestId('search-input');
+  await search.click();
+  await page.keyboard.type('lat', { delay: 120 });
+  await cashier.scanAndSee(DEMO.croissant.barcode);
+  await expect(search).toHaveValue('lat');
+});
+
+test('the same digits typed slowly by a person are a search, not a scan', async ({ cashier, page }) => {
+  const search = page.getByTestId('search-input');
+  await search.click();
+  await page.keyboard.type(DEMO.americano.barcode, { delay: 90 });
+  await expect(search).toHaveValue(DEMO.americano.barcode);
+  await expect(page.getByTestId('product-tile')).toHaveCount(1);
+  await expect(cashier.lines()).toHaveCount(0);
+});
+
+test("a scan's Enter never presses the focused button", async ({ cashier, page }) => {
+  await cashier.scanAndSee(DEMO.americano.barcode);
+  // Focus the Void button; a scan's Enter must not open the void confirmation.
+  await page.getByTestId('void-button').focus();
+  await cashier.scanAndSee(DEMO.americano.barcode, 2);
+  await expect(page.getByTestId('void-confirm')).toHaveCount(0);
+});
+
+test('3* then a scan sets quantity 3', async ({ cashier, page }) => {
+  await page.keyboard.type('3*', { delay: 120 });
+  await expect(page.getByTestId('pending-quantity')).toContainText('3');
+  await cashier.scanAndSee(DEMO.croissant.barcode, 3);
+  await expect(cashier.total()).toHaveText('¥36.00');
+});
+
+test('a scan works while a Chinese IME is on (keys arrive as "Process")', async ({ cashier, page }) => {
+  // With Microsoft Pinyin or Sogou active, Chromium reports key "Process"; the digit is only in `code`.
+  await page.evaluate((code) => {
+    const fire = (key: string, c: string) => {
+      for (const type of ['keydown', 'keyup']) {
+        document.activeElement?.dispatchEvent(new KeyboardEvent(type, { key, code: c, bubbles: true, cancelable: true }));
+      }
+    };
+    for (const ch of code) fire('Process', `Digit${ch}`);
+    fire('Enter', 'Enter');
+  }, DEMO.latte.barcode);
+  await expect(cashier.line(DEMO.latte.barcode)).toHaveCount(1);
+});
