@@ -1,0 +1,143 @@
+// The browser side of the bridge when the page is served by the headless host: methods over
+// POST /api/<method>, push events over one WebSocket at /events that reconnects with backoff.
+import type {
+  ApiError,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  Result,
+  TillpointBridge,
+} from '../../../shared/api';
+
+/** Marks an error the client made up itself because the host could not be reached (see errorText). */
+export const OFFLINE_REASON = 'offline';
+
+function offline(message: string): { ok: false; error: ApiError } {
+  return { ok: false, error: { code: 'INTERNAL', message, params: { reason: OFFLINE_REASON } } };
+}
+
+export async function httpCall<M extends MethodName>(
+  method: M,
+  input: MethodInput<M>,
+): Promise<Result<MethodOutput<M>>> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch (err) {
+    return offline(String(err));
+  }
+  try {
+    const body = (await res.json()) as Result<MethodOutput<M>>;
+    if (body && typeof body.ok === 'boolean') return body;
+  } catch {
+    // Not JSON: fall through to a generic error below.
+  }
+  return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } };
+}
+
+type Listener = (payload: never) => void;
+
+/** One socket per page; listeners stay registered across reconnects. */
+export class EventSocket {
+  private readonly listeners = new Map<EventName, Set<Listener>>();
+  private readonly connectListeners = new Set<() => void>();
+  private readonly statusListeners = new Set<(up: boolean) => void>();
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** null until the first connect succeeds or fails. */
+  up: boolean | null = null;
+
+  constructor(private readonly url: string) {}
+
+  start(): void {
+    if (this.socket || this.timer) return;
+    this.connect();
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    this.start();
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+
+  /** Called on every open, the first included: whoever missed pushes meanwhile re-fetches. */
+  onConnect(listener: () => void): () => void {
+    this.start();
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  onStatus(listener: (up: boolean) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private setUp(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    for (const l of this.statusListeners) l(up);
+  }
+
+  private connect(): void {
+    this.timer = null;
+    const ws = new WebSocket(this.url);
+    this.socket = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.setUp(true);
+      for (const l of this.connectListeners) l();
+    };
+    ws.onmessage = (msg) => {
+      const text = String(msg.data);
+      // Every page gets every event; a cart of 200 lines is ~100 KB of JSON. Parse only what someone
+      // here listens to (the host writes the event name first).
+      const name = /^\{"event":"([\w.]+)"/.exec(text)?.[1] as EventName | undefined;
+      if (name && !this.listeners.get(name)?.size) return;
+      let data: { event?: EventName; payload?: unknown };
+      try {
+        data = JSON.parse(text);
+      } catch {
+        return;
+      }
+      const set = data.event && this.listeners.get(data.event);
+      if (!set) return;
+      for (const l of set) {
+        try {
+          (l as (p: unknown) => void)(data.payload);
+        } catch (err) {
+          console.error('[events] listener failed', err);
+        }
+      }
+    };
+    ws.onclose = () => {
+      this.socket = null;
+      this.setUp(false);
+      // 250 ms, 500 ms, 1 s ... capped at 5 s, with jitter so many displays don't reconnect in lockstep.
+      const delay = Math.min(5000, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+}
+
+export function eventsUrl(loc: Location): string {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/events`;
+}
+
+export function createHttpBridge(socket: EventSocket): TillpointBridge {
+  return {
+    call: httpCall,
+    on: (event, listener) => socket.on(event, listener),
+  };
+}

@@ -1,0 +1,74 @@
+// The cashier screen: products on the left, the sale on the right, dialogs over both.
+import { useEffect } from 'react';
+import { CashDialog } from '../dialogs/CashDialog';
+import { CatalogDialog } from '../dialogs/CatalogDialog';
+import { HistoryDialog } from '../dialogs/HistoryDialog';
+import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
+import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
+import { bindScanner, detector } from '../scannerDom';
+import { syncCart } from '../stores/cart';
+import { syncCatalog } from '../stores/catalog';
+import { useSettings } from '../stores/settings';
+import { useUi } from '../stores/ui';
+import { handleScan } from './actions';
+import { CartPanel } from './CartPanel';
+import { Header } from './Header';
+import { ProductArea } from './ProductArea';
+import { bindShortcuts } from './shortcuts';
+
+function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  switch (dialog) {
+    case 'cash':
+      return <CashDialog />;
+    case 'hold':
+      return <HoldDialog />;
+    case 'recall':
+      return <RecallDialog />;
+    case 'void':
+      return <VoidDialog />;
+    case 'orderDiscount':
+      return <DiscountDialog lineId={null} />;
+    case 'lineDiscount':
+      return <LineDiscountDialog />;
+    case 'history':
+      return <HistoryDialog />;
+    case 'catalog':
+      return <CatalogDialog />;
+    case 'settings':
+      return <SettingsDialog />;
+    case 'clearDemo':
+      return <ClearDemoDialog />;
+    default:
+      return null;
+  }
+}
+
+export function Cashier() {
+  const dialogOpen = useUi((s) => s.dialog !== null);
+  const scanMaxGapMs = useSettings((s) => s.settings?.scanMaxGapMs);
+
+  useEffect(() => {
+    if (scanMaxGapMs) detector.maxGapMs = scanMaxGapMs;
+  }, [scanMaxGapMs]);
+
+  useEffect(() => {
+    const offs = [syncCart(), syncCatalog(), bindScanner(handleScan), bindShortcuts()];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, []);
+
+  return (
+    <>
+      <div className="cashier" inert={dialogOpen}>
+        <Header />
+        <main className="cashier-main">
+          <ProductArea />
+          <CartPanel />
+        </main>
+      </div>
+      <Dialogs />
+    </>
+  );
+}

@@ -1,0 +1,99 @@
+import { useTranslation } from 'react-i18next';
+import { customerDisplayHref } from '../router';
+import { setPendingQuantity } from '../scannerDom';
+import { clearQuantityPrefix } from '../stores/catalog';
+import { updateSettings, useSettings } from '../stores/settings';
+import { openDialog, useUi } from '../stores/ui';
+import { Kbd } from './Kbd';
+import { SHORTCUTS } from './shortcuts';
+
+export function Header() {
+  const { t, i18n } = useTranslation();
+  const shopName = useSettings((s) => s.settings?.shopName ?? '');
+  const info = useSettings((s) => s.info);
+  const connected = useUi((s) => s.connected);
+  const pendingQuantity = useUi((s) => s.pendingQuantity);
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-name">{t('app.title')}</span>
+        <span className="shop-name" data-testid="shop-name">
+          {shopName}
+        </span>
+      </div>
+      {info?.isDemoData && (
+        <div className="demo-badge" data-testid="demo-banner">
+          {t('header.demo')}
+          <button type="button" className="link-btn" data-testid="demo-clear" onClick={() => openDialog('clearDemo')}>
+            {t('header.clearDemo')}
+          </button>
+        </div>
+      )}
+      {!connected && (
+        <div className="offline-badge" data-testid="offline">
+          {t('header.offline')}
+        </div>
+      )}
+      {pendingQuantity !== null && (
+        <button
+          type="button"
+          className="pending-qty"
+          data-testid="pending-quantity"
+          title={t('header.clearQuantity')}
+          onClick={() => {
+            setPendingQuantity(null);
+            clearQuantityPrefix();
+          }}
+        >
+          {t('header.pendingQuantity', { count: pendingQuantity })} <span aria-hidden="true">×</span>
+        </button>
+      )}
+      <nav className="topbar-actions">
+        <button
+          type="button"
+          className="btn btn-ghost"
+          data-testid="history-button"
+          onClick={() => openDialog('history')}
+        >
+          {t('actions.history')} <Kbd k={SHORTCUTS.history} />
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          data-testid="catalog-button"
+          onClick={() => openDialog('catalog')}
+        >
+          {t('actions.catalog')} <Kbd k={SHORTCUTS.catalog} />
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          data-testid="settings-button"
+          onClick={() => openDialog('settings')}
+        >
+          {t('actions.settings')}
+        </button>
+        {info?.mode === 'host' && (
+          <a
+            className="btn btn-ghost"
+            href={customerDisplayHref(window.location)}
+            target="_blank"
+            rel="noreferrer"
+            data-testid="customer-display-link"
+          >
+            {t('header.customerDisplay')}
+          </a>
+        )}
+        <button
+          type="button"
+          className="btn btn-ghost lang-toggle"
+          data-testid="lang-toggle"
+          onClick={() => void updateSettings({ language: i18n.language === 'en' ? 'zh-CN' : 'en' })}
+        >
+          {t('lang.switchTo')}
+        </button>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,93 @@
+// What the cashier's gestures do: scans, taps on products, Enter in the search box, shortcuts.
+import type { Product } from '../../../shared/domain';
+import type { Scan } from '../scanner';
+import { setPendingQuantity } from '../scannerDom';
+import { cart, useCart } from '../stores/cart';
+import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
+import { closeDialog, type DialogName, openDialog, showToast, useUi } from '../stores/ui';
+
+export const SEARCH_INPUT_ID = 'till-search';
+
+export function focusSearch(select = false): void {
+  const el = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null;
+  el?.focus();
+  if (select) el?.select();
+}
+
+/** The pending "×3" goes with this product, then is gone. */
+function takeQuantity(): number {
+  const q = useUi.getState().pendingQuantity ?? 1;
+  setPendingQuantity(null);
+  clearQuantityPrefix();
+  return q;
+}
+
+export function handleScan(scan: Scan): void {
+  const { dialog } = useUi.getState();
+  // A scan while managing the catalog finds the product there instead of selling it.
+  if (dialog === 'catalog') {
+    useCatalog.setState({ adminText: scan.barcode });
+    return;
+  }
+  // The next customer's first scan closes the previous sale's change screen.
+  if (dialog === 'cash' && !useCart.getState().order?.lines.length) closeDialog();
+  void cart.scan(scan.barcode, scan.quantity);
+}
+
+export function addProduct(product: Product): Promise<boolean> {
+  return cart.addProduct(product.id, takeQuantity());
+}
+
+let adding = false;
+
+/** Enter in the search box: adds the product the box names exactly, or the only one it finds. */
+export async function addFromSearch(): Promise<void> {
+  const query = searchQuery(useCatalog.getState().text);
+  if (!query || adding) return;
+  adding = true;
+  try {
+    const items = await currentResults();
+    if (searchQuery(useCatalog.getState().text) !== query) return; // typed on meanwhile
+    const target = items.find((p) => p.barcode === query) ?? (items.length === 1 ? items[0] : undefined);
+    if (target) {
+      if (await addProduct(target)) setSearchText('');
+    } else if (items.length === 0 && /^\d{4,}$/.test(query)) {
+      // A code typed by hand: the till looks it up (and says so if it is unknown).
+      if (await cart.scan(query, takeQuantity())) setSearchText('');
+    } else if (items.length === 0) {
+      showToast({ kind: 'info', key: 'search.noMatch', params: { query } });
+    }
+  } finally {
+    adding = false;
+  }
+}
+
+/** Dialogs that act on the sale need something in the cart. */
+const NEEDS_ITEMS = new Set<DialogName>(['cash', 'hold', 'void', 'orderDiscount']);
+
+export function openCashierDialog(name: DialogName): void {
+  if (NEEDS_ITEMS.has(name) && !useCart.getState().order?.lines.length) {
+    showToast({ kind: 'info', key: 'actions.cartEmpty' });
+    return;
+  }
+  openDialog(name);
+}
+
+export function stepSelected(delta: 1 | -1): void {
+  const id = useCart.getState().selectedLineId;
+  if (id !== null) void cart.step(id, delta);
+}
+
+export function removeSelected(): void {
+  const id = useCart.getState().selectedLineId;
+  if (id !== null) void cart.removeLine(id);
+}
+
+export function moveSelection(delta: 1 | -1): void {
+  const { order, selectedLineId } = useCart.getState();
+  const lines = order?.lines ?? [];
+  if (!lines.length) return;
+  const i = lines.findIndex((l) => l.id === selectedLineId);
+  const next = i < 0 ? (delta > 0 ? 0 : lines.length - 1) : Math.min(lines.length - 1, Math.max(0, i + delta));
+  useCart.setState({ selectedLineId: lines[next].id });
+}

@@ -1,0 +1,161 @@
+// Cash: tendered amount (typed or a quick amount), change shown live, Enter confirms; then the
+// change due big and the order number.
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatMoney, minorToDecimal, parseMoney } from '../../../shared/money';
+import { changeDue, suggestTenders } from '../cash';
+import { Modal } from '../components/Modal';
+import { useLocale } from '../format';
+import { checkoutCash, useCart } from '../stores/cart';
+import { closeDialog } from '../stores/ui';
+import { moneyInputError } from './money';
+
+interface Sale {
+  number: string;
+  currency: string;
+  totalMinor: number;
+  tenderedMinor: number;
+  changeMinor: number;
+}
+
+export function CashDialog() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const order = useCart((s) => s.order);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [sale, setSale] = useState<Sale | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const newSale = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (sale) newSale.current?.focus();
+  }, [sale]);
+
+  if (sale) {
+    const money = (minor: number) => formatMoney(minor, sale.currency, locale);
+    return (
+      <Modal title={t('cash.done')} onClose={closeDialog} testId="cash-dialog" size="sm">
+        <div className="sale-done" data-testid="sale-done">
+          <p className="sale-number" data-testid="order-number">
+            {t('cash.orderNumber', { number: sale.number })}
+          </p>
+          <dl className="sale-figures">
+            <div>
+              <dt>{t('cash.totalDue')}</dt>
+              <dd>{money(sale.totalMinor)}</dd>
+            </div>
+            <div>
+              <dt>{t('cash.tendered')}</dt>
+              <dd data-testid="sale-tendered">{money(sale.tenderedMinor)}</dd>
+            </div>
+          </dl>
+          <p className="change-label">{t('cash.change')}</p>
+          <p className="change-big" data-testid="change-due">
+            {money(sale.changeMinor)}
+          </p>
+          <button
+            type="button"
+            ref={newSale}
+            className="btn btn-primary btn-wide"
+            data-testid="new-sale"
+            onClick={closeDialog}
+          >
+            {t('cash.newSale')}
+          </button>
+        </div>
+      </Modal>
+    );
+  }
+
+  const currency = order?.currency ?? 'CNY';
+  const total = order?.totalMinor ?? 0;
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const parsed = text.trim() ? parseMoney(text, currency) : null;
+  const tendered = parsed?.ok ? parsed.minor : null;
+  let reason: string | null = null;
+  if (!order?.lines.length) reason = t('actions.cartEmpty');
+  else if (!parsed) reason = t('cash.needAmount');
+  else if (!parsed.ok) reason = moneyInputError(t, parsed, currency);
+  else if (parsed.minor < total) reason = t('cash.tooLow', { missing: money(total - parsed.minor) });
+  const formatError = parsed && !parsed.ok;
+
+  const confirm = async () => {
+    if (reason || busy || tendered === null) return;
+    setBusy(true);
+    const r = await checkoutCash(tendered);
+    setBusy(false);
+    if (r) {
+      setSale({
+        number: r.order.number,
+        currency: r.order.currency,
+        totalMinor: r.order.totalMinor,
+        tenderedMinor: tendered,
+        changeMinor: r.changeMinor,
+      });
+    }
+  };
+
+  return (
+    <Modal title={t('cash.title')} onClose={closeDialog} testId="cash-dialog" size="sm">
+      <form
+        className="cash-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void confirm();
+        }}
+      >
+        <div className="cash-total">
+          <span>{t('cash.totalDue')}</span>
+          <strong data-testid="cash-total">{money(total)}</strong>
+        </div>
+        <label className="field">
+          <span>{t('cash.tendered')}</span>
+          <input
+            ref={input}
+            className={`money-input${formatError ? ' invalid' : ''}`}
+            data-testid="tendered-input"
+            data-autofocus
+            inputMode="decimal"
+            autoComplete="off"
+            value={text}
+            aria-invalid={formatError || undefined}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </label>
+        <fieldset className="quick" aria-label={t('cash.quick')}>
+          {suggestTenders(total, currency).map((amount, i) => (
+            <button
+              key={amount}
+              type="button"
+              className="btn"
+              data-testid="quick-tender"
+              data-amount={amount}
+              onClick={() => {
+                setText(minorToDecimal(amount, currency));
+                input.current?.focus();
+              }}
+            >
+              {i === 0 && amount === total ? `${t('cash.exact')} ${money(amount)}` : money(amount)}
+            </button>
+          ))}
+        </fieldset>
+        <div className="cash-change">
+          <span>{t('cash.change')}</span>
+          <strong data-testid="change-due">{money(tendered === null ? 0 : changeDue(total, tendered))}</strong>
+        </div>
+        <p className={`reason${formatError ? ' reason-error' : ''}`} data-testid="cash-reason" aria-live="polite">
+          {reason ?? '\u00a0'}
+        </p>
+        <button
+          type="submit"
+          className="btn btn-primary btn-wide"
+          data-testid="cash-confirm"
+          disabled={reason !== null || busy}
+        >
+          {busy ? t('common.working') : t('cash.confirm')}
+        </button>
+      </form>
+    </Modal>
+  );
+}

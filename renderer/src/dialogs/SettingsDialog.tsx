@@ -1,0 +1,160 @@
+// Language, shop name, currency, scanner timing; demo data; what this till is.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CURRENCIES, type Currency, type Language } from '../../../shared/domain';
+import { request } from '../api/call';
+import { Modal } from '../components/Modal';
+import { updateSettings, useSettings } from '../stores/settings';
+import { closeDialog, openDialog, showToast } from '../stores/ui';
+
+export function SettingsDialog() {
+  const { t } = useTranslation();
+  const settings = useSettings((s) => s.settings);
+  const info = useSettings((s) => s.info);
+  const [shopName, setShopName] = useState(settings?.shopName ?? '');
+  const [gap, setGap] = useState(String(settings?.scanMaxGapMs ?? 30));
+  const [busy, setBusy] = useState(false);
+
+  const save = async (patch: Parameters<typeof updateSettings>[0]) => {
+    setBusy(true);
+    const ok = await updateSettings(patch);
+    setBusy(false);
+    if (ok) showToast({ kind: 'success', key: 'settings.saved' });
+  };
+  const gapValue = Number(gap);
+  const gapValid = Number.isInteger(gapValue) && gapValue >= 5 && gapValue <= 200;
+  const dirty =
+    settings !== null && (shopName.trim() !== settings.shopName || (gapValid && gapValue !== settings.scanMaxGapMs));
+
+  return (
+    <Modal title={t('settings.title')} onClose={closeDialog} testId="settings-dialog">
+      <div className="form-grid">
+        <label className="field">
+          <span>{t('settings.language')}</span>
+          <select
+            data-testid="settings-language"
+            data-autofocus
+            value={settings?.language ?? 'auto'}
+            disabled={busy}
+            onChange={(e) => void save({ language: e.target.value as Language })}
+          >
+            <option value="auto">{t('lang.auto')}</option>
+            <option value="zh-CN">{t('lang.zh')}</option>
+            <option value="en">{t('lang.en')}</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('settings.currency')}</span>
+          <select
+            data-testid="settings-currency"
+            value={settings?.currency ?? 'CNY'}
+            disabled={busy}
+            onChange={(e) => void save({ currency: e.target.value as Currency })}
+          >
+            {CURRENCIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          className="field-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (dirty && shopName.trim())
+              void save({ shopName: shopName.trim(), ...(gapValid ? { scanMaxGapMs: gapValue } : {}) });
+          }}
+        >
+          <label className="field">
+            <span>{t('settings.shopName')}</span>
+            <input
+              data-testid="settings-shop-name"
+              maxLength={60}
+              value={shopName}
+              onChange={(e) => setShopName(e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span>{t('settings.scanGap')}</span>
+            <input
+              data-testid="settings-scan-gap"
+              inputMode="numeric"
+              className={gapValid ? '' : 'invalid'}
+              value={gap}
+              onChange={(e) => setGap(e.target.value)}
+            />
+          </label>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="settings-save"
+            disabled={busy || !dirty || !shopName.trim()}
+          >
+            {t('common.save')}
+          </button>
+        </form>
+      </div>
+      <section className="settings-section">
+        <h3>{t('settings.demo')}</h3>
+        <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>
+        <button
+          type="button"
+          className="btn btn-danger"
+          data-testid="settings-clear-demo"
+          disabled={!info?.isDemoData}
+          onClick={() => openDialog('clearDemo')}
+        >
+          {t('clearDemo.confirm')}
+        </button>
+      </section>
+      {info && (
+        <section className="settings-section">
+          <h3>{t('settings.about')}</h3>
+          <dl className="about">
+            <dt>{t('settings.version')}</dt>
+            <dd data-testid="app-version">{info.version}</dd>
+            <dt>{t('settings.mode')}</dt>
+            <dd>{info.mode === 'electron' ? t('settings.modeElectron') : t('settings.modeHost')}</dd>
+            <dt>{t('settings.tillId')}</dt>
+            <dd>{info.tillId}</dd>
+            <dt>{t('settings.dataDir')}</dt>
+            <dd className="mono">{info.dataDir}</dd>
+          </dl>
+        </section>
+      )}
+    </Modal>
+  );
+}
+
+export function ClearDemoDialog() {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const clear = async () => {
+    setBusy(true);
+    const r = await request('catalog.clearDemo', {});
+    setBusy(false);
+    if (!r) return;
+    closeDialog();
+    showToast({ kind: 'success', key: 'clearDemo.done', params: { count: r.removedProducts } });
+  };
+  return (
+    <Modal title={t('clearDemo.title')} onClose={closeDialog} testId="clear-demo-dialog" size="sm">
+      <p className="confirm-text">{t('clearDemo.body')}</p>
+      <div className="button-row">
+        <button type="button" className="btn" data-autofocus data-testid="clear-demo-cancel" onClick={closeDialog}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          data-testid="clear-demo-confirm"
+          disabled={busy}
+          onClick={() => void clear()}
+        >
+          {busy ? t('common.working') : t('clearDemo.confirm')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

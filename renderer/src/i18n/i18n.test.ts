@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../shared/api';
+import { en } from './en';
+import i18next from 'i18next';
+import { errorText, importErrorText, resolveLanguage, resources } from './index';
+import { zhCN } from './zh-CN';
+
+function flatten(obj: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const EN = flatten(en);
+const ZH = flatten(zhCN);
+
+function params(text: string): string[] {
+  return [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+}
+
+describe('translations', () => {
+  it('have the same keys in zh-CN and en', () => {
+    expect([...ZH.keys()].sort()).toEqual([...EN.keys()].sort());
+  });
+
+  it('have no empty texts', () => {
+    for (const [key, text] of [...EN, ...ZH]) expect(text.trim(), key).not.toBe('');
+  });
+
+  it('use the same parameters in both languages', () => {
+    for (const [key, text] of EN) expect(params(ZH.get(key)!), key).toEqual(params(text));
+  });
+
+  it('have a message for every API error code in both languages', () => {
+    for (const code of ErrorCode.options) {
+      expect(EN.get(`errors.${code}`), code).toBeTruthy();
+      expect(ZH.get(`errors.${code}`), code).toBeTruthy();
+    }
+    expect(EN.get('errors.UNKNOWN_BARCODE')).toBe('Unknown barcode {{barcode}}');
+    expect(ZH.get('errors.UNKNOWN_BARCODE')).toBe('未知条码 {{barcode}}');
+  });
+  // Keys used in components are checked by the compiler (CustomTypeOptions in ./index.ts).
+});
+
+describe('resolveLanguage', () => {
+  it('follows the browser when set to auto', () => {
+    expect(resolveLanguage('auto', 'zh-CN')).toBe('zh-CN');
+    expect(resolveLanguage('auto', 'zh-TW')).toBe('zh-CN');
+    expect(resolveLanguage('auto', 'en-US')).toBe('en');
+    expect(resolveLanguage('auto', 'de')).toBe('en');
+  });
+
+  it('uses the setting otherwise', () => {
+    expect(resolveLanguage('en', 'zh-CN')).toBe('en');
+    expect(resolveLanguage('zh-CN', 'en-US')).toBe('zh-CN');
+  });
+});
+
+describe('errorText', () => {
+  const i18n = i18next.createInstance();
+  void i18n.init({
+    initAsync: false,
+    resources,
+    lng: 'en',
+    interpolation: { escapeValue: false },
+    missingInterpolationHandler: () => '',
+  });
+  const en = i18n.getFixedT('en');
+  const zh = i18n.getFixedT('zh-CN');
+
+  it('translates a code with its parameters', () => {
+    const e = { code: 'UNKNOWN_BARCODE', message: 'x', params: { barcode: '690123' } } as const;
+    expect(errorText(en, e)).toBe('Unknown barcode 690123');
+    expect(errorText(zh, e)).toBe('未知条码 690123');
+  });
+
+  it('reads a missing parameter as blank, never as {{placeholder}}', () => {
+    expect(errorText(en, { code: 'UNKNOWN_BARCODE', message: 'x' })).not.toContain('{{');
+  });
+
+  it('words a wrong check digit and an unreachable till on their own', () => {
+    const e = {
+      code: 'INVALID_INPUT',
+      message: 'x',
+      params: { barcode: '6901234567890', expectedCheckDigit: 2 },
+    } as const;
+    expect(errorText(zh, e)).toBe('条码 6901234567890 校验位错误：最后一位应为 2');
+    expect(errorText(en, { code: 'INTERNAL', message: 'x', params: { reason: 'offline' } })).toBe(
+      'Cannot reach the till. Retrying…',
+    );
+  });
+
+  it('counts in English and Chinese', () => {
+    expect(en('display.items', { count: 1 })).toBe('1 item');
+    expect(en('display.items', { count: 3 })).toBe('3 items');
+    expect(zh('display.items', { count: 1 })).toBe('共 1 件');
+  });
+
+  it('translates CSV row problems, falling back to the till message for unknown codes', () => {
+    expect(importErrorText(zh, { field: 'price', code: 'required', message: 'Price is missing' })).toBe('缺少价格');
+    expect(importErrorText(en, { field: 'name', code: 'tooLong', message: '' })).toBe('Name is too long');
+    expect(importErrorText(en, { field: 'x', code: 'new', message: 'Something new' })).toBe('Something new');
+  });
+});

@@ -1,0 +1,127 @@
+// The open sale: the server's draft order. Updated from call results and cart.changed pushes; an
+// older revision of the same order never replaces a newer one, and line objects that did not change
+// are kept, so memoized rows of a 200-line cart skip re-rendering.
+import { flushSync } from 'react-dom';
+import { create } from 'zustand';
+import type { ApiError, MethodInput, MethodName } from '../../../shared/api';
+import type { Order } from '../../../shared/domain';
+import { client } from '../api/client';
+import { beep } from '../beep';
+import { shareLines } from './share';
+import { showError } from './ui';
+
+interface CartState {
+  order: Order | null;
+  /** The line +/- and Delete act on: the last one added or changed, or the one tapped. */
+  selectedLineId: number | null;
+}
+
+export const useCart = create<CartState>(() => ({ order: null, selectedLineId: null }));
+
+/** Drafts we moved away from (sold, held, voided), with the revision they had: late pushes of them are dropped. */
+const retired = new Map<number, number>();
+
+/** `authoritative`: a reply to our own call (or a fresh cart.get), as opposed to a push. */
+export function applyOrder(incoming: Order, authoritative: boolean): void {
+  if (incoming.status !== 'draft') return;
+  const { order: current, selectedLineId } = useCart.getState();
+  if (current && incoming.id === current.id) {
+    if (incoming.revision <= current.revision) return;
+  } else {
+    const retiredAt = retired.get(incoming.id);
+    if (!authoritative && retiredAt !== undefined && incoming.revision <= retiredAt) return;
+    retired.delete(incoming.id);
+    if (current) retired.set(current.id, current.revision);
+  }
+  const sameOrder = current?.id === incoming.id;
+  const { lines, changedId } = shareLines(sameOrder ? current.lines : [], incoming.lines);
+  let selected = changedId ?? selectedLineId;
+  if (selected !== null && !lines.some((l) => l.id === selected)) selected = lines.at(-1)?.id ?? null;
+  // Rendered at once rather than on the scheduler's next task: scan -> painted line is the till's
+  // most watched latency, and this is one small, self-contained update.
+  flushSync(() => useCart.setState({ order: { ...incoming, lines }, selectedLineId: selected }));
+}
+
+export function selectLine(lineId: number | null): void {
+  useCart.setState({ selectedLineId: lineId });
+}
+
+type OrderMethod = {
+  [M in MethodName]: M extends `cart.${string}` ? M : never;
+}[MethodName];
+
+/** Runs a cart method; applies the new order, or shows the error and changes nothing. */
+async function mutate<M extends OrderMethod>(
+  method: M,
+  input: MethodInput<M>,
+  onError: (e: ApiError) => void = showError,
+): Promise<boolean> {
+  const r = await client.call(method, input);
+  if (!r.ok) {
+    onError(r.error);
+    return false;
+  }
+  applyOrder(r.value as Order, true);
+  return true;
+}
+
+// Relative changes (+1, -1) run one after another, each from the latest state, so three quick taps
+// on + add three and never send the same target quantity twice.
+let queue: Promise<unknown> = Promise.resolve();
+function enqueue(task: () => Promise<unknown>): Promise<unknown> {
+  queue = queue.then(task, task);
+  return queue;
+}
+
+function unknownBarcode(barcode: string) {
+  return (e: ApiError) => {
+    if (e.code === 'UNKNOWN_BARCODE' || e.code === 'PRODUCT_INACTIVE') beep();
+    showError({ ...e, params: { barcode, ...e.params } });
+  };
+}
+
+export const cart = {
+  scan: (barcode: string, quantity = 1) => mutate('cart.scan', { barcode, quantity }, unknownBarcode(barcode)),
+  addProduct: (productId: number, quantity = 1) => mutate('cart.addProduct', { productId, quantity }),
+  setQuantity: (lineId: number, quantity: number) => mutate('cart.setQuantity', { lineId, quantity }),
+  step: (lineId: number, delta: 1 | -1) =>
+    enqueue(async () => {
+      const line = useCart.getState().order?.lines.find((l) => l.id === lineId);
+      const quantity = line ? line.quantity + delta : 0;
+      if (!line || quantity < 1 || quantity > 9999) return;
+      await mutate('cart.setQuantity', { lineId, quantity });
+    }),
+  removeLine: (lineId: number) => enqueue(() => mutate('cart.removeLine', { lineId })),
+  setLineDiscount: (lineId: number, discountMinor: number) => mutate('cart.setLineDiscount', { lineId, discountMinor }),
+  setOrderDiscount: (discountMinor: number) => mutate('cart.setOrderDiscount', { discountMinor }),
+  void: () => mutate('cart.void', {}),
+  hold: (label?: string) => mutate('cart.hold', label ? { label } : {}),
+  recall: (orderId: number) => mutate('cart.recall', { orderId }),
+};
+
+export async function loadCart(): Promise<void> {
+  const r = await client.call('cart.get', {});
+  if (r.ok) applyOrder(r.value, true);
+}
+
+/** Cash sale; on success the cart becomes the fresh draft the server returns. */
+export async function checkoutCash(tenderedMinor: number) {
+  const r = await client.call('checkout.cash', { tenderedMinor });
+  if (!r.ok) {
+    showError(r.error);
+    return undefined;
+  }
+  applyOrder(r.value.cart, true);
+  return r.value;
+}
+
+export function syncCart(): () => void {
+  void loadCart();
+  const offs = [
+    client.on('cart.changed', (order) => applyOrder(order, false)),
+    client.onConnect(() => void loadCart()),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
