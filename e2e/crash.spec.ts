@@ -1,11 +1,12 @@
 // The till survives its process being killed: the open cart is on disk after every change, and a sale
 // is committed in one transaction, so it is either wholly there or wholly absent after a restart.
-import { CashierPage, callApi, DEMO, expect, test } from './fixtures';
+import { CashierPage, callApi, DEMO, E2E_SCAN_GAP_MS, expect, test } from './fixtures';
 import { newDataDir, startHost } from './host';
 
 test('SIGKILL mid-cart with no wait: after a restart on the same data the cart is still there', async ({ page }) => {
   const dataDir = newDataDir();
   const first = await startHost({ dataDir });
+  await callApi(first.url, 'settings.update', { scanMaxGapMs: E2E_SCAN_GAP_MS });
   const cashier = new CashierPage(page, first.url);
   await cashier.goto();
   await cashier.scanAndSee(DEMO.americano.barcode);

@@ -1,4 +1,7 @@
-import { DEMO, expect, test } from './fixtures';
+import { DEMO, E2E_SCAN_GAP_MS, expect, test } from './fixtures';
+
+/** A person at the keyboard: keys further apart than the detector joins into one entry (4 × the gap). */
+const PERSON_DELAY_MS = 5 * E2E_SCAN_GAP_MS;
 
 test('an unknown barcode shows a message naming it and adds nothing', async ({ cashier, page }) => {
   await cashier.scanAndSee(DEMO.americano.barcode);
@@ -12,7 +15,7 @@ test('an unknown barcode shows a message naming it and adds nothing', async ({ c
 test('a scan into the search box adds the product and leaves the search as it was', async ({ cashier, page }) => {
   const search = page.getByTestId('search-input');
   await search.click();
-  await page.keyboard.type('lat', { delay: 120 });
+  await page.keyboard.type('lat', { delay: PERSON_DELAY_MS });
   await cashier.scanAndSee(DEMO.croissant.barcode);
   await expect(search).toHaveValue('lat');
 });
@@ -20,7 +23,7 @@ test('a scan into the search box adds the product and leaves the search as it wa
 test('the same digits typed slowly by a person are a search, not a scan', async ({ cashier, page }) => {
   const search = page.getByTestId('search-input');
   await search.click();
-  await page.keyboard.type(DEMO.americano.barcode, { delay: 90 });
+  await page.keyboard.type(DEMO.americano.barcode, { delay: PERSON_DELAY_MS });
   await expect(search).toHaveValue(DEMO.americano.barcode);
   await expect(page.getByTestId('product-tile')).toHaveCount(1);
   await expect(cashier.lines()).toHaveCount(0);
@@ -35,7 +38,7 @@ test("a scan's Enter never presses the focused button", async ({ cashier, page }
 });
 
 test('3* then a scan sets quantity 3', async ({ cashier, page }) => {
-  await page.keyboard.type('3*', { delay: 120 });
+  await page.keyboard.type('3*', { delay: PERSON_DELAY_MS });
   await expect(page.getByTestId('pending-quantity')).toContainText('3');
   await cashier.scanAndSee(DEMO.croissant.barcode, 3);
   await expect(cashier.total()).toHaveText('¥36.00');
