@@ -23,6 +23,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     db.pragma('busy_timeout = 5000');
     // Temp tables (the catalog version counter) and sorts stay in memory: a temp file costs ~6 µs a row.
     db.pragma('temp_store = MEMORY');
+    // better-sqlite3 builds SQLite with a 16 MB page cache per connection, which reading the whole catalog
+    // (the search index does, at start) fills for good. SQLite's usual 2 MB holds what a till works on (the
+    // open cart, today's orders, the indexes' upper levels); the OS page cache keeps the rest of the file.
+    db.pragma('cache_size = -2000');
     migrate(db);
     return db;
   } catch (err) {

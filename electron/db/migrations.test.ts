@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database';
+import { createRepos } from './index';
 import { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion } from './migrations';
 
 const open: Database.Database[] = [];
@@ -125,6 +126,59 @@ describe('migration 1', () => {
     );
     insert.run();
     expect(() => insert.run()).toThrow(/UNIQUE/);
+  });
+});
+
+describe('migration 2', () => {
+  const sale = (db: Database.Database, day: string, number: string) =>
+    db
+      .prepare(
+        'INSERT INTO orders (till_id, number, business_day, status, currency, created_at, updated_at, completed_at)' +
+          " VALUES ('T1', ?, ?, 'completed', 'CNY', '', '', ?)",
+      )
+      .run(number, day, `${day}T10:00:00.000Z`);
+
+  it('keeps the numbers a version-1 till gave, and numbering goes on from them', () => {
+    const file = tempFile();
+    const v1 = raw(file);
+    migrate(v1, migrations.slice(0, 1));
+    sale(v1, '2026-11-25', '0001');
+    sale(v1, '2026-11-25', '0002');
+    sale(v1, '2026-11-24', '0007');
+    v1.close();
+
+    const db = openDatabase(file);
+    open.push(db);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    const repos = createRepos(db);
+    expect(repos.orders.nextNumber('T1', '2026-11-25')).toBe('0003');
+    expect(repos.orders.nextNumber('T1', '2026-11-24')).toBe('0008');
+    expect(repos.orders.nextNumber('T1', '2026-11-26')).toBe('0001');
+    expect(repos.orders.nextNumber('T2', '2026-11-25')).toBe('0001');
+  });
+
+  it('still refuses a number twice in a till and day, and counts past 9999 by value', () => {
+    const db = openDatabase(tempFile());
+    open.push(db);
+    sale(db, '2026-11-25', '9999');
+    expect(() => sale(db, '2026-11-25', '9999')).toThrow(/UNIQUE/);
+    expect(createRepos(db).orders.nextNumber('T1', '2026-11-25')).toBe('10000');
+    sale(db, '2026-11-25', '10000');
+    expect(createRepos(db).orders.nextNumber('T1', '2026-11-25')).toBe('10001');
+  });
+
+  it("finds the day's last number in the index, not by reading the day's orders", () => {
+    const db = openDatabase(tempFile());
+    open.push(db);
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT max(CAST(number AS INTEGER)) FROM orders' +
+          " WHERE till_id = ? AND business_day = ? AND status = 'completed'",
+      )
+      .all('T1', '2026-11-25') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX orders_day_number/);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+    expect(indexes).not.toContain('orders_number');
   });
 });
 

@@ -87,24 +87,58 @@ export class OrdersRepo {
     return this.s.draft.get(tillId);
   }
 
-  insertDraft(tillId: string, currency: Currency, now: string): number {
-    return Number(this.s.insertDraft.run(tillId, currency, now, now).lastInsertRowid);
+  /** Which order is a till's draft, at which revision: one index entry, to check a copy held in memory. */
+  draftRevision(tillId: string): { id: number; revision: number } | undefined {
+    return this.s.draftRevision.get(tillId);
+  }
+
+  /** A new empty draft; returns the row as stored (the schema's defaults, tested against a read back). */
+  insertDraft(tillId: string, currency: Currency, now: string): OrderRow {
+    const id = Number(this.s.insertDraft.run(tillId, currency, now, now).lastInsertRowid);
+    return {
+      id,
+      till_id: tillId,
+      number: '',
+      business_day: null,
+      status: 'draft',
+      currency,
+      order_discount_minor: 0,
+      subtotal_minor: 0,
+      discount_minor: 0,
+      total_minor: 0,
+      tax_minor: 0,
+      item_count: 0,
+      revision: 0,
+      created_at: now,
+      updated_at: now,
+      held_at: null,
+      held_label: null,
+      completed_at: null,
+      voided_at: null,
+      is_demo: 0,
+    };
   }
 
   lines(orderId: number): LineRow[] {
     return this.s.lines.all(orderId);
   }
 
-  insertLine(orderId: number, l: NewLine): number {
-    return Number(this.s.insertLine.run({ ...l, orderId, gross: l.unitPriceMinor * l.quantity }).lastInsertRowid);
+  /** A new line at the end of the order, as stored. */
+  insertLine(orderId: number, l: NewLine): LineRow {
+    return this.s.insertLine.get({ ...l, orderId, gross: l.unitPriceMinor * l.quantity })!;
   }
 
-  setLineQuantity(lineId: number, quantity: number): void {
-    this.s.setQuantity.run(quantity, lineId);
+  // The writes below change a row and the object that mirrors it together, so the cart can answer from
+  // what it read once instead of reading the order back.
+
+  setLineQuantity(line: LineRow, quantity: number): void {
+    this.s.setQuantity.run(quantity, line.id);
+    line.quantity = quantity;
   }
 
-  setLineDiscount(lineId: number, discountMinor: number): void {
-    this.s.setLineDiscount.run(discountMinor, lineId);
+  setLineDiscount(line: LineRow, discountMinor: number): void {
+    this.s.setLineDiscount.run(discountMinor, line.id);
+    line.line_discount_minor = discountMinor;
   }
 
   deleteLine(lineId: number): void {
@@ -115,18 +149,37 @@ export class OrdersRepo {
     this.s.setCurrency.run(currency, now, orderId);
   }
 
-  setOrderDiscount(orderId: number, discountMinor: number): void {
-    this.s.setOrderDiscount.run(discountMinor, orderId);
+  setOrderDiscount(order: OrderRow, discountMinor: number): void {
+    this.s.setOrderDiscount.run(discountMinor, order.id);
+    order.order_discount_minor = discountMinor;
   }
 
-  markDemo(orderId: number): void {
-    this.s.markDemo.run(orderId);
+  markDemo(order: OrderRow): void {
+    this.s.markDemo.run(order.id);
+    order.is_demo = 1;
   }
 
-  /** Stores what pricing computed and bumps the revision: the last step of every cart change. */
-  savePricing(orderId: number, totals: OrderTotals, lines: readonly LinePricing[], now: string): void {
-    for (const l of lines) this.s.priceLine.run(l);
-    this.s.priceOrder.run({ ...totals, id: orderId, now });
+  /** Stores one line's pricing. */
+  priceLine(line: LineRow, p: Omit<LinePricing, 'id'>): void {
+    this.s.priceLine.run({ ...p, id: line.id });
+    line.gross_minor = p.grossMinor;
+    line.line_discount_minor = p.lineDiscountMinor;
+    line.order_discount_share_minor = p.orderDiscountShareMinor;
+    line.total_minor = p.totalMinor;
+    line.tax_minor = p.taxMinor;
+  }
+
+  /** Stores the order's totals and bumps the revision: the last step of every cart change. */
+  saveTotals(order: OrderRow, totals: OrderTotals, now: string): void {
+    this.s.priceOrder.run({ ...totals, id: order.id, now });
+    order.order_discount_minor = totals.orderDiscountMinor;
+    order.subtotal_minor = totals.subtotalMinor;
+    order.discount_minor = totals.discountMinor;
+    order.total_minor = totals.totalMinor;
+    order.tax_minor = totals.taxMinor;
+    order.item_count = totals.itemCount;
+    order.revision++;
+    order.updated_at = now;
   }
 
   hold(orderId: number, label: string | null, now: string): void {
@@ -146,11 +199,20 @@ export class OrdersRepo {
     this.s.deleteEmptyDraft.run(orderId);
   }
 
-  complete(orderId: number, number: string, businessDay: string, now: string): void {
-    this.s.complete.run({ id: orderId, number, businessDay, now });
+  /** Completes a draft under its number. */
+  complete(order: OrderRow, number: string, businessDay: string, now: string): void {
+    if (this.s.complete.run(number, businessDay, now, now, order.id).changes !== 1) {
+      throw new Error(`Order ${order.id} is not a draft`);
+    }
+    order.status = 'completed';
+    order.number = number;
+    order.business_day = businessDay;
+    order.completed_at = now;
+    order.updated_at = now;
+    order.revision++;
   }
 
-  /** The next human number for a till's business day: "0001", "0002", ... */
+  /** The next human number for a till's business day: "0001", "0002", ... (one index read). */
   nextNumber(tillId: string, businessDay: string): string {
     const last = this.s.lastNumber.get(tillId, businessDay) ?? 0;
     return String(last + 1).padStart(4, '0');
@@ -211,15 +273,18 @@ function prepare(db: Database) {
   return {
     byId: db.prepare<[number], OrderRow>('SELECT * FROM orders WHERE id = ?'),
     draft: db.prepare<[string], OrderRow>("SELECT * FROM orders WHERE till_id = ? AND status = 'draft'"),
+    draftRevision: db.prepare<[string], { id: number; revision: number }>(
+      "SELECT id, revision FROM orders WHERE till_id = ? AND status = 'draft'",
+    ),
     insertDraft: db.prepare<[string, string, string, string]>(
       "INSERT INTO orders (till_id, status, currency, created_at, updated_at) VALUES (?, 'draft', ?, ?, ?)",
     ),
     lines: db.prepare<[number], LineRow>('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position, id'),
-    insertLine: db.prepare<[Record<string, unknown>]>(
+    insertLine: db.prepare<[Record<string, unknown>], LineRow>(
       'INSERT INTO order_lines (order_id, product_id, barcode, name, name_en, unit_price_minor, quantity,' +
         ' tax_rate_bp, gross_minor, total_minor, position)' +
         ' VALUES (@orderId, @productId, @barcode, @name, @nameEn, @unitPriceMinor, @quantity, @taxRateBp, @gross,' +
-        ' @gross, (SELECT coalesce(max(position), 0) + 1 FROM order_lines WHERE order_id = @orderId))',
+        ' @gross, (SELECT coalesce(max(position), 0) + 1 FROM order_lines WHERE order_id = @orderId)) RETURNING *',
     ),
     setQuantity: db.prepare<[number, number]>('UPDATE order_lines SET quantity = ? WHERE id = ?'),
     setLineDiscount: db.prepare<[number, number]>('UPDATE order_lines SET line_discount_minor = ? WHERE id = ?'),
@@ -255,9 +320,9 @@ function prepare(db: Database) {
       "DELETE FROM orders WHERE id = ? AND status = 'draft' AND revision = 0" +
         ' AND NOT EXISTS (SELECT 1 FROM order_lines WHERE order_id = orders.id)',
     ),
-    complete: db.prepare<[Record<string, unknown>]>(
-      "UPDATE orders SET status = 'completed', number = @number, business_day = @businessDay," +
-        " completed_at = @now, updated_at = @now, revision = revision + 1 WHERE id = @id AND status = 'draft'",
+    complete: db.prepare<[string, string, string, string, number]>(
+      "UPDATE orders SET status = 'completed', number = ?, business_day = ?, completed_at = ?, updated_at = ?," +
+        " revision = revision + 1 WHERE id = ? AND status = 'draft'",
     ),
     lastNumber: db
       .prepare<[string, string], number>(

@@ -26,20 +26,32 @@ export interface NewPayment {
 }
 
 export class PaymentsRepo {
-  private readonly insertStmt: Statement<[NewPayment]>;
+  private readonly insertStmt: Statement<
+    [number, string, string, number, number | null, number | null, string | null, string]
+  >;
   private readonly forOrderStmt: Statement<[number], PaymentRow>;
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(
       'INSERT INTO payments (order_id, method, status, amount_minor, tendered_minor, change_minor, staff_id,' +
-        ' created_at) VALUES (@orderId, @method, @status, @amountMinor, @tenderedMinor, @changeMinor, @staffId,' +
-        ' @createdAt)',
+        ' created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.forOrderStmt = db.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY id');
   }
 
-  insert(p: NewPayment): number {
-    return Number(this.insertStmt.run(p).lastInsertRowid);
+  /** Returns the payment as stored. */
+  insert(p: NewPayment): Payment {
+    const { lastInsertRowid } = this.insertStmt.run(
+      p.orderId,
+      p.method,
+      p.status,
+      p.amountMinor,
+      p.tenderedMinor,
+      p.changeMinor,
+      p.staffId,
+      p.createdAt,
+    );
+    return { id: Number(lastInsertRowid), ...p };
   }
 
   forOrder(orderId: number): Payment[] {

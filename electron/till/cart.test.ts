@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TillError } from '../../shared/api';
-import type { Product } from '../../shared/domain';
+import type { Order, Product } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
+import { createRepos } from '../db/index';
+import { withCheckDigit } from './barcode';
+import { seedProducts } from './seed';
 import { asInput, openTestTill, type TestTill, tempDataDir, testClock } from './testing';
 
 let till: TestTill;
@@ -310,6 +313,143 @@ describe('after a restart', () => {
       expect((await second.call('orders.held', {})).map((h) => h.heldLabel)).toEqual(['later']);
     } finally {
       second.close();
+    }
+  });
+});
+
+describe('what the till answers', () => {
+  /** The open cart read back from the database, past the till's own copy. */
+  function stored(t: TestTill): Order {
+    const repos = createRepos(t.db);
+    const row = repos.orders.draftFor('T1')!;
+    return repos.orders.toOrder(row, repos.orders.lines(row.id), repos.payments.forOrder(row.id));
+  }
+
+  it('is the cart as stored, after every kind of change', async () => {
+    const answers: Order[] = [];
+    const check = async (answer: Promise<Order>) => {
+      const cart = await answer;
+      expect(cart).toEqual(stored(till));
+      expect(await till.call('cart.get', {})).toEqual(cart);
+      answers.push(cart);
+      return cart;
+    };
+    await check(till.call('cart.scan', { barcode: coffee.barcode }));
+    await check(till.call('cart.scan', { barcode: coffee.barcode, quantity: 2 }));
+    const two = await check(till.call('cart.scan', { barcode: cake.barcode }));
+    await check(till.call('cart.setQuantity', { lineId: two.lines[1].id, quantity: 4 }));
+    await check(till.call('cart.setLineDiscount', { lineId: two.lines[0].id, discountMinor: 333 }));
+    await check(till.call('cart.setOrderDiscount', { discountMinor: 777 }));
+    await check(till.call('cart.scan', { barcode: coffee.barcode }));
+    await check(till.call('cart.removeLine', { lineId: two.lines[1].id }));
+    const revisions = answers.map((c) => c.revision);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    expect(new Set(revisions).size).toBe(revisions.length);
+
+    const held = await till.call('cart.scan', { barcode: cake.barcode });
+    await check(till.call('cart.hold', { label: 'A' }));
+    await check(till.call('cart.scan', { barcode: coffee.barcode }));
+    await check(till.call('cart.recall', { orderId: held.id }));
+    await check(till.call('cart.void', {}));
+    await check(till.call('cart.scan', { barcode: cake.barcode }));
+    const sale = await till.call('checkout.cash', { tenderedMinor: 10_000 });
+    expect(sale.cart).toEqual(stored(till));
+    expect((await till.call('orders.today', {}))[0]).toEqual(sale.order);
+  });
+
+  it('is journaled change by change, with what each value was before', async () => {
+    await till.call('cart.scan', { barcode: coffee.barcode });
+    const cart = await till.call('cart.scan', { barcode: coffee.barcode, quantity: 2 });
+    const lineId = cart.lines[0].id;
+    await till.call('cart.setQuantity', { lineId, quantity: 5 });
+    await till.call('cart.setLineDiscount', { lineId, discountMinor: 300 });
+    await till.call('cart.setLineDiscount', { lineId, discountMinor: 200 });
+    await till.call('cart.setOrderDiscount', { discountMinor: 100 });
+    await till.call('cart.setOrderDiscount', { discountMinor: 50 });
+    const rows = till.db.prepare('SELECT kind, data FROM journal WHERE order_id = ? ORDER BY id').all(cart.id) as {
+      kind: string;
+      data: string;
+    }[];
+    expect(rows.map((r) => [r.kind, JSON.parse(r.data)])).toEqual([
+      ['cart.lineAdded', expect.objectContaining({ lineId, quantity: 1 })],
+      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 3, was: 1 }],
+      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 5, was: 3 }],
+      ['cart.lineDiscount', { lineId, discountMinor: 300, was: 0 }],
+      ['cart.lineDiscount', { lineId, discountMinor: 200, was: 300 }],
+      ['cart.orderDiscount', { discountMinor: 100, was: 0 }],
+      ['cart.orderDiscount', { discountMinor: 50, was: 100 }],
+    ]);
+  });
+
+  it('comes from writing only the line that changed, on a long cart', async () => {
+    seedProducts(till.db, 60);
+    for (let k = 0; k < 60; k++)
+      await till.call('cart.scan', { barcode: withCheckDigit(`29${String(k).padStart(10, '0')}`) });
+    till.db.exec(`
+      CREATE TEMP TABLE line_writes (n INTEGER NOT NULL); INSERT INTO line_writes VALUES (0);
+      CREATE TEMP TRIGGER count_line_writes AFTER UPDATE ON main.order_lines BEGIN UPDATE line_writes SET n = n + 1; END;
+    `);
+    const cart = await till.call('cart.scan', { barcode: withCheckDigit(`29${String(7).padStart(10, '0')}`) });
+    expect(cart.lines[7].quantity).toBe(2);
+    // Its quantity, then its pricing: the other 59 lines are left alone.
+    expect(till.db.prepare('SELECT n FROM line_writes').pluck().get()).toBe(2);
+    expect(cart).toEqual(stored(till));
+  });
+
+  it('shows a product deleted from the catalog as the stored lines do', async () => {
+    const demo = openTestTill({ clock: clock.clock });
+    try {
+      const cart = await demo.call('cart.scan', { barcode: '2000001000007' });
+      expect(cart.lines[0].productId).not.toBeNull();
+      await demo.call('catalog.clearDemo', {});
+      const after = await demo.call('cart.get', {});
+      expect(after.lines[0].productId).toBeNull();
+      expect(after).toEqual(stored(demo));
+    } finally {
+      demo.close();
+    }
+  });
+
+  it('is the cart as it was when a change fails inside its transaction', async () => {
+    const before = await till.call('cart.scan', { barcode: coffee.barcode });
+    till.db.exec(
+      "CREATE TEMP TRIGGER fail_journal BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+    );
+    await expect(till.call('cart.scan', { barcode: coffee.barcode })).rejects.toThrow('disk on fire');
+    await expect(till.call('cart.scan', { barcode: cake.barcode })).rejects.toThrow('disk on fire');
+    expect(await till.call('cart.get', {})).toEqual(before);
+    till.db.exec('DROP TRIGGER fail_journal');
+    const after = await till.call('cart.scan', { barcode: coffee.barcode });
+    expect(after.lines.map((l) => l.quantity)).toEqual([2]);
+    expect(after).toEqual(stored(till));
+  });
+});
+
+describe('order numbers', () => {
+  it('go on after a restart and start again each day', async () => {
+    const dataDir = tempDataDir();
+    const sell = async (t: TestTill) => {
+      await t.call('cart.scan', { barcode: 'TEA' });
+      return (await t.call('checkout.cash', { tenderedMinor: 500 })).order.number;
+    };
+    const first = openTestTill({ dataDir, clock: clock.clock });
+    await first.call('products.save', { barcode: 'TEA', name: '茶', priceMinor: 500 });
+    expect([await sell(first), await sell(first)]).toEqual(['0001', '0002']);
+    first.close();
+
+    const second = openTestTill({ dataDir, clock: clock.clock });
+    expect(await sell(second)).toBe('0003');
+    clock.set(new Date(2026, 10, 26, 7, 0));
+    expect(await sell(second)).toBe('0001');
+    second.close();
+
+    // A till whose clock is set back continues that day's numbers.
+    clock.set(new Date(2026, 10, 25, 20, 0));
+    const third = openTestTill({ dataDir, clock: clock.clock });
+    try {
+      expect(await sell(third)).toBe('0004');
+    } finally {
+      third.close();
     }
   });
 });

@@ -1,11 +1,19 @@
 // The open cart and the sale. The cart is the till's one 'draft' order, written on every change: each
-// change is one transaction that edits the lines, reprices the whole order (shared/pricing.ts), stores
-// every line's result and bumps the revision, so a crash or restart loses nothing.
+// change is one transaction that edits the lines, reprices the whole order in memory (shared/pricing.ts),
+// stores the lines whose pricing moved and the totals, and bumps the revision, so a crash or restart loses
+// nothing. The answer and the pushes are built from the rows the transaction holds (the repository keeps
+// them in step with what it writes), never read back.
+//
+// Between changes the open cart's rows stay in memory: each transaction first reads which order is the
+// draft and at which revision (one index entry) and reads the rows again only when those differ. Every
+// write to a draft bumps its revision; a transaction that fails drops the copy; and the one write from
+// outside that touches lines without one (a product deleted: its lines' product_id becomes null) calls
+// forget().
 //
 // Order numbers ("0042") are assigned when the sale completes, per till and local day, so voided and
 // held carts never leave gaps in the day's numbers.
 import { type MethodOutput, TillError } from '../../shared/api';
-import type { Currency, HeldOrder, Order, Product } from '../../shared/domain';
+import type { Currency, HeldOrder, Order, Payment, Product } from '../../shared/domain';
 import { MAX_QUANTITY } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { priceOrder } from '../../shared/pricing';
@@ -13,13 +21,26 @@ import { crashPoint } from '../core/crash';
 import type { LineRow, OrderRow } from '../db/orders';
 import { isoNow, localDay, localDayRange, type TillContext } from './context';
 import type { Display } from './display';
-import { readSettings } from './settings';
+
+interface OpenCart {
+  draft: OrderRow;
+  lines: LineRow[];
+  payments: Payment[];
+}
 
 export class Cart {
+  /** The draft, its lines and payments as last committed; undefined when not known. */
+  private open: OpenCart | undefined;
+
+  /** Runs a function in a transaction; made once, as better-sqlite3 builds four wrappers per call. */
+  private readonly transaction: <T>(fn: () => T) => T;
+
   constructor(
     private readonly ctx: TillContext,
     private readonly display: () => Display,
-  ) {}
+  ) {
+    this.transaction = ctx.db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
+  }
 
   private get orders() {
     return this.ctx.repos.orders;
@@ -29,46 +50,78 @@ export class Cart {
     return this.ctx.repos.journal;
   }
 
+  /** Drops the copy of the open cart held in memory (after its rows were changed from outside). */
+  forget(): void {
+    this.open = undefined;
+  }
+
   /** The open cart, created empty when there is none. */
   get(): Order {
-    return this.load(this.ctx.db.transaction(() => this.draft().id)());
+    return this.write(() => this.orderOf(this.openCart()));
   }
 
-  /** An order with its lines and payments. */
-  load(orderId: number): Order {
-    const row = this.orders.byId(orderId);
-    if (!row) throw new TillError('ORDER_NOT_FOUND', `No order ${orderId}`, { orderId });
-    return this.orders.toOrder(row, this.orders.lines(orderId), this.ctx.repos.payments.forOrder(orderId));
+  /** One transaction; if it fails, the rows it may have changed in memory are dropped with it. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.transaction(fn);
+    } catch (err) {
+      this.open = undefined;
+      throw err;
+    }
   }
 
-  private draft(): OrderRow {
-    const existing = this.orders.draftFor(this.ctx.tillId);
-    if (existing) return existing;
-    const id = this.orders.insertDraft(
-      this.ctx.tillId,
-      readSettings(this.ctx.repos.settings).currency,
-      isoNow(this.ctx),
-    );
-    return this.orders.byId(id)!;
+  /** Inside a transaction: the draft (created when there is none) with its lines, read only if changed. */
+  private openCart(): OpenCart {
+    const stored = this.orders.draftRevision(this.ctx.tillId);
+    const open = this.open;
+    if (stored && open && open.draft.id === stored.id && open.draft.revision === stored.revision) return open;
+    this.open = stored
+      ? {
+          draft: this.orders.byId(stored.id)!,
+          lines: this.orders.lines(stored.id),
+          payments: this.ctx.repos.payments.forOrder(stored.id),
+        }
+      : { draft: this.newDraft(isoNow(this.ctx)), lines: [], payments: [] };
+    return this.open;
   }
 
-  /** One cart change: `edit` runs inside the transaction, then the order is repriced and pushed. */
+  private newDraft(now: string): OrderRow {
+    return this.orders.insertDraft(this.ctx.tillId, this.ctx.settings.get().currency, now);
+  }
+
+  /** Inside a transaction that ended the draft: the next customer's empty cart. */
+  private openEmpty(now: string): Order {
+    this.open = { draft: this.newDraft(now), lines: [], payments: [] };
+    return this.orderOf(this.open);
+  }
+
+  private orderOf(open: OpenCart): Order {
+    return this.orders.toOrder(open.draft, open.lines, open.payments);
+  }
+
+  /** An order other than the open cart, with its lines and payments, read. */
+  private load(row: OrderRow): Order {
+    return this.orders.toOrder(row, this.orders.lines(row.id), this.ctx.repos.payments.forOrder(row.id));
+  }
+
+  /**
+   * One cart change: `edit` runs inside the transaction on the draft and its lines as read (writing
+   * through the repository, which keeps those objects in step), then the order is repriced and pushed.
+   */
   private change(edit: (draft: OrderRow, lines: LineRow[]) => void): Order {
-    const id = this.ctx.db.transaction(() => {
-      const draft = this.draft();
-      edit(draft, this.orders.lines(draft.id));
-      this.reprice(draft.id);
-      return draft.id;
-    })();
-    const cart = this.load(id);
+    const cart = this.write(() => {
+      const open = this.openCart();
+      edit(open.draft, open.lines);
+      this.reprice(open.draft, open.lines);
+      return this.orderOf(open);
+    });
     this.ctx.bus.emit('cart.changed', cart);
-    this.display().cartChanged();
+    this.display().cartChanged(cart);
     return cart;
   }
 
-  private reprice(orderId: number): void {
-    const order = this.orders.byId(orderId)!;
-    const lines = this.orders.lines(orderId);
+  /** Prices every line in memory; writes only the lines whose stored pricing changes, then the totals. */
+  private reprice(draft: OrderRow, lines: readonly LineRow[]): void {
     const priced = priceOrder(
       lines.map((l) => ({
         unitPriceMinor: l.unit_price_minor,
@@ -76,19 +129,30 @@ export class Cart {
         lineDiscountMinor: l.line_discount_minor,
         taxRateBp: l.tax_rate_bp,
       })),
-      order.order_discount_minor,
+      draft.order_discount_minor,
     );
     if (priced.subtotalMinor > MAX_AMOUNT_MINOR) {
       throw new TillError('AMOUNT_TOO_LARGE', 'The order would be larger than the till accepts', {
         maxMinor: MAX_AMOUNT_MINOR,
       });
     }
-    const linePricing = priced.lines.map((p, i) => ({ id: lines[i].id, ...p }));
+    priced.lines.forEach((p, i) => {
+      const l = lines[i];
+      if (
+        l.gross_minor !== p.grossMinor ||
+        l.line_discount_minor !== p.lineDiscountMinor ||
+        l.order_discount_share_minor !== p.orderDiscountShareMinor ||
+        l.total_minor !== p.totalMinor ||
+        l.tax_minor !== p.taxMinor
+      ) {
+        this.orders.priceLine(l, p);
+      }
+    });
     // Pricing caps discounts at what is left to discount; the stored values follow, so they always
     // describe the totals they produced.
     const orderDiscountMinor = priced.lines.reduce((a, p) => a + p.orderDiscountShareMinor, 0);
-    this.orders.savePricing(
-      orderId,
+    this.orders.saveTotals(
+      draft,
       {
         orderDiscountMinor,
         subtotalMinor: priced.subtotalMinor,
@@ -97,7 +161,6 @@ export class Cart {
         taxMinor: priced.taxMinor,
         itemCount: priced.itemCount,
       },
-      linePricing,
       isoNow(this.ctx),
     );
   }
@@ -127,17 +190,18 @@ export class Cart {
           l.name === product.name,
       );
       if (same) {
-        const q = same.quantity + quantity;
+        const was = same.quantity;
+        const q = was + quantity;
         if (q > MAX_QUANTITY) throw tooMany(q);
-        this.orders.setLineQuantity(same.id, q);
+        this.orders.setLineQuantity(same, q);
         this.journal.append(
           now,
           'cart.lineChanged',
           { orderId: draft.id },
-          { lineId: same.id, barcode: same.barcode, quantity: q, was: same.quantity },
+          { lineId: same.id, barcode: same.barcode, quantity: q, was },
         );
       } else {
-        const lineId = this.orders.insertLine(draft.id, {
+        const line = this.orders.insertLine(draft.id, {
           productId: product.id,
           barcode: product.barcode,
           name: product.name,
@@ -146,27 +210,35 @@ export class Cart {
           quantity,
           taxRateBp: product.taxRateBp,
         });
+        lines.push(line);
         crashPoint('cart.afterLineInsert');
         this.journal.append(
           now,
           'cart.lineAdded',
           { orderId: draft.id },
-          { lineId, productId: product.id, barcode: product.barcode, unitPriceMinor: product.priceMinor, quantity },
+          {
+            lineId: line.id,
+            productId: product.id,
+            barcode: product.barcode,
+            unitPriceMinor: product.priceMinor,
+            quantity,
+          },
         );
       }
-      if (product.isDemo && !draft.is_demo) this.orders.markDemo(draft.id);
+      if (product.isDemo && !draft.is_demo) this.orders.markDemo(draft);
     });
   }
 
   setQuantity(lineId: number, quantity: number): Order {
     return this.change((draft, lines) => {
       const line = this.line(lines, lineId);
-      this.orders.setLineQuantity(lineId, quantity);
+      const was = line.quantity;
+      this.orders.setLineQuantity(line, quantity);
       this.journal.append(
         isoNow(this.ctx),
         'cart.lineChanged',
         { orderId: draft.id },
-        { lineId, barcode: line.barcode, quantity, was: line.quantity },
+        { lineId, barcode: line.barcode, quantity, was },
       );
     });
   }
@@ -175,6 +247,7 @@ export class Cart {
     return this.change((draft, lines) => {
       const line = this.line(lines, lineId);
       this.orders.deleteLine(lineId);
+      lines.splice(lines.indexOf(line), 1);
       this.journal.append(
         isoNow(this.ctx),
         'cart.lineRemoved',
@@ -194,13 +267,9 @@ export class Cart {
           maxMinor: gross,
         });
       }
-      this.orders.setLineDiscount(lineId, discountMinor);
-      this.journal.append(
-        isoNow(this.ctx),
-        'cart.lineDiscount',
-        { orderId: draft.id },
-        { lineId, discountMinor, was: line.line_discount_minor },
-      );
+      const was = line.line_discount_minor;
+      this.orders.setLineDiscount(line, discountMinor);
+      this.journal.append(isoNow(this.ctx), 'cart.lineDiscount', { orderId: draft.id }, { lineId, discountMinor, was });
     });
   }
 
@@ -213,13 +282,9 @@ export class Cart {
           maxMinor: net,
         });
       }
-      this.orders.setOrderDiscount(draft.id, discountMinor);
-      this.journal.append(
-        isoNow(this.ctx),
-        'cart.orderDiscount',
-        { orderId: draft.id },
-        { discountMinor, was: draft.order_discount_minor },
-      );
+      const was = draft.order_discount_minor;
+      this.orders.setOrderDiscount(draft, discountMinor);
+      this.journal.append(isoNow(this.ctx), 'cart.orderDiscount', { orderId: draft.id }, { discountMinor, was });
     });
   }
 
@@ -254,26 +319,26 @@ export class Cart {
   private replaceDraft(
     end: (draft: OrderRow, now: string, lines: LineRow[]) => { orderId: number; status: string },
   ): Order {
-    const { changed, cartId } = this.ctx.db.transaction(() => {
-      const draft = this.draft();
-      const changed = end(draft, isoNow(this.ctx), this.orders.lines(draft.id));
-      return { changed, cartId: this.draft().id };
-    })();
-    return this.pushNewCart(cartId, [changed]);
+    const { changed, cart } = this.write(() => {
+      const { draft, lines } = this.openCart();
+      const now = isoNow(this.ctx);
+      const changed = end(draft, now, lines);
+      return { changed, cart: this.openEmpty(now) };
+    });
+    return this.pushNewCart(cart, [changed]);
   }
 
-  private pushNewCart(cartId: number, changed: { orderId: number; status: string }[]): Order {
-    const cart = this.load(cartId);
+  private pushNewCart(cart: Order, changed: { orderId: number; status: string }[]): Order {
     for (const c of changed) this.ctx.bus.emit('orders.changed', c);
     this.ctx.bus.emit('cart.changed', cart);
-    this.display().cartChanged();
+    this.display().cartChanged(cart);
     return cart;
   }
 
   /** Brings a held order back as the cart; a cart with lines is held first, so nothing is lost. */
   recall(orderId: number): Order {
     const changed: { orderId: number; status: string }[] = [];
-    this.ctx.db.transaction(() => {
+    const cart = this.write(() => {
       const target = this.orders.byId(orderId);
       if (!target) throw new TillError('ORDER_NOT_FOUND', `No order ${orderId}`, { orderId });
       if (target.status !== 'held') {
@@ -293,18 +358,20 @@ export class Cart {
       this.orders.recall(orderId, now);
       this.journal.append(now, 'cart.recalled', { orderId }, { label: target.held_label });
       changed.push({ orderId, status: 'draft' });
-    })();
-    return this.pushNewCart(orderId, changed);
+      return this.orderOf(this.openCart());
+    });
+    return this.pushNewCart(cart, changed);
   }
 
   /** A new shop currency applies to the open cart while it is empty (lines keep the one they were sold in). */
   currencyChanged(currency: Currency): void {
-    const changed = this.ctx.db.transaction(() => {
-      const draft = this.orders.draftFor(this.ctx.tillId);
-      if (!draft || draft.currency === currency || this.orders.lines(draft.id).length) return false;
+    const changed = this.write(() => {
+      if (!this.orders.draftRevision(this.ctx.tillId)) return false;
+      const { draft, lines } = this.openCart();
+      if (draft.currency === currency || lines.length) return false;
       this.orders.setCurrency(draft.id, currency, isoNow(this.ctx));
       return true;
-    })();
+    });
     if (changed) this.ctx.bus.emit('cart.changed', this.get());
   }
 
@@ -315,14 +382,18 @@ export class Cart {
   /** Completed orders of the local day (per the till's clock), newest first. */
   today(limit: number): Order[] {
     const { from, to } = localDayRange(this.ctx.clock());
-    return this.orders.completedBetween(from, to, limit).map((row) => this.load(row.id));
+    return this.ctx.db.transaction(() => this.orders.completedBetween(from, to, limit).map((row) => this.load(row)))();
   }
 
-  /** Cash sale: the order, its payment and the journal are one transaction. */
+  /**
+   * Cash sale: the order, its payment, the journal and the next customer's empty cart are one
+   * transaction. The answer is built from what the transaction read and wrote.
+   */
   checkoutCash(tenderedMinor: number): MethodOutput<'checkout.cash'> {
-    const { orderId, changeMinor } = this.ctx.db.transaction(() => {
-      const draft = this.draft();
-      if (this.orders.lines(draft.id).length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
+    const { order, cart, changeMinor } = this.write(() => {
+      const open = this.openCart();
+      const { draft } = open;
+      if (open.lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
       const totalMinor = draft.total_minor;
       if (tenderedMinor < totalMinor) {
         throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than the total', { totalMinor, tenderedMinor });
@@ -331,10 +402,10 @@ export class Cart {
       const now = when.toISOString();
       const day = localDay(when);
       const number = this.orders.nextNumber(this.ctx.tillId, day);
-      this.orders.complete(draft.id, number, day, now);
+      this.orders.complete(draft, number, day, now);
       crashPoint('sale.afterOrderUpdate');
       const changeMinor = tenderedMinor - totalMinor;
-      const paymentId = this.ctx.repos.payments.insert({
+      const payment = this.ctx.repos.payments.insert({
         orderId: draft.id,
         method: 'cash',
         status: 'paid',
@@ -344,11 +415,12 @@ export class Cart {
         staffId: null,
         createdAt: now,
       });
+      open.payments.push(payment);
       crashPoint('sale.afterPaymentInsert');
       this.journal.append(
         now,
         'payment.recorded',
-        { orderId: draft.id, paymentId },
+        { orderId: draft.id, paymentId: payment.id },
         { method: 'cash', amountMinor: totalMinor, tenderedMinor, changeMinor },
       );
       this.journal.append(
@@ -357,14 +429,14 @@ export class Cart {
         { orderId: draft.id },
         { number, totalMinor, itemCount: draft.item_count, currency: draft.currency },
       );
+      const sold = this.orderOf(open);
+      const cart = this.openEmpty(now);
       crashPoint('sale.beforeCommit');
-      return { orderId: draft.id, changeMinor };
-    })();
+      return { order: sold, cart, changeMinor };
+    });
     crashPoint('sale.afterCommit');
 
-    const order = this.load(orderId);
-    const cart = this.get();
-    this.ctx.bus.emit('orders.changed', { orderId, status: 'completed' });
+    this.ctx.bus.emit('orders.changed', { orderId: order.id, status: 'completed' });
     this.ctx.bus.emit('cart.changed', cart);
     this.display().saleCompleted({ order, tenderedMinor, changeMinor });
     return { order, changeMinor, cart };

@@ -9,7 +9,6 @@ import { checkBarcode } from './barcode';
 import { isoNow, localDay, type TillContext } from './context';
 import { applyRow, checkProductsCsv, cleanText, productsToCsv } from './csv';
 import { namePinyin, SearchIndex, searchText, sortKey } from './search';
-import { readSettings } from './settings';
 
 export const DEMO_CATALOG_FILE = 'demo-catalog.csv';
 const DEMO_LOADED_KEY = 'catalog.demoLoadedAt';
@@ -43,15 +42,13 @@ function record(p: ProductFields, isDemo: boolean): ProductRecord {
 
 export class Catalog {
   readonly index: SearchIndex;
+  private demo: { version: number; active: boolean } | undefined;
 
   constructor(
     private readonly ctx: TillContext,
     private readonly onDemoChanged: () => void,
   ) {
-    this.index = new SearchIndex(
-      () => ctx.repos.products.indexSnapshot(),
-      () => ctx.repos.products.version(),
-    );
+    this.index = new SearchIndex(ctx.repos.products);
   }
 
   private get products() {
@@ -59,7 +56,7 @@ export class Catalog {
   }
 
   private currency(): string {
-    return readSettings(this.ctx.repos.settings).currency;
+    return this.ctx.settings.get().currency;
   }
 
   /**
@@ -89,8 +86,13 @@ export class Catalog {
     return this.products.categories();
   }
 
+  /** Read on every display push: kept per catalog version (which every product write moves). */
   isDemoData(): boolean {
-    return this.products.anyDemoActive();
+    // Inside a transaction the version may yet roll back to a number that later means other rows.
+    if (this.ctx.db.inTransaction) return this.products.anyDemoActive();
+    const version = this.products.version();
+    if (this.demo?.version !== version) this.demo = { version, active: this.products.anyDemoActive() };
+    return this.demo.active;
   }
 
   save(input: MethodArgs<'products.save'>): Product {
@@ -132,6 +134,7 @@ export class Catalog {
       return { before, product };
     })();
     this.index.productSaved(before, product);
+    void this.index.warm();
     this.ctx.bus.emit('catalog.changed', { reason: 'saved' });
     if (before?.isDemo) this.onDemoChanged();
     return product;
@@ -149,6 +152,7 @@ export class Catalog {
       this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.imported', {}, { ...counts, skipped });
       return { ...counts, skipped, preview: checked.preview };
     })();
+    void this.index.warm();
     this.ctx.bus.emit('catalog.changed', { reason: 'imported' });
     return result;
   }
@@ -185,6 +189,7 @@ export class Catalog {
       this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.demoCleared', {}, { removedProducts: removed });
       return removed;
     })();
+    void this.index.warm();
     this.ctx.bus.emit('catalog.changed', { reason: 'demoCleared' });
     this.onDemoChanged();
     return { removedProducts };

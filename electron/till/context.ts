@@ -2,10 +2,13 @@
 import type { Database } from 'better-sqlite3';
 import type { EventBus } from '../core/bus';
 import type { Repos } from '../db/index';
+import type { ShopSettings } from './settings';
 
 export interface TillContext {
   db: Database;
   repos: Repos;
+  /** The shop's settings, kept in memory. */
+  settings: ShopSettings;
   bus: EventBus;
   clock: () => Date;
   tillId: string;

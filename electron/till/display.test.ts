@@ -53,6 +53,20 @@ describe('the customer display', () => {
     expect(till.events.slice(events).map((e) => e.event)).toEqual(['cart.changed', 'display.changed']);
   });
 
+  it('after a second sale during thanks, thanks that sale in full, then goes idle once', async () => {
+    await till.call('cart.scan', { barcode: '2000001000007' });
+    await till.call('checkout.cash', { tenderedMinor: 2000 });
+    await till.call('cart.scan', { barcode: '2000002000006' });
+    await till.call('checkout.cash', { tenderedMinor: 10_000 });
+    const secondSaleAt = Date.now();
+    const from = till.events.length;
+    const idle = await till.next('display.changed', (s) => s.phase === 'idle');
+    // The first sale's timer did not cut the second sale's thanks short.
+    expect(Date.now() - secondSaleAt).toBeGreaterThanOrEqual(450);
+    expect(idle.sale).toBeNull();
+    expect(till.events.slice(from).filter((e) => e.event === 'display.changed')).toHaveLength(1);
+  });
+
   it('follows the shop name and demo state', async () => {
     const renamed = till.next('display.changed');
     await till.call('settings.update', { shopName: 'Corner Café' });

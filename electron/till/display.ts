@@ -22,33 +22,43 @@ export class Display {
   private seq = Date.now();
   private sale: SaleShown | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private timerMs = 0;
 
   constructor(private readonly src: DisplaySources) {}
 
   /** The state now; `seq` is that of the last state pushed. */
   get(): DisplayState {
-    const settings = this.src.settings();
-    const base = { shopName: settings.shopName, currency: settings.currency, isDemo: this.src.isDemo(), seq: this.seq };
+    return this.state();
+  }
+
+  /** `cart`: the open cart when the caller has it at hand (it is read otherwise). */
+  private state(cart?: Order): DisplayState {
+    const { shopName, currency } = this.src.settings();
+    const isDemo = this.src.isDemo();
+    const seq = this.seq;
     if (this.sale) {
       const { order, tenderedMinor, changeMinor } = this.sale;
       return {
-        ...base,
+        shopName,
+        currency,
+        isDemo,
+        seq,
         phase: 'thanks',
         // During thanks the display shows the finished sale, not the new empty cart.
         cart: order,
         sale: { number: order.number, totalMinor: order.totalMinor, tenderedMinor, changeMinor },
       };
     }
-    const cart = this.src.cart();
-    return cart.lines.length
-      ? { ...base, phase: 'cart', cart, sale: null }
-      : { ...base, phase: 'idle', cart: null, sale: null };
+    const open = cart ?? this.src.cart();
+    return open.lines.length
+      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null }
+      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null };
   }
 
-  /** The cart changed: a thanks screen still up gives way at once. */
-  cartChanged(): void {
+  /** The cart changed to `cart` (the very object the till answers with): a thanks screen gives way at once. */
+  cartChanged(cart: Order): void {
     this.endThanks();
-    this.push();
+    this.push(cart);
   }
 
   /** Shop name, currency or demo state changed. */
@@ -57,30 +67,40 @@ export class Display {
   }
 
   saleCompleted(sale: SaleShown): void {
-    this.endThanks();
     this.sale = sale;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.sale = null;
-      this.push();
-    }, this.src.settings().displayThanksMs);
-    // A pending thanks timer must not keep a stopping process alive.
-    this.timer.unref();
+    const ms = this.src.settings().displayThanksMs;
+    // One timer, re-armed for each sale (a busy till makes hundreds): cheaper than a new one each time.
+    if (this.timer && this.timerMs === ms) this.timer.refresh();
+    else {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.thanksOver(), ms);
+      this.timerMs = ms;
+      // A pending thanks timer must not keep a stopping process alive.
+      this.timer.unref();
+    }
     this.push();
   }
 
   close(): void {
-    this.endThanks();
-  }
-
-  private endThanks(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.sale = null;
   }
 
-  private push(): void {
+  private thanksOver(): void {
+    // Thanks already gave way to the next cart: nothing to take down.
+    if (!this.sale) return;
+    this.sale = null;
+    this.push();
+  }
+
+  /** The timer may still fire afterwards; it then finds no sale and does nothing. */
+  private endThanks(): void {
+    this.sale = null;
+  }
+
+  private push(cart?: Order): void {
     this.seq = Math.max(this.seq + 1, Date.now());
-    this.src.bus.emit('display.changed', this.get());
+    this.src.bus.emit('display.changed', this.state(cart));
   }
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { TillError } from '../../shared/api';
+import type { Settings } from '../../shared/domain';
 import { EventBus } from '../core/bus';
 import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
@@ -11,7 +12,7 @@ import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
 import { Display } from './display';
-import { readSettings, writeSettings } from './settings';
+import { ShopSettings } from './settings';
 
 export { findAssetsDir } from './catalog';
 export { seedProducts } from './seed';
@@ -62,16 +63,23 @@ function assemble(db: Database, opts: TillOptions): Till {
     }
   })();
   const tillId = opts.tillId ?? repos.settings.get<string>(TILL_ID_KEY) ?? 'T1';
-  const ctx: TillContext = { db, repos, bus, clock: opts.clock ?? (() => new Date()), tillId };
+  const shop = new ShopSettings(repos.settings);
+  const ctx: TillContext = { db, repos, settings: shop, bus, clock: opts.clock ?? (() => new Date()), tillId };
 
-  const settings = () => readSettings(repos.settings);
+  const settings = () => shop.get();
   // The cart tells the display, and the display reads the cart: wired through a getter.
   let display!: Display;
   const cart = new Cart(ctx, () => display);
-  const catalog = new Catalog(ctx, () => display.refresh());
+  const catalog = new Catalog(ctx, () => {
+    // Clearing the demo empties product_id on the lines that sold demo products, the open cart's too.
+    cart.forget();
+    display.refresh();
+  });
   display = new Display({ bus, cart: () => cart.get(), settings, isDemo: () => catalog.isDemoData() });
 
   catalog.loadDemoIfNew(() => findAssetsDir(opts.assetsDir));
+  // In the background, so the first search finds it ready and nothing waits for it now.
+  void catalog.index.warm();
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -85,13 +93,19 @@ function assemble(db: Database, opts: TillOptions): Till {
 
     'settings.get': () => settings(),
     'settings.update': (patch) => {
-      const changed = db.transaction(() => {
-        const changed = writeSettings(repos.settings, patch);
-        if (changed.length) {
-          repos.journal.append(ctx.clock().toISOString(), 'settings.changed', {}, { changed, values: patch });
-        }
-        return changed;
-      })();
+      let changed: (keyof Settings)[];
+      try {
+        changed = db.transaction(() => {
+          const changed = shop.write(patch);
+          if (changed.length) {
+            repos.journal.append(ctx.clock().toISOString(), 'settings.changed', {}, { changed, values: patch });
+          }
+          return changed;
+        })();
+      } finally {
+        // Read again from what was committed, whether or not this write was.
+        shop.forget();
+      }
       const now = settings();
       if (changed.includes('currency')) cart.currencyChanged(now.currency);
       if (changed.length) {
@@ -141,6 +155,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     close() {
       if (closed) return;
       closed = true;
+      catalog.index.stop();
       display.close();
       db.close();
     },

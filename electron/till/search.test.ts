@@ -5,7 +5,7 @@ import { createRepos, openDatabase } from '../db/index';
 import type { ProductsRepo } from '../db/products';
 import { FIELD_SEP, namePinyin, SearchIndex, searchText } from './search';
 import { seedProducts } from './seed';
-import { tempDataDir } from './testing';
+import { openTestTill, tempDataDir } from './testing';
 
 describe('search text', () => {
   it('holds the English name, pinyin initials and full pinyin, ASCII only', () => {
@@ -24,13 +24,15 @@ describe('the index', () => {
     const repos = createRepos(db);
     seedProducts(db, 10);
     let builds = 0;
-    const index = new SearchIndex(
-      () => {
+    const index = new SearchIndex({
+      version: () => repos.products.version(),
+      indexListing: () => {
         builds++;
-        return repos.products.indexSnapshot();
+        return repos.products.indexListing();
       },
-      () => repos.products.version(),
-    );
+      indexLatin: (from, to) => repos.products.indexLatin(from, to),
+      indexNames: (from, to) => repos.products.indexNames(from, to),
+    });
     const q = { query: '', includeInactive: false, limit: 100, offset: 0 };
     expect(index.search(q).total).toBe(10);
     index.search(q);
@@ -55,62 +57,149 @@ describe('the index', () => {
     expect(builds).toBe(3);
     db.close();
   });
+
+  /** An index over a fresh catalog of `n` products, counting its builds. */
+  function counted(n: number) {
+    const db = openDatabase(path.join(tempDataDir(), 'tillpoint.db'));
+    const repos = createRepos(db);
+    seedProducts(db, n);
+    const counter = { builds: 0 };
+    const index = new SearchIndex({
+      version: () => repos.products.version(),
+      indexListing: () => {
+        counter.builds++;
+        return repos.products.indexListing();
+      },
+      indexLatin: (from, to) => repos.products.indexLatin(from, to),
+      indexNames: (from, to) => repos.products.indexNames(from, to),
+    });
+    return { db, index, counter };
+  }
+  const q = { query: 'kl', includeInactive: false, limit: 10, offset: 0 };
+
+  it('is built in the background, so the first search finds it ready', async () => {
+    const { db, index, counter } = counted(5000);
+    await index.warm();
+    expect(counter.builds).toBe(1);
+    expect(index.search(q).total).toBeGreaterThan(0);
+    expect(counter.builds).toBe(1);
+    db.close();
+  });
+
+  it('is built again when the catalog changes while it is being built', async () => {
+    const { db, index, counter } = counted(5000);
+    const warmed = index.warm();
+    // Two turns of the event loop: the listing and the first slice are read.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    seedProducts(db, 3, { startAt: 5000 });
+    await warmed;
+    expect(counter.builds).toBe(2);
+    expect(index.search({ ...q, query: '' }).total).toBe(5003);
+    expect(counter.builds).toBe(2);
+    db.close();
+  });
+
+  it('stops building when asked, before its database closes', async () => {
+    const { db, index, counter } = counted(5000);
+    const warmed = index.warm();
+    await new Promise((resolve) => setImmediate(resolve));
+    index.stop();
+    db.close();
+    await warmed;
+    // Nothing ran after the stop (it would have thrown on the closed database).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counter.builds).toBe(1);
+  });
 });
+
+/** Compares the index with a plain scan of every product's text, for queries cut from that text. */
+function expectExactResults(size: number, queries: number): void {
+  const db = openDatabase(path.join(tempDataDir(), 'tillpoint.db'));
+  const repos = createRepos(db);
+  seedProducts(db, size);
+  const index = new SearchIndex(repos.products);
+  const products = repos.products.all();
+  const searchTexts = new Map(
+    (db.prepare('SELECT id, search_text FROM products').all() as { id: number; search_text: string }[]).map((r) => [
+      r.id,
+      r.search_text,
+    ]),
+  );
+  const texts = new Map(
+    products.map((p) => [
+      p.id,
+      {
+        latin: `${p.barcode.toLowerCase()}\u001f${searchTexts.get(p.id)}`,
+        names: `${p.name}\u001f${p.nameEn}`.toLowerCase(),
+      },
+    ]),
+  );
+  // Words cut from the products' own text, so most queries find something.
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const word = () => {
+    const t = texts.get(products[random(products.length)].id)!;
+    const source = random(2) ? t.latin : t.names;
+    const at = random(source.length);
+    return source
+      .slice(at, at + 1 + random(5))
+      .split(FIELD_SEP)[0]
+      .replace(/\s/g, '');
+  };
+  for (let i = 0; i < queries; i++) {
+    const terms = [word(), ...(random(3) === 0 ? [word()] : [])].filter(Boolean);
+    const query = terms.join(' ');
+    const latinQuery = terms.every((t) => /^[\x20-\x7e]+$/.test(t));
+    const expected = products
+      .filter((p) => {
+        const t = texts.get(p.id)!;
+        return terms.every((w) => (latinQuery ? t.latin : `${t.names}\u001f${t.latin}`).includes(w.toLowerCase()));
+      })
+      .map((p) => p.id)
+      .sort((a, b) => a - b);
+    const found = index.search({ query, includeInactive: true, limit: 500, offset: 0 });
+    expect(found.total, query).toBe(expected.length);
+    if (expected.length <= 500)
+      expect(
+        [...found.ids].sort((a, b) => a - b),
+        query,
+      ).toEqual(expected);
+  }
+  db.close();
+}
 
 describe('results', () => {
   it('are exactly the products whose fields contain every word of the query', () => {
-    const db = openDatabase(path.join(tempDataDir(), 'tillpoint.db'));
-    const repos = createRepos(db);
-    seedProducts(db, 3000);
-    const index = new SearchIndex(
-      () => repos.products.indexSnapshot(),
-      () => repos.products.version(),
-    );
-    const products = repos.products.all();
-    const texts = new Map(
-      products.map((p) => {
-        const row = db.prepare('SELECT search_text FROM products WHERE id = ?').pluck().get(p.id) as string;
-        return [
-          p.id,
-          { latin: `${p.barcode.toLowerCase()}\u001f${row}`, names: `${p.name}\u001f${p.nameEn}`.toLowerCase() },
-        ];
-      }),
-    );
-    // Words cut from the products' own text, so most queries find something.
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const word = () => {
-      const t = texts.get(products[random(products.length)].id)!;
-      const source = random(2) ? t.latin : t.names;
-      const at = random(source.length);
-      return source
-        .slice(at, at + 1 + random(5))
-        .split(FIELD_SEP)[0]
-        .replace(/\s/g, '');
-    };
-    for (let i = 0; i < 400; i++) {
-      const terms = [word(), ...(random(3) === 0 ? [word()] : [])].filter(Boolean);
-      const query = terms.join(' ');
-      const latinQuery = terms.every((t) => /^[\x20-\x7e]+$/.test(t));
-      const expected = products
-        .filter((p) => {
-          const t = texts.get(p.id)!;
-          return terms.every((w) => (latinQuery ? t.latin : `${t.names}\u001f${t.latin}`).includes(w.toLowerCase()));
-        })
-        .map((p) => p.id)
-        .sort((a, b) => a - b);
-      const found = index.search({ query, includeInactive: true, limit: 500, offset: 0 });
-      expect(found.total, query).toBe(expected.length);
-      if (expected.length <= 500)
-        expect(
-          [...found.ids].sort((a, b) => a - b),
-          query,
-        ).toEqual(expected);
+    expectExactResults(3000, 400);
+  });
+
+  it('are exact across a catalog that the index holds in several parts', () => {
+    // ~1.1 MB of text a part: 40,000 products make several of each kind.
+    expectExactResults(40_000, 120);
+  }, 30_000);
+});
+
+describe('names outside ASCII', () => {
+  it('are found in any case, with or without their accents', async () => {
+    const till = openTestTill();
+    try {
+      await till.call('products.save', { barcode: 'ECL', name: '奶油ÉCLAIR', nameEn: 'Crème BRÛLÉE', priceMinor: 900 });
+      await till.call('products.save', { barcode: 'OMG', name: 'ΩMEGA 蛋糕', nameEn: 'Omega Cake', priceMinor: 900 });
+      const names = async (query: string) =>
+        (await till.call('products.search', { query })).items.map((p) => p.barcode).sort();
+      expect(await names('éclair')).toEqual(['ECL']);
+      expect(await names('ÉCLAIR 奶油')).toEqual(['ECL']);
+      expect(await names('brûlée')).toEqual(['ECL']);
+      expect(await names('brulee')).toEqual(['ECL']);
+      expect(await names('ωmega')).toEqual(['OMG']);
+      expect(await names('蛋糕 ωmega')).toEqual(['OMG']);
+      expect(await names('omega cake')).toEqual(['OMG']);
+    } finally {
+      till.close();
     }
-    db.close();
   });
 });
 
@@ -128,10 +217,7 @@ describe('at 100,000 products', () => {
     seedProducts(db, N);
     const seeded = performance.now() - t0;
     repos = createRepos(db);
-    index = new SearchIndex(
-      () => repos.products.indexSnapshot(),
-      () => repos.products.version(),
-    );
+    index = new SearchIndex(repos.products);
     const t1 = performance.now();
     expect(index.size).toBe(N);
     console.log(`seed ${N}: ${seeded.toFixed(0)} ms; index build: ${(performance.now() - t1).toFixed(0)} ms`);

@@ -1,34 +1,51 @@
 // Product search: barcode, Chinese name, English name and pinyin (initials `kkkl`, full `kekoukele`).
 //
 // A catalog may hold 100,000 products and the cashier searches as they type, so search runs over an
-// in-memory index, rebuilt on the first search after a catalog change, instead of SQL LIKE:
-// - ASCII queries (pinyin, English, barcodes: the common case) use a one-byte string of the Latin fields
+// in-memory index instead of SQL LIKE. The till builds it in the background when it starts and after a
+// catalog change, a slice at a time; a search that comes first finishes it at once.
+// - ASCII queries (pinyin, English, barcodes: the common case) use one-byte strings of the Latin fields
 //   plus posting lists of the products containing each character and each character pair. The rarest
-//   pair of the query picks the few candidates; only they are checked with String#includes.
-// - Other queries (Chinese) scan a string of the names with String#indexOf, which is native and fast.
+//   pair of the query picks the candidates; only they are checked with String#includes.
+// - Other queries (Chinese) scan strings of the names with String#indexOf, which is native and fast.
 // Ranking: exact barcode, barcode prefix, a word starting with the query, pinyin initials containing it
 // (`kl` in 可口可乐), then anywhere; within a rank, listing order (category, then how the name is said).
-import { pinyin } from 'pinyin-pro';
-import type { ProductIndexSnapshot } from '../db/products';
+import { createRequire } from 'node:module';
+import type { IndexLatin, IndexListing } from '../db/products';
 
 /** Separates fields within a product's search text. */
 export const FIELD_SEP = '\u001f';
 const SEP = 0x1f;
-/** Ends an entry, so no match spans two products. */
-const ENTRY_END = '\u001e';
-/** Stands in for characters an ASCII query can never match, keeping the Latin text one-byte. */
+/** Ends an entry (U+001E), so no match spans two products. */
+const END_BYTE = 0x1e;
+/** Stands in for characters an ASCII query can never match, keeping the Latin text one byte a character. */
 const OTHER = '\u0001';
 
 function compact(s: string): string {
   return s.toLowerCase().replace(/\s+/g, '');
 }
 
+type Pinyin = typeof import('pinyin-pro').pinyin;
+let loadedPinyin: Pinyin | undefined;
+
+/**
+ * pinyin-pro, loaded on the first name that needs it: its dictionary costs ~15 MB of memory, and a till
+ * that only sells (the usual day) never computes pinyin; search reads what products.search_text stored.
+ */
+function pinyin(): Pinyin {
+  if (!loadedPinyin) {
+    // import.meta.url in ES modules (tests, the host bundle); __filename in the CommonJS Electron bundle.
+    const here = typeof __filename === 'string' ? __filename : (import.meta as { url?: string }).url;
+    loadedPinyin = createRequire(here ?? `${process.cwd()}/`)('pinyin-pro').pinyin as Pinyin;
+  }
+  return loadedPinyin;
+}
+
 /** Pinyin initials and full pinyin of a name; non-Chinese characters are kept as they are. */
 export function namePinyin(name: string): { initials: string; full: string } {
   const opts = { toneType: 'none', separator: '', nonZh: 'consecutive' } as const;
   return {
-    initials: compact(pinyin(name, { ...opts, pattern: 'first' })),
-    full: compact(pinyin(name, opts)),
+    initials: compact(pinyin()(name, { ...opts, pattern: 'first' })),
+    full: compact(pinyin()(name, opts)),
   };
 }
 
@@ -93,21 +110,126 @@ function startsWord(entry: string, term: string): boolean {
   return false;
 }
 
-/** Entries, each ending with ENTRY_END, in one string; starts[i] is where entry i begins. */
+/**
+ * Entries, each ending with U+001E, in a few strings ("parts") of UTF-8 bytes, one character a byte:
+ * one-byte strings, which V8 scans several times faster than two-byte ones (measured), and Chinese takes
+ * 3 bytes a character instead of 2 + the English name. A substring of valid UTF-8 matches only at
+ * character boundaries, so matching bytes is matching characters. Offsets run across the parts: entry e
+ * is [starts[e], starts[e + 1]) in parts[part[e]], which begins at offset bases[part[e]]; no entry spans
+ * two parts. Each part is big enough (over Node's ~1M-character threshold) to be an external string, its
+ * characters outside the V8 heap: 100,000 products' text on the heap made V8 grow its young generation
+ * to the maximum while the index was built (+30 MB RSS, measured). Parts are never joined, so a build
+ * never copies the whole catalog either.
+ */
 interface Haystack {
-  text: string;
+  parts: string[];
+  bases: number[];
+  /** The first entry of each part. */
+  firsts: number[];
+  part: Uint16Array;
   starts: Int32Array;
 }
 
-function haystack(text: string, n: number): Haystack {
-  const starts = new Int32Array(n + 1);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    starts[i] = at;
-    at = text.indexOf(ENTRY_END, at) + 1;
+function newHaystack(n: number): Haystack {
+  return { parts: [], bases: [], firsts: [], part: new Uint16Array(n), starts: new Int32Array(n + 1) };
+}
+
+/** Entry e's text. */
+function entryOf(h: Haystack, e: number): string {
+  const p = h.part[e];
+  return h.parts[p].slice(h.starts[e] - h.bases[p], h.starts[e + 1] - h.bases[p]);
+}
+
+/** Characters a part aims at: over Node's threshold for external strings (0xFBEE9), with some margin. */
+const PART_CHARS = 1_100_000;
+
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the ES2023 typings do not). */
+type ResizableArrayBuffer = ArrayBuffer & { resize(byteLength: number): void };
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
+
+/**
+ * Where parts are gathered, outside the V8 heap: one per build, grown as needed (address space is only
+ * reserved up to the maximum), and shrunk to nothing when the build ends, which gives its memory back at
+ * once instead of leaving it for a later garbage collection.
+ */
+class Scratch {
+  private static readonly MAX = 64 << 20;
+  private readonly memory = new ResizableArrayBuffer(0, { maxByteLength: Scratch.MAX });
+  buf = Buffer.alloc(0);
+
+  /** Makes `buf` at least `size` bytes, keeping what it holds. */
+  grow(size: number): void {
+    if (size <= this.memory.byteLength) return;
+    if (size > Scratch.MAX) throw new Error('A slice of the catalog is too large for the search index');
+    this.memory.resize(Math.min(Scratch.MAX, Math.max(size, 2 * this.memory.byteLength)));
+    this.buf = Buffer.from(this.memory, 0, this.memory.byteLength);
   }
-  starts[n] = text.length;
-  return { text, starts };
+
+  release(): void {
+    this.memory.resize(0);
+    this.buf = Buffer.alloc(0);
+  }
+}
+
+/** Gathers slices of entries (each ending with U+001E) into a haystack's parts. */
+class PartWriter {
+  /** Characters written before the part under way. */
+  private base = 0;
+  private chars = 0;
+  private first = 0;
+  private count = 0;
+
+  constructor(
+    private readonly h: Haystack,
+    private readonly scratch: Scratch,
+  ) {}
+
+  /** Adds the next `count` entries, from entry `first`: UTF-8 bytes, or a string written as UTF-8. */
+  add(text: Buffer | string, first: number, count: number): void {
+    if (this.count === 0) this.first = first;
+    const { h, scratch } = this;
+    const bytes = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length;
+    scratch.grow(this.chars + bytes);
+    const { buf } = scratch;
+    if (typeof text === 'string') buf.write(text, this.chars, bytes, 'utf8');
+    else text.copy(buf, this.chars);
+    const end = this.chars + bytes;
+    const p = h.parts.length;
+    let at = this.chars;
+    for (let e = first; e < first + count; e++) {
+      h.part[e] = p;
+      h.starts[e] = this.base + at;
+      at = buf.indexOf(END_BYTE, at) + 1;
+      // A name holding U+001E would shift every entry after it; the till never writes one (cleanText).
+      if (at === 0 || at > end) break;
+    }
+    if (at !== end) throw new Error('A product has U+001E in its text; the search index cannot be built');
+    this.chars = end;
+    this.count += count;
+    if (this.chars >= PART_CHARS) this.flush();
+  }
+
+  /** Ends the part under way; after the last, also the haystack. */
+  flush(): void {
+    const { h } = this;
+    h.starts[h.part.length] = this.base + this.chars;
+    if (this.count === 0) return;
+    h.parts.push(this.scratch.buf.toString('latin1', 0, this.chars));
+    h.bases.push(this.base);
+    h.firsts.push(this.first);
+    this.base += this.chars;
+    this.chars = 0;
+    this.count = 0;
+  }
+}
+
+/** Text as the haystacks hold it: its UTF-8 bytes, one character each. ASCII stays as it is. */
+function asBytes(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is what passes unchanged
+  return /^[\u0000-\u007f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
 
 // Gram keys: a printable ASCII character c is key c; a pair (a, b) is 128 + a * 128 + b.
@@ -116,55 +238,170 @@ const printable = (c: number) => c > 0x20 && c < 0x7f;
 const alnum = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a);
 const pairKey = (a: number, b: number) => 128 + a * 128 + b;
 
-/** For each gram key, the entries (ascending) that contain it: compressed sparse rows. */
-class Postings {
-  constructor(
-    private readonly offsets: Int32Array,
-    private readonly entries: Int32Array,
-  ) {}
+/** Collects posting lists in two passes over the entries: count every entry's keys, then fill them in. */
+class PostingsBuilder {
+  private readonly last = new Int32Array(KEYS).fill(-1);
+  private readonly counts = new Int32Array(KEYS);
+  private readonly at = new Int32Array(KEYS);
+  private readonly dense = new Uint8Array(KEYS);
+  private words = 0;
+  private lists = new Int32Array(0);
+  private bits = new Uint32Array(0);
+  private next = new Int32Array(0);
 
-  /** `keysOf(e, out)` writes entry e's gram keys to `out` and returns how many; duplicates are fine. */
-  static build(n: number, keysOf: (e: number, out: Int32Array) => number, maxKeys: number): Postings {
-    const out = new Int32Array(maxKeys);
-    const last = new Int32Array(KEYS).fill(-1);
-    const offsets = new Int32Array(KEYS + 1);
-    for (let e = 0; e < n; e++) {
-      const m = keysOf(e, out);
-      for (let i = 0; i < m; i++) {
-        const k = out[i];
-        if (last[k] !== e) {
-          last[k] = e;
-          offsets[k + 1]++;
-        }
+  /** First pass, entry by entry in order: entry e has the first m of `keys` (repeats are fine). */
+  count(e: number, keys: Int32Array, m: number): void {
+    const { last, counts } = this;
+    for (let i = 0; i < m; i++) {
+      const k = keys[i];
+      if (last[k] !== e) {
+        last[k] = e;
+        counts[k]++;
       }
     }
-    for (let k = 0; k < KEYS; k++) offsets[k + 1] += offsets[k];
-    const entries = new Int32Array(offsets[KEYS]);
-    const fill = offsets.slice(0, KEYS);
-    last.fill(-1);
-    for (let e = 0; e < n; e++) {
-      const m = keysOf(e, out);
-      for (let i = 0; i < m; i++) {
-        const k = out[i];
-        if (last[k] !== e) {
-          last[k] = e;
-          entries[fill[k]++] = e;
-        }
+  }
+
+  /** Between the passes: a bitmap for each key that more than one entry in 32 has, a list for the others. */
+  allocate(n: number): void {
+    const { counts, at, dense } = this;
+    const words = (n + 31) >>> 5;
+    let listed = 0;
+    let mapped = 0;
+    for (let k = 0; k < KEYS; k++) {
+      if (counts[k] > words) {
+        dense[k] = 1;
+        at[k] = mapped;
+        mapped += words;
+      } else {
+        at[k] = listed;
+        listed += counts[k];
       }
     }
-    return new Postings(offsets, entries);
+    this.words = words;
+    this.lists = new Int32Array(listed);
+    this.bits = new Uint32Array(mapped);
+    this.next = at.slice();
+    this.last.fill(-1);
   }
 
-  list(key: number): Int32Array {
-    return this.entries.subarray(this.offsets[key], this.offsets[key + 1]);
+  /** Second pass, the same entries in the same order. */
+  fill(e: number, keys: Int32Array, m: number): void {
+    const { last, dense, at, bits, lists, next } = this;
+    for (let i = 0; i < m; i++) {
+      const k = keys[i];
+      if (last[k] === e) continue;
+      last[k] = e;
+      if (dense[k]) bits[at[k] + (e >>> 5)] |= 1 << (e & 31);
+      else lists[next[k]++] = e;
+    }
   }
 
-  count(key: number): number {
-    return this.offsets[key + 1] - this.offsets[key];
+  finish(): Postings {
+    return new Postings(this.counts, this.at, this.dense, this.lists, this.bits, this.words);
   }
 }
 
-const EMPTY = new Postings(new Int32Array(KEYS + 1), new Int32Array(0));
+/**
+ * The keys of one entry's text [from, to) for each posting list: every character and pair of characters
+ * (grams), those at the start of a word, and those of the pinyin initials (the third field, up to its
+ * first character that is not printable). One scan; `lens` gets how many of each.
+ */
+function entryKeys(
+  text: string,
+  from: number,
+  to: number,
+  grams: Int32Array,
+  words: Int32Array,
+  initials: Int32Array,
+  lens: Int32Array,
+): void {
+  let g = 0;
+  let w = 0;
+  let ini = 0;
+  let prevGram = 0;
+  let prev = SEP;
+  let field = 0;
+  let inInitials = true;
+  let prevInitial = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const p = printable(c);
+    if (p) {
+      grams[g++] = c;
+      if (prevGram) grams[g++] = pairKey(prevGram, c);
+      prevGram = c;
+      if (!alnum(prev)) {
+        words[w++] = c;
+        const d = text.charCodeAt(i + 1);
+        if (printable(d)) words[w++] = pairKey(c, d);
+      }
+    } else prevGram = 0;
+    if (field === 2 && inInitials) {
+      if (p) {
+        initials[ini++] = c;
+        if (prevInitial) initials[ini++] = pairKey(prevInitial, c);
+        prevInitial = c;
+      } else inInitials = false;
+    }
+    if (c === SEP) field++;
+    prev = c;
+  }
+  lens[0] = g;
+  lens[1] = w;
+  lens[2] = ini;
+}
+
+/**
+ * For each gram key, the entries (ascending) that contain it. A key that more than one entry in 32 has
+ * (a common letter or pair) is a bitmap of n bits; the others are lists of 4-byte entries. Each form is
+ * the smaller for its keys: at 100,000 products this is about a quarter of lists alone.
+ */
+class Postings {
+  constructor(
+    private readonly counts: Int32Array,
+    /** Per key: where its list starts in `lists`, or its bitmap's first word in `bits`. */
+    private readonly at: Int32Array,
+    private readonly dense: Uint8Array,
+    private readonly lists: Int32Array,
+    private readonly bits: Uint32Array,
+    private readonly words: number,
+  ) {}
+
+  count(key: number): number {
+    return this.counts[key];
+  }
+
+  /** The entries with `key`, ascending; a bitmap is spelled out into `scratch` (at least n long). */
+  list(key: number, scratch: Int32Array): Int32Array {
+    const at = this.at[key];
+    if (!this.dense[key]) return this.lists.subarray(at, at + this.counts[key]);
+    let m = 0;
+    for (let w = 0; w < this.words; w++) {
+      for (let word = this.bits[at + w]; word !== 0; word &= word - 1) {
+        scratch[m++] = (w << 5) | (31 - Math.clz32(word & -word));
+      }
+    }
+    return scratch.subarray(0, m);
+  }
+
+  /** Sets `bit` in marks[e] for every entry e with `key`; with bit 0, clears those marks instead. */
+  mark(key: number, marks: Uint8Array, bit: number): void {
+    const at = this.at[key];
+    if (!this.dense[key]) {
+      for (let i = at, end = at + this.counts[key]; i < end; i++) {
+        const e = this.lists[i];
+        marks[e] = bit === 0 ? 0 : marks[e] | bit;
+      }
+      return;
+    }
+    for (let w = 0; w < this.words; w++) {
+      for (let word = this.bits[at + w]; word !== 0; word &= word - 1) {
+        const e = (w << 5) | (31 - Math.clz32(word & -word));
+        marks[e] = bit === 0 ? 0 : marks[e] | bit;
+      }
+    }
+  }
+}
 
 /** The keys of a term's pairs, or of its one character. */
 function termKeys(term: string): number[] {
@@ -174,41 +411,243 @@ function termKeys(term: string): number[] {
   return keys;
 }
 
-export class SearchIndex {
-  /** The catalog version the index was built from; -1 before the first build. */
-  private builtFrom = -1;
-  // Entries are products in id order (as stored, so the index loads as a few big strings).
-  private n = 0;
-  private ids = new Float64Array(0);
-  private active = new Uint8Array(0);
-  private category = new Int32Array(0);
-  private categoryNames: string[] = [];
-  /** Entries in listing order (category, then how the name is said), and each entry's place in it. */
-  private listing = new Int32Array(0);
-  private place = new Int32Array(0);
-  /** barcode SEP English name SEP pinyin initials SEP full pinyin: ASCII only, so V8 keeps it one-byte. */
-  private latin = haystack('', 0);
-  /** Name SEP English name, lower case. */
-  private names = haystack('', 0);
-  private grams = EMPTY;
+/** What the index reads: ProductsRepo. */
+export interface IndexSource {
+  /** Grows with every product row written (see ProductsRepo.version): a changed number means stale. */
+  version(): number;
+  indexListing(): IndexListing;
+  indexLatin(fromId: number, toId: number): IndexLatin;
+  indexNames(fromId: number, toId: number): string;
+}
+
+/** Entries per slice of a build's passes over the index (a few ms each). */
+const SLICE = 4000;
+/** Characters that toLowerCase changes. */
+const CHANGES_WHEN_LOWERED = /\p{Changes_When_Lowercased}/u;
+
+/**
+ * Products read at a time: few enough that a slice's text is a regular young object in V8 (under 128 KB)
+ * and dies in the next young-generation collection, leaving nothing behind.
+ */
+const READ = 1000;
+
+/** One build of the index: products in id order ("entries"), as they were at `version`. */
+interface Built {
+  version: number;
+  n: number;
+  ids: Float64Array;
+  active: Uint8Array;
+  category: Int32Array;
+  categoryNames: string[];
+  /** Entries in listing order (category, then how the name is said). */
+  listing: Int32Array;
+  /** barcode SEP English name SEP pinyin initials SEP full pinyin: one byte a character. */
+  latin: Haystack;
+  /** Name (SEP English name when it is not plain ASCII), lower case. */
+  names: Haystack;
+  grams: Postings;
   /** Grams at the start of a word (or field): which products have a word starting with the query. */
-  private wordStarts = EMPTY;
+  wordStarts: Postings;
   /** Grams of the pinyin initials: which products' initials contain the query. */
-  private initialGrams = EMPTY;
-  /** Scratch, indexed by listing place: 1 + the rank of a match there, 0 for none. Allocated once per
-   * build, so even a search matching everything makes no garbage. */
-  private rankAt = new Uint8Array(0);
+  initialGrams: Postings;
+  /** Scratch, by entry: 1 + the rank of a match, 0 for none. Allocated once per build, so even a search
+   * matching everything makes no garbage. */
+  rankAt: Uint8Array;
   /** Scratch, by entry: WORD_START and IN_INITIALS hints for the search under way. */
-  private marks = new Uint8Array(0);
+  marks: Uint8Array;
+  /** Scratch for a bitmap's entries. */
+  candidates: Int32Array;
+}
+
+/** The entry of a product id in ascending `ids`, or -1. */
+function entryOfId(ids: Float64Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] === id) return mid;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The products in id order ("entries"), the listing as entries, and each entry's category. */
+function readListing(source: IndexSource) {
+  const { ids: listed, categories } = source.indexListing();
+  const n = listed.length;
+  const ids = listed.slice().sort();
+  const listing = new Int32Array(n);
+  const category = new Int32Array(n);
+  let p = 0;
+  categories.forEach((c, i) => {
+    for (const end = p + c.count; p < end; p++) {
+      const e = entryOfId(ids, listed[p]);
+      listing[p] = e;
+      category[e] = i;
+    }
+  });
+  return { ids, listing, category, categoryNames: categories.map((c) => c.name) };
+}
+
+/**
+ * Reads the products' text into the haystacks (and their active flags), a slice per step; false if the
+ * catalog changed meanwhile.
+ */
+function* readText(
+  source: IndexSource,
+  version: number,
+  ids: Float64Array,
+  active: Uint8Array,
+  latin: Haystack,
+  names: Haystack,
+  scratch: Scratch,
+): Generator<void, boolean> {
+  const n = ids.length;
+  const latinParts = new PartWriter(latin, scratch);
+  for (let from = 0; from < n; from += READ) {
+    const to = Math.min(n, from + READ);
+    if (source.version() !== version) return false;
+    const slice = source.indexLatin(ids[from], ids[to - 1]);
+    // The version said no product changed: a different count is a writer this process does not know.
+    if (slice.active.length !== to - from) throw new Error('The catalog changed while the search index read it');
+    for (let i = 0; i < slice.active.length; i++) active[from + i] = slice.active.charCodeAt(i) === 0x31 ? 1 : 0;
+    latinParts.add(slice.latin, from, to - from);
+    yield;
+  }
+  latinParts.flush();
+  const nameParts = new PartWriter(names, scratch);
+  for (let from = 0; from < n; from += READ) {
+    const to = Math.min(n, from + READ);
+    if (source.version() !== version) return false;
+    const text = source.indexNames(ids[from], ids[to - 1]);
+    // SQLite lowered the ASCII letters; a copy only for the few names with other capitals.
+    nameParts.add(CHANGES_WHEN_LOWERED.test(text) ? text.toLowerCase() : text, from, to - from);
+    yield;
+  }
+  nameParts.flush();
+  return true;
+}
+
+/**
+ * Reads the catalog and builds the index, yielding between slices. Returns undefined if the catalog
+ * changed under it (the caller starts again).
+ */
+function* build(source: IndexSource, version: number): Generator<void, Built | undefined> {
+  const { ids, listing, category, categoryNames } = readListing(source);
+  const n = ids.length;
+  yield;
+
+  const active = new Uint8Array(n);
+  const latin = newHaystack(n);
+  const names = newHaystack(n);
+  const scratch = new Scratch();
+  try {
+    if (!(yield* readText(source, version, ids, active, latin, names, scratch))) return undefined;
+  } finally {
+    scratch.release();
+  }
+
+  const { parts, bases, part, starts } = latin;
+  let longest = 0;
+  for (let e = 0; e < n; e++) longest = Math.max(longest, starts[e + 1] - starts[e]);
+  // Barcode SEP English name SEP initials SEP full pinyin: each entry scanned once for all three lists.
+  const builders = [new PostingsBuilder(), new PostingsBuilder(), new PostingsBuilder()];
+  const keys = [new Int32Array(2 * longest), new Int32Array(2 * longest), new Int32Array(2 * longest)];
+  const lens = new Int32Array(3);
+  for (const pass of ['count', 'fill'] as const) {
+    if (pass === 'fill') for (const b of builders) b.allocate(n);
+    for (let from = 0; from < n; from += SLICE) {
+      for (let e = from, end = Math.min(n, from + SLICE); e < end; e++) {
+        const base = bases[part[e]];
+        entryKeys(parts[part[e]], starts[e] - base, starts[e + 1] - base, keys[0], keys[1], keys[2], lens);
+        for (let j = 0; j < 3; j++) builders[j][pass](e, keys[j], lens[j]);
+      }
+      yield;
+    }
+  }
+  const [grams, wordStarts, initialGrams] = builders.map((b) => b.finish());
+  return {
+    version,
+    n,
+    ids,
+    active,
+    category,
+    categoryNames,
+    listing,
+    latin,
+    names,
+    grams,
+    wordStarts,
+    initialGrams,
+    rankAt: new Uint8Array(n),
+    marks: new Uint8Array(n),
+    candidates: new Int32Array(n),
+  };
+}
+
+export class SearchIndex {
+  /** The last build; stale once the catalog version moved past it. */
+  private built: Built | undefined;
+  /** A build under way, from the catalog at `version`. */
+  private building: { version: number; steps: Generator<void, Built | undefined> } | undefined;
+  private background: NodeJS.Immediate | undefined;
+  /** Those waiting for warm() to end. */
+  private warming: (() => void)[] = [];
 
   /**
-   * `snapshot` reads the catalog; `version` is cheap and grows with every product change (see
-   * ProductsRepo.version), so any write (a save, an import, a bulk seed) makes the next search rebuild.
+   * `source.version()` is cheap and grows with every product change, so any write (a save, an import, a
+   * bulk seed) makes the index stale: the next search, or warm(), builds it again.
    */
-  constructor(
-    private readonly snapshot: () => ProductIndexSnapshot,
-    private readonly version: () => number,
-  ) {}
+  constructor(private readonly source: IndexSource) {}
+
+  /**
+   * Builds the index in the background, a slice per turn of the event loop, so that the first search does
+   * not wait for a whole build and nothing else waits more than a slice (~50 ms at most, at 100,000
+   * products). A search that comes first finishes the build at once. Resolves when warming ends: the index
+   * is current, or the build failed (logged; the next search tries again), or stop() was called.
+   */
+  warm(): Promise<void> {
+    const ended = new Promise<void>((resolve) => this.warming.push(resolve));
+    if (!this.background) this.background = setImmediate(() => this.warmStep());
+    return ended;
+  }
+
+  private warmStep(): void {
+    this.background = undefined;
+    try {
+      if (!this.current()) {
+        const version = this.source.version();
+        if (this.building?.version !== version) this.start(version);
+        this.advance(false);
+        // Until the index is current: a product written meanwhile means building again.
+        this.background = setImmediate(() => this.warmStep());
+        return;
+      }
+    } catch (err) {
+      // The index is a cache: a failed background build is retried by the next search.
+      console.error('[search] background index build failed', err);
+    }
+    this.endWarming();
+  }
+
+  private endWarming(): void {
+    for (const resolve of this.warming.splice(0)) resolve();
+  }
+
+  /** Stops a background build (before the database closes). */
+  stop(): void {
+    if (this.background) clearImmediate(this.background);
+    this.background = undefined;
+    this.abandon();
+    this.endWarming();
+  }
+
+  /** Drops the build under way, letting it give back its scratch memory. */
+  private abandon(): void {
+    this.building?.steps.return(undefined);
+    this.building = undefined;
+  }
 
   /**
    * After saving one product: a change that leaves the searchable text and the listing order alone (price,
@@ -221,133 +660,69 @@ export class SearchIndex {
       before.name === after.name &&
       before.nameEn === after.nameEn &&
       before.category === after.category;
-    if (!same || this.builtFrom === -1 || this.version() !== this.builtFrom + 1) return;
-    const e = this.entryOf(after.id);
+    const b = this.built;
+    if (!same || !b || this.source.version() !== b.version + 1) return;
+    const e = entryOfId(b.ids, after.id);
     if (e === -1) return;
-    this.active[e] = after.active ? 1 : 0;
-    this.builtFrom++;
+    b.active[e] = after.active ? 1 : 0;
+    b.version++;
   }
 
   get size(): number {
-    this.ensure();
-    return this.n;
+    return this.ensure().n;
   }
 
-  /** The entry of a product id (ids are ascending), or -1. */
-  private entryOf(id: number): number {
-    const { ids } = this;
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid] === id) return mid;
-      if (ids[mid] < id) lo = mid + 1;
-      else hi = mid - 1;
+  /** The last build if the catalog has not changed since; a stale one is let go. */
+  private current(): Built | undefined {
+    if (this.built && this.built.version !== this.source.version()) this.built = undefined;
+    return this.built;
+  }
+
+  private start(version: number): void {
+    this.abandon();
+    this.built = undefined;
+    this.building = { version, steps: build(this.source, version) };
+  }
+
+  /** Runs the build under way one slice (`all`: to the end). A build that fails is dropped. */
+  private advance(all: boolean): void {
+    const job = this.building!;
+    for (;;) {
+      let step: IteratorResult<void, Built | undefined>;
+      try {
+        step = job.steps.next();
+      } catch (err) {
+        this.building = undefined;
+        throw err;
+      }
+      if (!step.done) {
+        if (all) continue;
+        return;
+      }
+      this.building = undefined;
+      if (step.value && step.value.version === this.source.version()) this.built = step.value;
+      return;
     }
-    return -1;
   }
 
-  private ensure(): void {
-    if (this.builtFrom !== -1 && this.version() === this.builtFrom) return;
-    const snap = this.snapshot();
-    const n = snap.listing.length;
-    this.n = n;
-    this.ids = Float64Array.from(n ? snap.ids.split(',') : [], Number);
-    this.active = new Uint8Array(n);
-    for (let e = 0; e < n; e++) this.active[e] = snap.active.charCodeAt(e) === 0x31 ? 1 : 0;
-    this.category = new Int32Array(n);
-    this.categoryNames = snap.categories.map((c) => c.name);
-    snap.categories.forEach((c, i) => {
-      for (const id of c.ids.split(',')) this.category[this.entryOf(Number(id))] = i;
-    });
-    this.listing = new Int32Array(n);
-    this.place = new Int32Array(n);
-    snap.listing.forEach((id, p) => {
-      const e = this.entryOf(id);
-      this.listing[p] = e;
-      this.place[e] = p;
-    });
-    // Through a Buffer: Node hands back an external one-byte string, which the loops below read several
-    // times faster than the string SQLite produced (measured).
-    this.latin = haystack(Buffer.from(snap.latin, 'latin1').toString('latin1'), n);
-    // Lower-cased whole when that keeps every position (nearly always); else entry by entry.
-    const lowered = snap.names.toLowerCase();
-    this.names = haystack(
-      lowered.length === snap.names.length
-        ? lowered
-        : snap.names
-            .split(ENTRY_END)
-            .map((s) => s.toLowerCase())
-            .join(ENTRY_END),
-      n,
-    );
-    this.rankAt = new Uint8Array(n);
-    this.marks = new Uint8Array(n);
-    const { text, starts } = this.latin;
-    let longest = 0;
-    for (let e = 0; e < n; e++) longest = Math.max(longest, starts[e + 1] - starts[e]);
-    this.grams = Postings.build(
-      n,
-      (e, out) => {
-        let m = 0;
-        let prev = 0;
-        for (let i = starts[e], end = starts[e + 1]; i < end; i++) {
-          const c = text.charCodeAt(i);
-          if (printable(c)) {
-            out[m++] = c;
-            if (prev) out[m++] = pairKey(prev, c);
-            prev = c;
-          } else prev = 0;
-        }
-        return m;
-      },
-      2 * longest,
-    );
-    this.wordStarts = Postings.build(
-      n,
-      (e, out) => {
-        let m = 0;
-        let prev = SEP;
-        for (let i = starts[e], end = starts[e + 1]; i < end; i++) {
-          const c = text.charCodeAt(i);
-          if (printable(c) && !alnum(prev)) {
-            out[m++] = c;
-            const d = text.charCodeAt(i + 1);
-            if (printable(d)) out[m++] = pairKey(c, d);
-          }
-          prev = c;
-        }
-        return m;
-      },
-      2 * longest,
-    );
-    // Initials are the third field: barcode SEP English name SEP initials SEP full pinyin.
-    this.initialGrams = Postings.build(
-      n,
-      (e, out) => {
-        let m = 0;
-        let prev = 0;
-        const from = text.indexOf(FIELD_SEP, text.indexOf(FIELD_SEP, starts[e]) + 1) + 1;
-        for (let i = from, c = text.charCodeAt(i); printable(c); c = text.charCodeAt(++i)) {
-          out[m++] = c;
-          if (prev) out[m++] = pairKey(prev, c);
-          prev = c;
-        }
-        return m;
-      },
-      2 * longest,
-    );
-    this.builtFrom = snap.version;
+  private ensure(): Built {
+    for (;;) {
+      const built = this.current();
+      if (built) return built;
+      const version = this.source.version();
+      if (this.building?.version !== version) this.start(version);
+      this.advance(true);
+    }
   }
 
   search(q: SearchQuery): SearchResult {
-    this.ensure();
+    const b = this.ensure();
     let cat = -1;
     if (q.category) {
-      cat = this.categoryNames.indexOf(q.category);
+      cat = b.categoryNames.indexOf(q.category);
       if (cat === -1) return { ids: [], total: 0 };
     }
-    const filter: Filter = { active: this.active, category: this.category, all: q.includeInactive, cat };
+    const filter: Filter = { active: b.active, category: b.category, all: q.includeInactive, cat };
     const terms = q.query
       .toLowerCase()
       // Control characters would match the separators; nobody types them.
@@ -355,113 +730,118 @@ export class SearchIndex {
       .replace(/[\u0000-\u001f]/g, '')
       .split(/\s+/)
       .filter(Boolean)
-      .sort((a, b) => b.length - a.length);
+      .sort((a, c) => c.length - a.length);
     const counts = [0, 0, 0, 0, 0];
     if (terms.length === 0) {
-      for (let e = 0; e < this.n; e++) if (accepts(filter, e)) this.found(e, ANYWHERE, counts);
-    } else if (terms.every(isLatin)) this.searchLatin(terms, filter, counts);
-    else this.searchNames(terms, filter, counts);
-    return this.page(counts, q);
+      for (let e = 0; e < b.n; e++) if (accepts(filter, e)) found(b, e, ANYWHERE, counts);
+    } else if (terms.every(isLatin)) searchLatin(b, terms, filter, counts);
+    else searchNames(b, terms, filter, counts);
+    return page(b, counts, q);
   }
+}
 
-  private found(e: number, rank: number, counts: number[]): void {
-    this.rankAt[this.place[e]] = rank + 1;
-    counts[rank]++;
+function found(b: Built, e: number, rank: number, counts: number[]): void {
+  b.rankAt[e] = rank + 1;
+  counts[rank]++;
+}
+
+/** Candidates from the rarest gram of all terms; each checked unless the gram is the whole query. */
+function searchLatin(b: Built, terms: string[], filter: Filter, counts: number[]): void {
+  const { parts, bases, part, starts } = b.latin;
+  const { marks, rankAt } = b;
+  const [lead, ...rest] = terms;
+  let best = -1;
+  for (const key of terms.flatMap(termKeys)) {
+    if (best === -1 || b.grams.count(key) < b.grams.count(best)) best = key;
   }
+  const candidates = b.grams.list(best, b.candidates);
+  const exact = terms.length === 1 && lead.length <= 2;
 
-  /** Candidates from the rarest gram of all terms; each checked unless the gram is the whole query. */
-  private searchLatin(terms: string[], filter: Filter, counts: number[]): void {
-    const { text, starts } = this.latin;
-    const { marks } = this;
-    const [lead, ...rest] = terms;
-    let best = -1;
-    for (const key of terms.flatMap(termKeys)) {
-      if (best === -1 || this.grams.count(key) < this.grams.count(best)) best = key;
+  // Hints from the lead's first one or two characters: a word starts with them, the initials have them.
+  const key = termKeys(lead.slice(0, 2))[0];
+  b.wordStarts.mark(key, marks, WORD_START);
+  b.initialGrams.mark(key, marks, IN_INITIALS);
+  const first = lead.charCodeAt(0);
+  const { active, category, all, cat } = filter;
+  for (let i = 0; i < candidates.length; i++) {
+    const e = candidates[i];
+    if ((!all && active[e] === 0) || (cat !== -1 && category[e] !== cat)) continue;
+    const p = part[e];
+    const text = parts[p];
+    const start = starts[e] - bases[p];
+    const end = starts[e + 1] - bases[p];
+    const mark = marks[e];
+    let r = ANYWHERE;
+    if (text.charCodeAt(start) === first && text.startsWith(lead, start)) {
+      // The barcode starts with the lead: a match (once the other words are found) without a copy.
+      r = text.charCodeAt(start + lead.length) === SEP ? EXACT_BARCODE : BARCODE_PREFIX;
+      if (rest.length && !rest.every((t) => text.slice(start, end).includes(t))) continue;
+    } else if (exact) {
+      // The hints are the whole truth for a one- or two-character query.
+      if (mark & WORD_START) r = WORD_PREFIX;
+      else if (mark & IN_INITIALS) r = INITIALS;
+    } else {
+      const entry = text.slice(start, end);
+      if (!terms.every((t) => entry.includes(t))) continue;
+      if (mark & WORD_START && startsWord(entry, lead)) r = WORD_PREFIX;
+      else if (mark & IN_INITIALS && entry.split(FIELD_SEP)[2].includes(lead)) r = INITIALS;
     }
-    const candidates = this.grams.list(best);
-    const { rankAt, place } = this;
-    const exact = terms.length === 1 && lead.length <= 2;
-
-    // Hints from the lead's first one or two characters: a word starts with them, the initials have them.
-    const key = termKeys(lead.slice(0, 2))[0];
-    const wordStarts = this.wordStarts.list(key);
-    const inInitials = this.initialGrams.list(key);
-    for (let i = 0; i < wordStarts.length; i++) marks[wordStarts[i]] |= WORD_START;
-    for (let i = 0; i < inInitials.length; i++) marks[inInitials[i]] |= IN_INITIALS;
-    const first = lead.charCodeAt(0);
-    const { active, category, all, cat } = filter;
-    for (let i = 0; i < candidates.length; i++) {
-      const e = candidates[i];
-      if ((!all && active[e] === 0) || (cat !== -1 && category[e] !== cat)) continue;
-      const start = starts[e];
-      const mark = marks[e];
-      let r = ANYWHERE;
-      if (text.charCodeAt(start) === first && text.startsWith(lead, start)) {
-        // The barcode starts with the lead: a match (once the other words are found) without a copy.
-        r = text.charCodeAt(start + lead.length) === SEP ? EXACT_BARCODE : BARCODE_PREFIX;
-        if (rest.length && !rest.every((t) => text.slice(start, starts[e + 1]).includes(t))) continue;
-      } else if (exact) {
-        // The hints are the whole truth for a one- or two-character query.
-        if (mark & WORD_START) r = WORD_PREFIX;
-        else if (mark & IN_INITIALS) r = INITIALS;
-      } else {
-        const entry = text.slice(start, starts[e + 1]);
-        if (!terms.every((t) => entry.includes(t))) continue;
-        if (mark & WORD_START && startsWord(entry, lead)) r = WORD_PREFIX;
-        else if (mark & IN_INITIALS && entry.split(FIELD_SEP)[2].includes(lead)) r = INITIALS;
-      }
-      rankAt[place[e]] = r + 1;
-      counts[r]++;
-    }
-    for (let i = 0; i < wordStarts.length; i++) marks[wordStarts[i]] = 0;
-    for (let i = 0; i < inInitials.length; i++) marks[inInitials[i]] = 0;
+    rankAt[e] = r + 1;
+    counts[r]++;
   }
+  b.wordStarts.mark(key, marks, 0);
+  b.initialGrams.mark(key, marks, 0);
+}
 
-  /** Scans the names for the first non-Latin term; the others may be in the names or the Latin fields. */
-  private searchNames(terms: string[], filter: Filter, counts: number[]): void {
-    const { text, starts } = this.names;
-    const latin = this.latin;
-    const lead = terms.find((t) => !isLatin(t)) ?? terms[0];
-    const rest = terms.filter((t) => t !== lead);
-    let e = 0;
+/** Scans the names for the first non-Latin term; the others may be in the names or the Latin fields. */
+function searchNames(b: Built, terms: string[], filter: Filter, counts: number[]): void {
+  const { parts, bases, firsts, starts } = b.names;
+  const latin = b.latin;
+  const word = terms.find((t) => !isLatin(t)) ?? terms[0];
+  const lead = asBytes(word);
+  const rest = terms.filter((t) => t !== word).map(asBytes);
+  parts.forEach((text, p) => {
+    const base = bases[p];
+    let e = firsts[p];
     let pos = text.indexOf(lead);
     while (pos !== -1) {
       // Matches come in text order, so walking forward costs O(entries) over the whole search.
-      while (starts[e + 1] <= pos) e++;
-      const start = starts[e];
-      const end = starts[e + 1];
+      while (starts[e + 1] - base <= pos) e++;
+      const start = starts[e] - base;
+      const end = starts[e + 1] - base;
       if (accepts(filter, e)) {
         const entry = text.slice(start, end);
-        const latinEntry = latin.text.slice(latin.starts[e], latin.starts[e + 1]);
+        const latinEntry = entryOf(latin, e);
         if (rest.every((t) => entry.includes(t) || latinEntry.includes(t))) {
           const atFieldStart = pos === start || text.charCodeAt(pos - 1) === SEP || entry.includes(FIELD_SEP + lead);
-          this.found(e, atFieldStart ? WORD_PREFIX : ANYWHERE, counts);
+          found(b, e, atFieldStart ? WORD_PREFIX : ANYWHERE, counts);
         }
       }
       pos = text.indexOf(lead, end);
     }
-  }
+  });
+}
 
-  /** Reads the page off rankAt, rank by rank in listing order, and clears rankAt for the next search. */
-  private page(counts: number[], q: SearchQuery): SearchResult {
-    const { rankAt, listing, ids } = this;
-    const out: number[] = [];
-    let skip = q.offset;
-    for (let r = 1; r <= counts.length; r++) {
-      const count = counts[r - 1];
-      if (skip >= count || out.length >= q.limit) {
-        skip -= Math.min(skip, count);
-        continue;
-      }
-      for (let p = 0; p < this.n && out.length < q.limit; p++) {
-        if (rankAt[p] !== r) continue;
-        if (skip > 0) skip--;
-        else out.push(ids[listing[p]]);
-      }
+/** Reads the page off rankAt, rank by rank in listing order, and clears rankAt for the next search. */
+function page(b: Built, counts: number[], q: SearchQuery): SearchResult {
+  const { rankAt, listing, ids } = b;
+  const out: number[] = [];
+  let skip = q.offset;
+  for (let r = 1; r <= counts.length; r++) {
+    const count = counts[r - 1];
+    if (skip >= count || out.length >= q.limit) {
+      skip -= Math.min(skip, count);
+      continue;
     }
-    rankAt.fill(0);
-    return { ids: out, total: counts.reduce((a, b) => a + b, 0) };
+    for (let p = 0; p < b.n && out.length < q.limit; p++) {
+      const e = listing[p];
+      if (rankAt[e] !== r) continue;
+      if (skip > 0) skip--;
+      else out.push(ids[e]);
+    }
   }
+  rankAt.fill(0);
+  return { ids: out, total: counts.reduce((a, c) => a + c, 0) };
 }
 
 interface Filter {

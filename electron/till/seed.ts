@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { ProductsRepo } from '../db/products';
 import { withCheckDigit } from './barcode';
-import { FIELD_SEP, namePinyin } from './search';
+import { namePinyin, searchText, sortKey } from './search';
 
 const BRANDS = [
   ['康师傅', 'Master Kong'],
@@ -75,11 +75,12 @@ export function seedProducts(db: Database, n: number, opts: { startAt?: number }
       const serial = String(k).padStart(6, '0');
       const name = `${brand}${item} ${size} ${serial}`;
       const nameEn = `${brandEn} ${itemEn} ${size} ${serial}`;
-      const b = pinyinOf(brand);
-      const i = pinyinOf(item);
-      const s = size.toLowerCase();
-      const initials = `${b.initials}${i.initials}${s}${serial}`;
-      const full = `${b.full}${i.full}${s}${serial}`;
+      const [b, i, s] = [pinyinOf(brand), pinyinOf(item), pinyinOf(size)];
+      // What products.save would store for the name, from the words' pinyin.
+      const py = {
+        initials: `${b.initials}${i.initials}${s.initials}${serial}`,
+        full: `${b.full}${i.full}${s.full}${serial}`,
+      };
       products.insert(
         {
           barcode: withCheckDigit(`29${String(k).padStart(10, '0')}`),
@@ -90,8 +91,8 @@ export function seedProducts(db: Database, n: number, opts: { startAt?: number }
           taxRateBp: 1300,
           active: true,
           isDemo: false,
-          searchText: [nameEn.toLowerCase(), initials, full].join(FIELD_SEP),
-          sortKey: `${full}${FIELD_SEP}${name}`,
+          searchText: searchText(name, nameEn, py),
+          sortKey: sortKey(name, py),
         },
         now,
       );

@@ -35,6 +35,15 @@ describe('settings', () => {
     expect(await open(dataDir).call('settings.get', {})).toEqual(updated);
   });
 
+  it('are left as they were by an update that fails', async () => {
+    const t = open();
+    const before = await t.call('settings.update', { shopName: 'Corner Café' });
+    t.db.exec("CREATE TEMP TRIGGER fail_journal BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    await expect(t.call('settings.update', { shopName: 'Elsewhere', currency: 'USD' })).rejects.toThrow('disk full');
+    expect(await t.call('settings.get', {})).toEqual(before);
+    expect((await t.call('display.get', {})).shopName).toBe('Corner Café');
+  });
+
   it('give an empty cart the new currency; a cart with lines keeps its own', async () => {
     const t = open();
     await t.call('settings.update', { currency: 'HKD' });

@@ -35,3 +35,30 @@ export function writeSettings(repo: SettingsRepo, patch: Partial<Settings>): (ke
   }
   return changed;
 }
+
+/**
+ * The settings as the till uses them on every sale and display push: read and validated once, then kept
+ * until they are written. Only this process writes the settings (the data folder is locked to it).
+ */
+export class ShopSettings {
+  private current: Readonly<Settings> | undefined;
+
+  constructor(private readonly repo: SettingsRepo) {}
+
+  /** Frozen: every caller shares the one object. */
+  get(): Readonly<Settings> {
+    this.current ??= Object.freeze(readSettings(this.repo));
+    return this.current;
+  }
+
+  /** Writes the given keys (inside the caller's transaction); returns the names of those that changed. */
+  write(patch: Partial<Settings>): (keyof Settings)[] {
+    this.forget();
+    return writeSettings(this.repo, patch);
+  }
+
+  /** Drops the kept copy: after a write, whether its transaction committed or rolled back. */
+  forget(): void {
+    this.current = undefined;
+  }
+}
