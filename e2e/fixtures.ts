@@ -77,6 +77,7 @@ export class CustomerPage {
 }
 
 export const test = base.extend<{ host: RunningHost; cashier: CashierPage }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern
   host: async ({}, use) => {
     const host = await startHost();
     // Playwright's key events on a loaded 2-core CI machine arrive tens of ms apart, slower than a real

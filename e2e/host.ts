@@ -23,7 +23,9 @@ export function newDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'tillpoint-e2e-'));
 }
 
-export async function startHost(opts: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningHost> {
+export async function startHost(
+  opts: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {},
+): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? newDataDir();
   const proc = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },

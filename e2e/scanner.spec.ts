@@ -49,7 +49,9 @@ test('a scan works while a Chinese IME is on (keys arrive as "Process")', async 
   await page.evaluate((code) => {
     const fire = (key: string, c: string) => {
       for (const type of ['keydown', 'keyup']) {
-        document.activeElement?.dispatchEvent(new KeyboardEvent(type, { key, code: c, bubbles: true, cancelable: true }));
+        document.activeElement?.dispatchEvent(
+          new KeyboardEvent(type, { key, code: c, bubbles: true, cancelable: true }),
+        );
       }
     };
     for (const ch of code) fire('Process', `Digit${ch}`);

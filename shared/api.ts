@@ -49,7 +49,12 @@ export const api = {
   'products.importPreview': method(z.object({ csv: Csv }).strict(), ImportPreview),
   'products.import': method(
     z.object({ csv: Csv }).strict(),
-    z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int(), preview: ImportPreview }),
+    z.object({
+      created: z.number().int(),
+      updated: z.number().int(),
+      skipped: z.number().int(),
+      preview: ImportPreview,
+    }),
   ),
   'products.exportCsv': method(Empty, z.object({ csv: z.string(), filename: z.string() })),
 

@@ -17,7 +17,24 @@ export const Barcode = z
   .max(32)
   .regex(/^[0-9A-Za-z._-]+$/, 'letters, digits, . _ - only');
 
-export const CURRENCIES = ['CNY', 'HKD', 'TWD', 'USD', 'EUR', 'GBP', 'JPY', 'BRL', 'THB', 'SGD', 'MYR', 'IDR', 'PHP', 'VND', 'INR', 'KHR'] as const;
+export const CURRENCIES = [
+  'CNY',
+  'HKD',
+  'TWD',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'BRL',
+  'THB',
+  'SGD',
+  'MYR',
+  'IDR',
+  'PHP',
+  'VND',
+  'INR',
+  'KHR',
+] as const;
 export const Currency = z.enum(CURRENCIES);
 export type Currency = z.infer<typeof Currency>;
 
