@@ -20,19 +20,8 @@ import {
   startBuiltHost,
   tempDir,
 } from './common';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../e2e/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 const CART_LINES = 200;
 const SCAN_WARMUP = 5;
 const SCANS = 80;
