@@ -44,3 +44,49 @@ test('search finds a product by pinyin initials and adds it with a tap', async (
   await expect(cashier.line('6905783086279')).toHaveCount(1);
   await expect(cashier.total()).toHaveText('¥3.50');
 });
+
+test('add a product by hand, sell it, change its price; bad input is refused with a reason', async ({
+  cashier,
+  page,
+}) => {
+  await page.getByTestId('catalog-button').click();
+  await page.getByTestId('catalog-add').click();
+  await page.getByTestId('product-barcode').fill('6920000000043');
+  await page.getByTestId('product-name').fill('手工曲奇');
+  await page.getByTestId('product-name-en').fill('Handmade Cookie');
+  await page.getByTestId('product-category').fill('烘焙');
+  // Three decimals cannot be a CNY price: refused, not rounded.
+  await page.getByTestId('product-price').fill('6.505');
+  await page.getByTestId('product-save').click();
+  await expect(page.getByTestId('product-price-error')).toBeVisible();
+  await page.getByTestId('product-price').fill('6.50');
+  await page.getByTestId('product-save').click();
+  await expect(page.getByTestId('product-save')).toBeHidden();
+  await expect(page.locator('[data-testid="catalog-row"][data-barcode="6920000000043"]')).toContainText('¥6.50');
+  await page.getByTestId('modal-close').click();
+
+  await cashier.scanAndSee('6920000000043');
+  await expect(cashier.total()).toHaveText('¥6.50');
+  await cashier.payCash('10');
+  await cashier.newSale();
+
+  await page.getByTestId('catalog-button').click();
+  await page.locator('[data-testid="catalog-row"][data-barcode="6920000000043"]').getByTestId('catalog-edit').click();
+  await page.getByTestId('product-price').fill('7');
+  await page.getByTestId('product-save').click();
+  await expect(page.locator('[data-testid="catalog-row"][data-barcode="6920000000043"]')).toContainText('¥7.00');
+  await page.getByTestId('modal-close').click();
+  await cashier.scanAndSee('6920000000043');
+  await expect(cashier.total()).toHaveText('¥7.00');
+});
+
+test('clearing the demo data leaves an empty catalog and no demo badge', async ({ cashier, page }) => {
+  await expect(cashier.lines()).toHaveCount(0);
+  await expect(page.getByTestId('demo-banner')).toBeVisible();
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('settings-clear-demo').click();
+  await page.getByTestId('clear-demo-confirm').click();
+  await expect(page.getByTestId('demo-banner')).toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('product-tile')).toHaveCount(0);
+});
