@@ -9,8 +9,11 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+// Read once: a crash point sits on the sale's hot path, and tests set it per process.
+const armed = process.env.TILLPOINT_CRASH_AT;
+
 export function crashPoint(name: CrashPoint): void {
-  if (process.env.TILLPOINT_CRASH_AT === name) {
+  if (armed === name) {
     process.kill(process.pid, 'SIGKILL');
   }
 }
