@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Runtime, Session } from 'node:inspector/promises';
 import Database from 'better-sqlite3';
 import type { Order } from '../shared/domain';
+import { taxIncluded } from '../shared/pricing';
 import { createRouter } from '../electron/api/router';
 import type { CallContext } from '../electron/core/types';
 import { migrate } from '../electron/db/index';
@@ -49,6 +50,9 @@ function timed<T>(fn: () => T): [T, number] {
 }
 
 /** Hand-written SQL writing what checkout.cash writes, on its own file with the till's pragmas and schema. */
+/** The tax rate of every generated product (seedProducts), in basis points. */
+const TAX_BP = 1300;
+
 class RawSale {
   readonly db: Database.Database;
   private readonly s;
@@ -106,29 +110,34 @@ class RawSale {
     return Array.from({ length: SALE_LINES }, (_, j) => this.s.product.get(((firstId + j) % CATALOG_SIZE) + 1)!);
   }
 
+  /** One line per product, quantity 1, tax included at the bench's 13 %. */
+  private insertLines(orderId: number, products: ReturnType<RawSale['productsFor']>): void {
+    products.forEach((p, i) => {
+      const tax = taxIncluded(p.price_minor, TAX_BP);
+      this.s.line.run(
+        orderId,
+        p.id,
+        p.barcode,
+        p.name,
+        p.name_en,
+        p.price_minor,
+        p.price_minor,
+        p.price_minor,
+        tax,
+        i + 1,
+      );
+    });
+  }
+
   /** Untimed: a draft order with its lines, as the cart leaves it before the sale. */
   draftWithLines(firstId: number): { orderId: number; totalMinor: number } {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       const orderId = Number(this.s.draft.run(now, now).lastInsertRowid);
-      let total = 0;
-      this.productsFor(firstId).forEach((p, i) => {
-        const tax = Math.round((p.price_minor * 1300) / 11300);
-        this.s.line.run(
-          orderId,
-          p.id,
-          p.barcode,
-          p.name,
-          p.name_en,
-          p.price_minor,
-          p.price_minor,
-          p.price_minor,
-          tax,
-          i + 1,
-        );
-        total += p.price_minor;
-      });
-      this.s.price.run(total, total, Math.round((total * 1300) / 11300), SALE_LINES, orderId);
+      const products = this.productsFor(firstId);
+      this.insertLines(orderId, products);
+      const total = products.reduce((sum, p) => sum + p.price_minor, 0);
+      this.s.price.run(total, total, taxIncluded(total, TAX_BP), SALE_LINES, orderId);
       return { orderId, totalMinor: total };
     })();
   }
@@ -172,26 +181,12 @@ class RawSale {
         const now = when.toISOString();
         const day = localDay(when);
         const total = products.reduce((a, p) => a + p.price_minor, 0);
-        const tax = Math.round((total * 1300) / 11300);
+        const tax = taxIncluded(total, TAX_BP);
         const number = String(((this.s.lastNumber.get('T2', day) as number | null) ?? 0) + 1).padStart(4, '0');
         const orderId = Number(
           this.s.completedOrder.run(number, day, total, total, tax, SALE_LINES, now, now, now).lastInsertRowid,
         );
-        products.forEach((p, i) => {
-          const lineTax = Math.round((p.price_minor * 1300) / 11300);
-          this.s.line.run(
-            orderId,
-            p.id,
-            p.barcode,
-            p.name,
-            p.name_en,
-            p.price_minor,
-            p.price_minor,
-            p.price_minor,
-            lineTax,
-            i + 1,
-          );
-        });
+        this.insertLines(orderId, products);
         const paymentId = Number(this.s.payment.run(orderId, total, total, 0, now).lastInsertRowid);
         this.s.journal.run(
           now,

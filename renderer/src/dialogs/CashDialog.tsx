@@ -9,6 +9,7 @@ import { useLocale } from '../format';
 import { checkoutCash, useCart } from '../stores/cart';
 import { closeDialog } from '../stores/ui';
 import { moneyInputError } from './money';
+import { useBusy } from './useBusy';
 
 interface Sale {
   number: string;
@@ -23,7 +24,7 @@ export function CashDialog() {
   const locale = useLocale();
   const order = useCart((s) => s.order);
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
   const [sale, setSale] = useState<Sale | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const newSale = useRef<HTMLButtonElement>(null);
@@ -81,10 +82,8 @@ export function CashDialog() {
   const formatError = parsed && !parsed.ok;
 
   const confirm = async () => {
-    if (reason || busy || tendered === null) return;
-    setBusy(true);
+    if (reason || tendered === null) return;
     const r = await checkoutCash(tendered);
-    setBusy(false);
     if (r) {
       setSale({
         number: r.order.number,
@@ -102,7 +101,7 @@ export function CashDialog() {
         className="cash-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void confirm();
+          void run(confirm);
         }}
       >
         <div className="cash-total">

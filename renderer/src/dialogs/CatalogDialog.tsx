@@ -11,6 +11,7 @@ import { useCatalog } from '../stores/catalog';
 import { useSettings } from '../stores/settings';
 import { closeDialog, showToast } from '../stores/ui';
 import { ProductEditDialog } from './ProductEditDialog';
+import { useBusy } from './useBusy';
 
 const PAGE = 100;
 
@@ -137,11 +138,9 @@ function ProductsTab() {
 
 function ExportButton() {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
   const exportCsv = async () => {
-    setBusy(true);
     const r = await request('products.exportCsv', {});
-    setBusy(false);
     if (!r) return;
     const url = URL.createObjectURL(new Blob([r.csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
@@ -154,7 +153,13 @@ function ExportButton() {
     showToast({ kind: 'success', key: 'catalog.exported', params: { filename: r.filename } });
   };
   return (
-    <button type="button" className="btn" data-testid="catalog-export" disabled={busy} onClick={() => void exportCsv()}>
+    <button
+      type="button"
+      className="btn"
+      data-testid="catalog-export"
+      disabled={busy}
+      onClick={() => void run(exportCsv)}
+    >
       {t('catalog.export')}
     </button>
   );
@@ -190,17 +195,7 @@ function ImportTab() {
     setPreview(p);
     setResult(null);
   };
-  const [busy, setBusy] = useState(false);
-
-  const run = async (task: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      await task();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [busy, run] = useBusy();
   const valid = preview ? preview.rows.length - preview.errors : 0;
 
   return (

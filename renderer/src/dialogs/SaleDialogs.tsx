@@ -9,21 +9,7 @@ import { displayName, formatTime, useLocale, useMoney } from '../format';
 import { cart, useCart } from '../stores/cart';
 import { closeDialog, showToast, useUi } from '../stores/ui';
 import { moneyInputError } from './money';
-
-/** Runs an action once at a time: a second tap while it is pending does nothing. */
-function useBusy(): [boolean, (task: () => Promise<unknown>) => Promise<void>] {
-  const [busy, setBusy] = useState(false);
-  const run = async (task: () => Promise<unknown>) => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      await task();
-    } finally {
-      setBusy(false);
-    }
-  };
-  return [busy, run];
-}
+import { useBusy } from './useBusy';
 
 export function HoldDialog() {
   const { t } = useTranslation();

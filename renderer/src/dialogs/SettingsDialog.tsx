@@ -6,6 +6,7 @@ import { request } from '../api/call';
 import { Modal } from '../components/Modal';
 import { updateSettings, useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
+import { useBusy } from './useBusy';
 
 export function SettingsDialog() {
   const { t } = useTranslation();
@@ -13,14 +14,12 @@ export function SettingsDialog() {
   const info = useSettings((s) => s.info);
   const [shopName, setShopName] = useState(settings?.shopName ?? '');
   const [gap, setGap] = useState(String(settings?.scanMaxGapMs ?? 30));
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
 
-  const save = async (patch: Parameters<typeof updateSettings>[0]) => {
-    setBusy(true);
-    const ok = await updateSettings(patch);
-    setBusy(false);
-    if (ok) showToast({ kind: 'success', key: 'settings.saved' });
-  };
+  const save = (patch: Parameters<typeof updateSettings>[0]) =>
+    run(async () => {
+      if (await updateSettings(patch)) showToast({ kind: 'success', key: 'settings.saved' });
+    });
   const gapValue = Number(gap);
   const gapValid = Number.isInteger(gapValue) && gapValue >= 5 && gapValue <= 200;
   const dirty =
