@@ -3,7 +3,7 @@
 // host (ESM) and the renderer (Vite). A target whose output is newer than every one of its inputs is
 // skipped, so `npm start` after a build starts at once.
 //
-//   node scripts/build.mjs [--force] [main|preload|host|renderer ...]
+//   node scripts/build.mjs [--force] [main|preload|host|gateway|renderer ...]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,6 +88,23 @@ export const TARGETS = {
         target: 'node20',
         packages: 'external',
         // Bundled CommonJS code calling require() needs one in an ES module.
+        banner: {
+          js: "import { createRequire as __tillpointRequire } from 'node:module';\nconst require = __tillpointRequire(import.meta.url);",
+        },
+      }),
+  },
+  gateway: {
+    output: 'out/gateway/gateway.mjs',
+    // The Demo gateway as its own process (`npm run gateway`); it needs only these and shared/.
+    inputs: ['electron/gateway', 'electron/core'],
+    build: () =>
+      esbuild({
+        entryPoints: ['electron/gateway/cli.ts'],
+        outfile: 'out/gateway/gateway.mjs',
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
         banner: {
           js: "import { createRequire as __tillpointRequire } from 'node:module';\nconst require = __tillpointRequire(import.meta.url);",
         },
