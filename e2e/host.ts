@@ -7,9 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HOST_ENTRY = fileURLToPath(new URL('../out/host/host.mjs', import.meta.url));
+const GATEWAY_ENTRY = fileURLToPath(new URL('../out/gateway/gateway.mjs', import.meta.url));
+
+/**
+ * Phone pages on loopback with an OS-assigned port, so the URL inside the QR points at 127.0.0.1 (tests
+ * never send traffic to a LAN address).
+ */
+export const LOOPBACK_PAY_ARGS = ['--pay-port', '0', '--pay-bind', '127.0.0.1'];
 
 export interface RunningHost {
   url: string;
+  /** The phone pages' base URL, as the host printed it (null when the host pays through an outside gateway). */
+  payUrl: string | null;
   dataDir: string;
   proc: ChildProcess;
   output: () => string;
@@ -23,35 +32,50 @@ export function newDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'tillpoint-e2e-'));
 }
 
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** Spawns a node entry and resolves once its output matches `ready` (never a fixed sleep). */
+async function spawnUntil(entry: string, args: string[], env: Record<string, string> | undefined, ready: RegExp) {
+  const proc = spawn(process.execPath, [entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<Exit>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = ready.exec(out);
+      if (m) resolve(m);
+    });
+    proc.stderr!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    exited.then(({ code, signal }) =>
+      reject(new Error(`${path.basename(entry)} exited (${code ?? signal}) before ready:\n${out}`)),
+    );
+  });
+  return { proc, exited, match, output: () => out };
+}
+
 export async function startHost(
   opts: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? newDataDir();
-  const proc = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  const args = opts.args ?? LOOPBACK_PAY_ARGS;
+  // The ready line, then the data line, then the payments line (see electron/host/cli.ts).
+  const { proc, exited, match, output } = await spawnUntil(
+    HOST_ENTRY,
+    ['--data-dir', dataDir, '--port', '0', ...args],
+    opts.env,
+    /ready at (http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*\npayments: [^\n]*?(?:phone pages at (\S+))?\n/,
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /ready at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) resolve(m[1]);
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    exited.then(({ code, signal }) => reject(new Error(`host exited (${code ?? signal}) before ready:\n${out}`)));
-  });
   return {
-    url,
+    url: match[1],
+    payUrl: match[2] ?? null,
     dataDir,
     proc,
-    output: () => out,
+    output,
     exited,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
@@ -59,6 +83,37 @@ export async function startHost(
     },
     async kill9() {
       proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface RunningGateway {
+  /** Provider API and /sim fault controls (127.0.0.1). */
+  apiUrl: string;
+  /** Phone pages, as put into QR codes. */
+  payUrl: string;
+  stateDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** The Demo gateway as its own process (`npm run gateway`), so it outlives a host that is killed. */
+export async function startGatewayProcess(opts: { stateDir?: string } = {}): Promise<RunningGateway> {
+  const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'tillpoint-e2e-gateway-'));
+  const { proc, exited, match, output } = await spawnUntil(
+    GATEWAY_ENTRY,
+    ['--port', '0', '--state-dir', stateDir, ...LOOPBACK_PAY_ARGS],
+    undefined,
+    /Demo gateway ready at (http:\/\/127\.0\.0\.1:\d+) \(phone pages: (\S+)\)/,
+  );
+  return {
+    apiUrl: match[1],
+    payUrl: match[2],
+    stateDir,
+    output,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       await exited;
     },
   };

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
       version: app.getVersion(),
       nativeBinding: electronSqliteBinding(),
       assetsDir: assetsDir(),
+      payments: { gatewayUrl: args.gatewayUrl, payPort: args.payPort, payBind: args.payBind, payUrl: args.payUrl },
     });
+    await till.start();
     if (args.thanksMs !== undefined) {
       await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'ipc' });
     }
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
     shell.dispose();
-    till.close();
+    // The database closes at once; sockets close with the process.
+    void till.close();
     lock?.release();
   });
 }

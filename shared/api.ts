@@ -6,18 +6,57 @@ import {
   Barcode,
   DisplayState,
   HeldOrder,
+  OrderStatus,
   Id,
   ImportPreview,
   Minor,
   Order,
+  Payment,
+  PaymentAttention,
   Product,
   ProductInput,
   Quantity,
   Settings,
+  WalletMethod,
 } from './domain';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
+const PaymentRef = z.object({ paymentId: Id }).strict();
+/** What a scanner reads off a customer's wallet (checked again against the providers' prefixes in main). */
+const PaymentCode = z
+  .string()
+  .trim()
+  .regex(/^\d{16,24}$/, '16 to 24 digits');
+
+/** The open cart and its latest payment attempt (open, or just ended), as the checkout screens show them. */
+export const PayView = z.object({ cart: Order, payment: Payment.nullable() });
+export type PayView = z.infer<typeof PayView>;
+
+/** Whether a method can be used now, and its limit, shown before any trade is created. */
+export const PayOption = z.object({
+  method: WalletMethod,
+  available: z.boolean(),
+  /** Why not, as a code the UI translates: 'unreachable', 'not_configured', 'currency', 'over_limit'. */
+  reason: z.string().nullable(),
+  provider: z.string().nullable(),
+  minMinor: Minor,
+  maxMinor: Minor,
+  isDemo: z.boolean(),
+});
+export type PayOption = z.infer<typeof PayOption>;
+
+export const AttentionItem = z.object({
+  payment: Payment,
+  reason: PaymentAttention,
+  orderId: Id,
+  orderNumber: z.string(),
+  orderStatus: OrderStatus,
+  orderTotalMinor: Minor,
+  /** What the cashier may do now. */
+  actions: z.array(z.enum(['refund', 'apply', 'check', 'dismiss'])),
+});
+export type AttentionItem = z.infer<typeof AttentionItem>;
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -74,6 +113,33 @@ export const api = {
     z.object({ tenderedMinor: Minor }).strict(),
     z.object({ order: Order, changeMinor: Minor, cart: Order }),
   ),
+  /** Methods, availability and limits for the open cart's amount due. */
+  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption) })),
+  /** Starts a QR (provider or bank) for `amountMinor` (default: all that is due); the cart locks. */
+  'pay.start': method(
+    z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(),
+    PayView,
+  ),
+  /** Charges the customer's payment code read by the scanner (B-scan-C). */
+  'pay.withCode': method(z.object({ code: PaymentCode, amountMinor: Minor.optional() }).strict(), PayView),
+  /** The open cart and its latest attempt as stored; the checkout screen polls this about once a second. */
+  'pay.current': method(Empty, PayView),
+  /** Asks the provider now instead of waiting for the next query. */
+  'pay.check': method(PaymentRef, PayView),
+  /** Closes the trade at the provider; the cart unlocks once the close is confirmed. */
+  'pay.cancel': method(PaymentRef, PayView),
+  /** Stops waiting for a provider that does not answer: the attempt goes to the attention list, the cart unlocks. */
+  'pay.abandon': method(PaymentRef, PayView),
+  /** Bank QR only: the cashier checked the shop's bank app and saw the money arrive. */
+  'pay.confirmByHand': method(PaymentRef, PayView),
+  /** Records part of the total in cash (split tender); the rest is paid another way. */
+  'checkout.cashPart': method(z.object({ amountMinor: Minor }).strict(), PayView),
+  'attention.list': method(Empty, z.array(AttentionItem)),
+  'attention.resolve': method(
+    z.object({ paymentId: Id, action: z.enum(['refund', 'apply', 'check', 'dismiss']) }).strict(),
+    z.array(AttentionItem),
+  ),
+
   'orders.today': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(Order)),
 
   'display.get': method(Empty, DisplayState),
@@ -97,6 +163,8 @@ export const events = {
   'catalog.changed': z.object({ reason: z.enum(['saved', 'imported', 'demoCleared']) }),
   'settings.changed': Settings,
   'orders.changed': z.object({ orderId: Id, status: z.string() }),
+  'payment.changed': Payment,
+  'attention.changed': z.object({ count: z.number().int().min(0) }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -119,6 +187,18 @@ export const ErrorCode = z.enum([
   'DISCOUNT_TOO_LARGE',
   'AMOUNT_TOO_LARGE',
   'CSV_INVALID',
+  // Checkout with wallets and bank QR.
+  'CART_LOCKED',
+  'PAYMENT_OPEN',
+  'PAYMENT_NOT_FOUND',
+  'PAYMENT_STATE',
+  'PAYMENT_UNAVAILABLE',
+  'PAYMENT_DECLINED',
+  'PAYMENT_CODE_INVALID',
+  'AMOUNT_OVER_LIMIT',
+  'AMOUNT_TOO_SMALL',
+  'NOTHING_DUE',
+  'PROVIDER_ERROR',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -2,6 +2,7 @@
 // validation main applies to every incoming value.
 import { z } from 'zod';
 import { MAX_AMOUNT_MINOR } from './money';
+import { PaymentState } from './payment';
 
 export const Minor = z.number().int().min(0).max(MAX_AMOUNT_MINOR);
 export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -88,12 +89,32 @@ export const OrderLine = z.object({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-/** Later: 'qr' (provider QR), 'payment_code' (B-scan-C), 'bank_qr' (EMVCo). */
-export const PaymentMethod = z.enum(['cash']);
+/**
+ * cash: counted by the cashier. qr: the provider's QR shown on the customer display (the customer scans it).
+ * payment_code: the customer's own code read by our scanner (B-scan-C). bank_qr: an EMVCo bank QR that no
+ * provider confirms, so the cashier confirms it by hand.
+ */
+export const PAYMENT_METHODS = ['cash', 'qr', 'payment_code', 'bank_qr'] as const;
+export const PaymentMethod = z.enum(PAYMENT_METHODS);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
+/** The methods that go through a provider or a bank, with a per-transaction maximum. */
+export const WalletMethod = z.enum(['qr', 'payment_code', 'bank_qr']);
+export type WalletMethod = z.infer<typeof WalletMethod>;
 
-/** Cash is paid at once; the full provider state machine arrives with scan-to-pay. */
-export const PaymentStatus = z.enum(['paid']);
+/** A payment attempt's state (see shared/payment.ts); cash is 'paid' at once. */
+export const PaymentStatus = PaymentState;
+export type PaymentStatus = PaymentState;
+
+/** Why a payment is on the attention list. */
+export const PaymentAttention = z.enum([
+  // Money arrived after the attempt had ended (failed, expired, cancelled): refund it or apply it.
+  'late_payment',
+  // The cashier gave up waiting for the provider ("Abandon and take cash"); it is still being settled.
+  'abandoned',
+  // Still not settled after the startup check; its order stays locked.
+  'unsettled',
+]);
+export type PaymentAttention = z.infer<typeof PaymentAttention>;
 
 export const Payment = z.object({
   id: Id,
@@ -106,6 +127,26 @@ export const Payment = z.object({
   /** Nullable until staff accounts exist. */
   staffId: z.string().nullable(),
   createdAt: z.string(),
+  /** 'demo', later 'alipay' / 'wechat'; 'bank' for an EMVCo bank QR; null for cash. */
+  provider: z.string().nullable(),
+  /** Our merchant trade number (out_trade_no), written before the provider is called; null for cash. */
+  tradeNumber: z.string().nullable(),
+  /** The provider's own transaction id, once known. */
+  providerRef: z.string().nullable(),
+  /** What the customer scans (qr, bank_qr). */
+  qrContent: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  /** When it became paid (or ended otherwise). */
+  settledAt: z.string().nullable(),
+  /** A bank QR the cashier confirmed after checking the shop's bank app. */
+  confirmedByHand: z.boolean(),
+  /** The customer's payment code, masked (2851********1234); never stored in full. */
+  maskedCode: z.string().nullable(),
+  /** A code the UI translates: why it failed, or what it waits for ('user_paying', 'declined', 'unreachable', ...). */
+  reason: z.string().nullable(),
+  attention: PaymentAttention.nullable(),
+  refundedMinor: Minor,
+  isDemo: z.boolean(),
 });
 export type Payment = z.infer<typeof Payment>;
 
@@ -127,7 +168,16 @@ export const Order = z.object({
   totalMinor: Minor,
   taxMinor: Minor,
   itemCount: z.number().int().min(0),
+  /** Every payment attempt, in order; only the 'paid' ones count towards the total. */
   payments: z.array(Payment),
+  /** Sum of the paid payments' amounts (part payments of a split tender). */
+  paidMinor: Minor,
+  /** totalMinor - paidMinor while open; 0 once completed. */
+  dueMinor: Minor,
+  /** The open payment attempt that locks this order, if any. */
+  openPaymentId: Id.nullable(),
+  /** Lines and discounts cannot change: a payment is open or part of the total is paid. */
+  locked: z.boolean(),
   isDemo: z.boolean(),
 });
 export type Order = z.infer<typeof Order>;
@@ -142,6 +192,23 @@ export const HeldOrder = z.object({
 });
 export type HeldOrder = z.infer<typeof HeldOrder>;
 
+/** The shop's own EMVCo bank QR (PIX, PromptPay, PayNow, DuitNow, ...). */
+export const BankQrScheme = z.enum(['pix', 'promptpay', 'paynow', 'duitnow', 'emv']);
+export const BankQrSettings = z
+  .object({
+    enabled: z.boolean(),
+    scheme: BankQrScheme,
+    /** PIX key, PromptPay phone or tax id, PayNow UEN/phone, or the account for a custom scheme. */
+    account: z.string().trim().max(77),
+    /** For 'emv': the scheme's GUID (tag 26 sub-id 00). */
+    guid: z.string().trim().max(32),
+    /** As the bank app shows it (EMVCo allows 25 characters). */
+    merchantName: z.string().trim().max(25),
+    merchantCity: z.string().trim().max(15),
+  })
+  .strict();
+export type BankQrSettings = z.infer<typeof BankQrSettings>;
+
 export const Settings = z.object({
   shopName: z.string().trim().min(1).max(60),
   currency: Currency,
@@ -150,10 +217,34 @@ export const Settings = z.object({
   scanMaxGapMs: z.number().int().min(5).max(200),
   /** How long the customer display shows change and thanks after a sale. */
   displayThanksMs: z.number().int().min(500).max(120_000),
+  /** How long a payment QR is valid, here and at the provider (they are the same). */
+  payExpirySeconds: z.number().int().min(10).max(1800),
+  /** Per-transaction maximum for each wallet method, shown to the cashier before a QR is made. */
+  payLimits: z.object({ qr: Minor, payment_code: Minor, bank_qr: Minor }).strict(),
+  /** How long a customer may take to confirm a payment-code charge in their wallet app before it is cancelled. */
+  paymentCodeWaitSeconds: z.number().int().min(10).max(300),
+  bankQr: BankQrSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const DisplayPhase = z.enum(['idle', 'cart', 'thanks']);
+export const DisplayPhase = z.enum(['idle', 'cart', 'payment', 'thanks']);
+
+/** What the customer sees while paying: the QR for exactly this amount, or "scan your code" / "confirming". */
+export const DisplayPayment = z.object({
+  paymentId: Id,
+  method: WalletMethod,
+  status: PaymentStatus,
+  amountMinor: Minor,
+  qrContent: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  /** The order number the phone page shows too, so the customer knows it is theirs. */
+  orderNumber: z.string(),
+  merchantName: z.string(),
+  /** Wallets that can scan this QR, e.g. ['demo'] or ['alipay', 'wechat']; for bank_qr the scheme. */
+  wallets: z.array(z.string()),
+  isDemo: z.boolean(),
+});
+export type DisplayPayment = z.infer<typeof DisplayPayment>;
 export const DisplayState = z.object({
   phase: DisplayPhase,
   shopName: z.string(),
@@ -167,8 +258,12 @@ export const DisplayState = z.object({
       totalMinor: Minor,
       tenderedMinor: Minor,
       changeMinor: Minor,
+      /** How it was paid, in payment order (a split tender has several). */
+      methods: z.array(PaymentMethod),
     })
     .nullable(),
+  /** Set during 'payment'. */
+  payment: DisplayPayment.nullable(),
   /** Increases with every state, across restarts of the till within a day. */
   seq: z.number().int().min(0),
 });

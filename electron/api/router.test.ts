@@ -1,11 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TillError } from '../../shared/api';
 import type { Handlers } from '../core/types';
+import { DEFAULT_SETTINGS } from '../till/settings';
 import { createRouter, httpStatus } from './router';
 
 const ctx = { transport: 'ipc' } as const;
 
-const settings = { shopName: 'Corner Cafe', currency: 'CNY', language: 'en', scanMaxGapMs: 40, displayThanksMs: 4000 };
+const settings = {
+  ...DEFAULT_SETTINGS,
+  shopName: 'Corner Cafe',
+  language: 'en',
+  scanMaxGapMs: 40,
+  displayThanksMs: 4000,
+};
 
 function router(overrides: Partial<Record<keyof Handlers, (args: never) => unknown>>, validateOutput = true) {
   return createRouter(overrides as unknown as Handlers, { validateOutput });

@@ -10,6 +10,8 @@ describe('parseArgs', () => {
       port: DEFAULT_PORT,
       headless: false,
       bind: '127.0.0.1',
+      payPort: DEFAULT_PORT + 1,
+      payBind: '0.0.0.0',
       help: false,
     });
   });
@@ -24,13 +26,43 @@ describe('parseArgs', () => {
       headless: true,
       bind: '::1',
       thanksMs: 800,
+      payPort: 0,
+      payBind: '0.0.0.0',
       help: false,
     });
     expect(parseArgs(['--bind', '[::1]']).bind).toBe('::1');
     expect(parseArgs(['-h']).help).toBe(true);
   });
 
+  it('reads the payment flags: phone pages on port + 1 (any free one with --port 0), their bind and URL, a gateway', () => {
+    expect(parseArgs(['--port', '5000'])).toMatchObject({ payPort: 5001, payBind: '0.0.0.0' });
+    expect(parseArgs(['--port', '0']).payPort).toBe(0);
+    const a = parseArgs([
+      '--pay-port=6001',
+      '--pay-bind',
+      '127.0.0.1',
+      '--pay-url',
+      'http://192.168.1.20:6001/',
+      '--gateway',
+      'https://127.0.0.1:4880',
+    ]);
+    expect(a).toMatchObject({
+      payPort: 6001,
+      payBind: '127.0.0.1',
+      payUrl: 'http://192.168.1.20:6001',
+      gatewayUrl: 'https://127.0.0.1:4880',
+    });
+    expect(parseArgs(['--pay-bind', '[::]']).payBind).toBe('::');
+  });
+
   it.each([
+    [['--pay-port', '70000'], /--pay-port must be a whole number from 0 to 65535/],
+    [['--pay-url', 'ftp://x'], /--pay-url must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/x"\)/],
+    [['--pay-url', 'not a url'], /--pay-url must be an http/],
+    [['--gateway', 'javascript:alert(1)'], /--gateway must be an http/],
+    [['--pay-bind', 'my laptop'], /--pay-bind must be an IP address/],
+    [['--port', '65535'], /pass --pay-port/],
+    [['--port', '5000', '--pay-port', '5000'], /--pay-port 5000 is the till's own --port/],
     [['--port', 'abc'], /--port must be a whole number from 0 to 65535 \(got "abc"\)/],
     [['--port', '65536'], /--port must be a whole number/],
     [['--port', '-1'], /--port must be a whole number/],

@@ -1,9 +1,12 @@
 // Command-line flags shared by the headless host (electron/host/cli.ts) and the desktop app (electron/main.ts).
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { defaultDataDir } from './paths';
 
 export const DEFAULT_PORT = 4870;
 export const DEFAULT_BIND = '127.0.0.1';
+/** The phone pages must be reachable from the customer's phone on the shop's network. */
+export const DEFAULT_PAY_BIND = '0.0.0.0';
 
 export interface TillArgs {
   /** Absolute; defaults to the OS app-data folder (see paths.ts). */
@@ -15,6 +18,13 @@ export interface TillArgs {
   bind: string;
   /** Overrides settings.displayThanksMs, so tests need not wait out the thanks screen. */
   thanksMs?: number;
+  /** The Demo gateway's phone pages (and nothing else): port + 1 by default, 0 with --port 0. */
+  payPort: number;
+  payBind: string;
+  /** Start of the URL inside the QR; default http://<LAN address>:<payPort>. */
+  payUrl?: string;
+  /** An external Demo gateway (`npm run gateway`) instead of the embedded one. */
+  gatewayUrl?: string;
   help: boolean;
 }
 
@@ -26,6 +36,13 @@ export const USAGE = `Usage: tillpoint [options]
   --bind ADDR      address to listen on (default: ${DEFAULT_BIND}); only loopback addresses
                    (127.x.x.x, ::1, localhost) are accepted until LAN pairing exists
   --thanks-ms N    how long the customer display shows thanks, in ms (overrides the setting; for tests)
+  --pay-port N     port of the Demo gateway's phone pages, which serve nothing else
+                   (default: --port + 1; 0 with --port 0)
+  --pay-bind ADDR  address the phone pages listen on (default: ${DEFAULT_PAY_BIND}, so a phone on the
+                   shop's network can open them)
+  --pay-url URL    start of the URL inside the payment QR, http(s)
+                   (default: http://<this computer's LAN address>:<pay-port>)
+  --gateway URL    use a Demo gateway started on its own (npm run gateway) instead of the built-in one
   -h, --help       show this help`;
 
 export class ArgsError extends Error {
@@ -48,7 +65,29 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
   return n;
 }
 
-const VALUE_FLAGS = new Set(['--data-dir', '--port', '--bind', '--thanks-ms']);
+const VALUE_FLAGS = new Set([
+  '--data-dir',
+  '--port',
+  '--bind',
+  '--thanks-ms',
+  '--pay-port',
+  '--pay-bind',
+  '--pay-url',
+  '--gateway',
+]);
+
+function httpUrl(flag: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ArgsError(`${flag} must be an http:// or https:// URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ArgsError(`${flag} must be an http:// or https:// URL (got "${raw}")`);
+  }
+  return raw.replace(/\/+$/, '');
+}
 const BOOLEAN_FLAGS = new Set(['--headless', '--help', '-h']);
 
 export interface ParseOptions {
@@ -62,8 +101,17 @@ export interface ParseOptions {
 
 /** Parses `--flag value` and `--flag=value`; throws ArgsError with a message fit for a person. */
 export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): TillArgs {
-  const out: TillArgs = { dataDir: '', port: DEFAULT_PORT, headless: false, bind: DEFAULT_BIND, help: false };
+  const out: TillArgs = {
+    dataDir: '',
+    port: DEFAULT_PORT,
+    headless: false,
+    bind: DEFAULT_BIND,
+    payPort: 0,
+    payBind: DEFAULT_PAY_BIND,
+    help: false,
+  };
   let dataDir: string | undefined;
+  let payPort: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -104,8 +152,31 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
       case '--thanks-ms':
         out.thanksMs = wholeNumber('--thanks-ms', value, 500, 120_000);
         break;
+      case '--pay-port':
+        payPort = wholeNumber('--pay-port', value, 0, 65535);
+        break;
+      case '--pay-bind': {
+        const addr = value.replace(/^\[(.*)\]$/, '$1');
+        if (!isIP(addr) && addr !== 'localhost') {
+          throw new ArgsError(`--pay-bind must be an IP address such as 0.0.0.0 or 127.0.0.1 (got "${value}")`);
+        }
+        out.payBind = addr;
+        break;
+      }
+      case '--pay-url':
+        out.payUrl = httpUrl('--pay-url', value);
+        break;
+      case '--gateway':
+        out.gatewayUrl = httpUrl('--gateway', value);
+        break;
     }
   }
+  if (payPort === undefined) {
+    if (out.port === 65535) throw new ArgsError('--port 65535 leaves no port for the phone pages; pass --pay-port');
+    payPort = out.port === 0 ? 0 : out.port + 1;
+  }
+  if (payPort !== 0 && payPort === out.port) throw new ArgsError(`--pay-port ${payPort} is the till's own --port`);
+  out.payPort = payPort;
   out.dataDir = path.resolve(opts.cwd ?? process.cwd(), dataDir ?? defaultDataDir());
   return out;
 }

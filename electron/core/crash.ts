@@ -6,6 +6,11 @@ export const CRASH_POINTS = [
   'sale.afterPaymentInsert',
   'sale.beforeCommit',
   'sale.afterCommit',
+  // Scan to pay: the provider has the trade, our row does not know it yet.
+  'pay.afterProviderCreate',
+  // Inside the transaction that marks a payment paid (and completes its order).
+  'pay.afterPaymentPaid',
+  'pay.beforeCommit',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

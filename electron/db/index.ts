@@ -11,6 +11,7 @@ export { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion }
 export type { JournalEntry, JournalKind } from './journal';
 export type { LineRow, NewLine, OrderRow } from './orders';
 export type { ProductRecord } from './products';
+export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
   products: ProductsRepo;

@@ -1,5 +1,6 @@
 // The append-only journal: one row per meaningful event. Triggers refuse UPDATE and DELETE.
 import type { Database, Statement } from 'better-sqlite3';
+import type { PaymentState } from '../../shared/payment';
 
 export type JournalKind =
   | 'cart.lineAdded'
@@ -12,6 +13,18 @@ export type JournalKind =
   | 'cart.recalled'
   | 'sale.completed'
   | 'payment.recorded'
+  // A wallet or bank attempt: created, then one row per state it moves to (payment.pending, payment.paid, ...).
+  | 'payment.created'
+  | `payment.${PaymentState}`
+  | 'payment.abandoned'
+  | 'payment.attention'
+  | 'payment.applied'
+  | 'payment.dismissed'
+  | 'payment.providerError'
+  | 'payment.notificationRejected'
+  | 'refund.requested'
+  | 'refund.updated'
+  | 'order.numberReserved'
   | 'product.saved'
   | 'catalog.imported'
   | 'catalog.demoLoaded'

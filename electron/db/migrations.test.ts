@@ -168,8 +168,8 @@ describe('migration 2', () => {
   });
 
   it("finds the day's last number in the index, not by reading the day's orders", () => {
-    const db = openDatabase(tempFile());
-    open.push(db);
+    const db = raw();
+    migrate(db, migrations.slice(0, 2));
     const plan = db
       .prepare(
         'EXPLAIN QUERY PLAN SELECT max(CAST(number AS INTEGER)) FROM orders' +
@@ -179,6 +179,102 @@ describe('migration 2', () => {
     expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX orders_day_number/);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
     expect(indexes).not.toContain('orders_number');
+  });
+});
+
+describe('migration 3', () => {
+  const now = '2026-11-25T10:00:00.000Z';
+  const order = (db: Database.Database, status = 'draft', number = '', day: string | null = null) =>
+    Number(
+      db
+        .prepare(
+          'INSERT INTO orders (till_id, number, business_day, status, currency, created_at, updated_at)' +
+            " VALUES ('T1', ?, ?, ?, 'CNY', ?, ?)",
+        )
+        .run(number, day, status, now, now).lastInsertRowid,
+    );
+  const attempt = (db: Database.Database, orderId: number, status: string, trade: string | null, method = 'qr') =>
+    db
+      .prepare(
+        'INSERT INTO payments (order_id, method, status, amount_minor, trade_number, created_at, updated_at)' +
+          ' VALUES (?, ?, ?, 100, ?, ?, ?)',
+      )
+      .run(orderId, method, status, trade, now, now);
+
+  it('keeps a version-2 till cash payments and gives them the new columns', () => {
+    const file = tempFile();
+    const v2 = raw(file);
+    migrate(v2, migrations.slice(0, 2));
+    const id = order(v2, 'completed', '0001', '2026-11-25');
+    v2.prepare(
+      "INSERT INTO payments (order_id, method, status, amount_minor, tendered_minor, change_minor, created_at) VALUES (?, 'cash', 'paid', 1800, 2000, 200, ?)",
+    ).run(id, now);
+    v2.close();
+
+    const db = openDatabase(file);
+    open.push(db);
+    const [p] = createRepos(db).payments.forOrder(id);
+    expect(p).toMatchObject({
+      method: 'cash',
+      status: 'paid',
+      amountMinor: 1800,
+      tenderedMinor: 2000,
+      changeMinor: 200,
+      tradeNumber: null,
+      attention: null,
+      refundedMinor: 0,
+      confirmedByHand: false,
+      isDemo: false,
+    });
+    expect(columns(db, 'payments')).toEqual(
+      expect.arrayContaining(['provider', 'trade_number', 'masked_code', 'attention', 'refunded_minor', 'updated_at']),
+    );
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['refunds', 'sequences']));
+  });
+
+  it('refuses unknown states and methods, a trade number twice, and a second open trade for an order', () => {
+    const db = openDatabase(tempFile());
+    open.push(db);
+    const id = order(db);
+    expect(() => attempt(db, id, 'settled', 'T1_A')).toThrow(/CHECK/);
+    expect(() => attempt(db, id, 'pending', 'T1_A', 'card')).toThrow(/CHECK/);
+    expect(() => attempt(db, id, 'pending', null)).toThrow(/CHECK/);
+    attempt(db, id, 'pending', 'T1_A');
+    expect(() => attempt(db, order(db, 'held'), 'failed', 'T1_A')).toThrow(/UNIQUE/);
+    expect(() => attempt(db, id, 'unknown', 'T1_B')).toThrow(/UNIQUE/);
+    // Ended attempts do not count: a new trade may follow them.
+    attempt(db, id, 'cancelled', 'T1_C');
+    attempt(db, id, 'failed', 'T1_D');
+  });
+
+  it('never gives a number twice in a day, counting numbers reserved by open orders', () => {
+    const db = openDatabase(tempFile());
+    open.push(db);
+    const orders = createRepos(db).orders;
+    const day = '2026-11-25';
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const row = orders.insertDraft('T1', 'CNY', now);
+      const number = orders.nextNumber('T1', day);
+      expect(seen.has(number)).toBe(false);
+      seen.add(number);
+      // Every other order reserves its number and is voided or held, the rest complete.
+      if (i % 2) {
+        orders.reserveNumber(row, number, day, now);
+        if (i % 3) orders.void(row.id, now);
+        else orders.hold(row.id, null, now);
+      } else orders.complete(row, number, day, now);
+    }
+    expect([...seen]).toEqual(['0001', '0002', '0003', '0004', '0005', '0006']);
+    expect(() => order(db, 'voided', '0004', day)).toThrow(/UNIQUE/);
+    const plan = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT max(CAST(number AS INTEGER)) FROM orders' +
+          " WHERE till_id = ? AND business_day = ? AND number <> ''",
+      )
+      .all('T1', day) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX orders_day_number/);
   });
 });
 

@@ -130,6 +130,78 @@ export const migrations: Migration[] = [
       CREATE INDEX orders_completed_at ON orders (completed_at) WHERE completed_at IS NOT NULL;
     `);
   },
+
+  // 3: scan to pay. Payments become persisted state machines (one row per attempt, with our trade number
+  // written before the provider is called), refunds get their own idempotent numbers, each till counts its
+  // trade attempts, and an order's number is reserved when its first wallet payment starts (the customer
+  // display and the phone page show it), so numbers are unique over every order that has one.
+  (db) => {
+    db.exec(`
+      CREATE TABLE payments_v3 (
+        id                INTEGER PRIMARY KEY,
+        order_id          INTEGER NOT NULL REFERENCES orders (id),
+        method            TEXT    NOT NULL CHECK (method IN ('cash', 'qr', 'payment_code', 'bank_qr')),
+        status            TEXT    NOT NULL CHECK (status IN ('created', 'pending', 'unknown', 'closing', 'paid',
+                            'failed', 'expired', 'cancelled', 'refunded', 'partially_refunded')),
+        amount_minor      INTEGER NOT NULL CHECK (amount_minor >= 0),
+        tendered_minor    INTEGER CHECK (tendered_minor >= 0),
+        change_minor      INTEGER CHECK (change_minor >= 0),
+        staff_id          TEXT,
+        created_at        TEXT    NOT NULL,
+        provider          TEXT,
+        -- Our merchant trade number (out_trade_no); never reused, not even after a reinstall.
+        trade_number      TEXT,
+        provider_ref      TEXT,
+        qr_content        TEXT,
+        expires_at        TEXT,
+        settled_at        TEXT,
+        confirmed_by_hand INTEGER NOT NULL DEFAULT 0 CHECK (confirmed_by_hand IN (0, 1)),
+        -- The customer's payment code, masked; the full code is never stored.
+        masked_code       TEXT,
+        reason            TEXT,
+        attention         TEXT    CHECK (attention IN ('late_payment', 'abandoned', 'unsettled')),
+        refunded_minor    INTEGER NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0 AND refunded_minor <= amount_minor),
+        is_demo           INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+        updated_at        TEXT    NOT NULL,
+        CHECK (method = 'cash' OR trade_number IS NOT NULL)
+      ) STRICT;
+      INSERT INTO payments_v3 (id, order_id, method, status, amount_minor, tendered_minor, change_minor, staff_id,
+        created_at, updated_at)
+        SELECT id, order_id, method, status, amount_minor, tendered_minor, change_minor, staff_id, created_at,
+          created_at FROM payments;
+      DROP TABLE payments;
+      ALTER TABLE payments_v3 RENAME TO payments;
+      CREATE INDEX payments_order ON payments (order_id);
+      CREATE UNIQUE INDEX payments_trade_number ON payments (trade_number) WHERE trade_number IS NOT NULL;
+      -- At most one open trade per order, whatever the code above it does.
+      CREATE UNIQUE INDEX payments_one_open ON payments (order_id)
+        WHERE status IN ('created', 'pending', 'unknown', 'closing');
+      CREATE INDEX payments_attention ON payments (attention) WHERE attention IS NOT NULL;
+
+      CREATE TABLE refunds (
+        id            INTEGER PRIMARY KEY,
+        -- Ours (out_refund_no), stored before the provider is asked: a repeat is the same refund.
+        refund_number TEXT    NOT NULL UNIQUE,
+        payment_id    INTEGER NOT NULL REFERENCES payments (id),
+        amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+        status        TEXT    NOT NULL CHECK (status IN ('requested', 'processing', 'refunded', 'failed')),
+        reason        TEXT,
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX refunds_payment ON refunds (payment_id);
+
+      -- Counters that must never go back, e.g. 'trade:T1' (a till's payment attempts).
+      CREATE TABLE sequences (
+        name  TEXT    PRIMARY KEY,
+        value INTEGER NOT NULL CHECK (value >= 0)
+      ) STRICT;
+
+      DROP INDEX orders_day_number;
+      CREATE UNIQUE INDEX orders_day_number ON orders (till_id, business_day, CAST(number AS INTEGER))
+        WHERE number <> '';
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,6 +1,7 @@
 // Orders and their lines: one aggregate, one module. The open cart is the till's single 'draft' order.
 import type { Database } from 'better-sqlite3';
 import type { Currency, HeldOrder, Order, OrderLine, OrderStatus, Payment } from '../../shared/domain';
+import { isOpen } from '../../shared/payment';
 
 export interface OrderRow {
   id: number;
@@ -199,10 +200,13 @@ export class OrdersRepo {
     this.s.deleteEmptyDraft.run(orderId);
   }
 
-  /** Completes a draft under its number. */
+  /**
+   * Completes a draft (or a held order whose last part was paid later) under its number: the one it
+   * reserved when its first wallet payment started, or a new one.
+   */
   complete(order: OrderRow, number: string, businessDay: string, now: string): void {
     if (this.s.complete.run(number, businessDay, now, now, order.id).changes !== 1) {
-      throw new Error(`Order ${order.id} is not a draft`);
+      throw new Error(`Order ${order.id} is not open`);
     }
     order.status = 'completed';
     order.number = number;
@@ -210,6 +214,22 @@ export class OrdersRepo {
     order.completed_at = now;
     order.updated_at = now;
     order.revision++;
+  }
+
+  /** Gives an open order its number now (the customer display and the phone page show it); kept for good. */
+  reserveNumber(order: OrderRow, number: string, businessDay: string, now: string): void {
+    if (this.s.reserveNumber.run(number, businessDay, now, order.id).changes !== 1) {
+      throw new Error(`Order ${order.id} already has a number`);
+    }
+    order.number = number;
+    order.business_day = businessDay;
+    order.updated_at = now;
+    order.revision++;
+  }
+
+  /** Something about the order changed outside its rows (a payment moved): a new revision for displays and caches. */
+  touch(orderId: number, now: string): void {
+    this.s.touch.run(now, orderId);
   }
 
   /** The next human number for a till's business day: "0001", "0002", ... (one index read). */
@@ -229,6 +249,9 @@ export class OrdersRepo {
   }
 
   toOrder(row: OrderRow, lines: readonly LineRow[], payments: Payment[]): Order {
+    const paidMinor = paidTowards(payments);
+    // An abandoned attempt no longer holds the cart (the cashier took another way); an unsettled one does.
+    const open = payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
     return {
       id: row.id,
       number: row.number,
@@ -246,9 +269,27 @@ export class OrdersRepo {
       taxMinor: row.tax_minor,
       itemCount: row.item_count,
       payments,
+      paidMinor,
+      dueMinor: row.status === 'completed' ? 0 : Math.max(0, row.total_minor - paidMinor),
+      openPaymentId: open?.id ?? null,
+      locked: open !== undefined || paidMinor > 0,
       isDemo: row.is_demo === 1,
     };
   }
+}
+
+/**
+ * What the payments pay towards the order: the paid ones, less what was refunded; a late payment counts
+ * only once the cashier applied it (it is on the attention list until then).
+ */
+export function paidTowards(payments: readonly Payment[]): number {
+  let sum = 0;
+  for (const p of payments) {
+    if ((p.status === 'paid' || p.status === 'partially_refunded') && p.attention !== 'late_payment') {
+      sum += p.amountMinor - p.refundedMinor;
+    }
+  }
+  return sum;
 }
 
 function toLine(l: LineRow): OrderLine {
@@ -322,11 +363,17 @@ function prepare(db: Database) {
     ),
     complete: db.prepare<[string, string, string, string, number]>(
       "UPDATE orders SET status = 'completed', number = ?, business_day = ?, completed_at = ?, updated_at = ?," +
-        " revision = revision + 1 WHERE id = ? AND status = 'draft'",
+        " revision = revision + 1 WHERE id = ? AND status IN ('draft', 'held')",
     ),
+    reserveNumber: db.prepare<[string, string, string, number]>(
+      'UPDATE orders SET number = ?, business_day = ?, updated_at = ?, revision = revision + 1' +
+        " WHERE id = ? AND number = '' AND status IN ('draft', 'held')",
+    ),
+    touch: db.prepare<[string, number]>('UPDATE orders SET updated_at = ?, revision = revision + 1 WHERE id = ?'),
+    // Every order with a number counts (a reserved one too), so a number is never given twice.
     lastNumber: db
       .prepare<[string, string], number>(
-        "SELECT max(CAST(number AS INTEGER)) FROM orders WHERE till_id = ? AND business_day = ? AND status = 'completed'",
+        "SELECT max(CAST(number AS INTEGER)) FROM orders WHERE till_id = ? AND business_day = ? AND number <> ''",
       )
       .pluck(),
     held: db.prepare<[string], HeldOrder>(

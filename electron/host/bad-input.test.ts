@@ -23,6 +23,7 @@ interface JsonSchema {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  additionalProperties?: unknown;
 }
 
 interface BadCase {
@@ -33,7 +34,19 @@ interface BadCase {
   body: string;
 }
 
-const TABLES = ['products', 'orders', 'order_lines', 'payments', 'journal', 'settings'] as const;
+const TABLES = [
+  'products',
+  'orders',
+  'order_lines',
+  'payments',
+  'refunds',
+  'sequences',
+  'journal',
+  'settings',
+] as const;
+
+/** Valid examples for string patterns a plain 'a' does not satisfy (a customer's payment code). */
+const PATTERN_EXAMPLES: Record<string, string> = { '^\\d{16,24}$': '2800000000000000' };
 
 /** A single property's schema, unwrapping `anyOf` (nullable) to its non-null branch. */
 function plain(s: JsonSchema): JsonSchema {
@@ -46,7 +59,11 @@ function validValue(s: JsonSchema): unknown {
   if (s.enum) return s.enum[0];
   switch (s.type) {
     case 'string':
+      if (s.pattern && PATTERN_EXAMPLES[s.pattern]) return PATTERN_EXAMPLES[s.pattern];
+      if (s.pattern && !new RegExp(s.pattern).test('a')) throw new Error(`Add an example for pattern ${s.pattern}`);
       return 'a'.repeat(Math.max(1, s.minLength ?? 0));
+    case 'object':
+      return validObject(s);
     case 'integer':
     case 'number':
       return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
@@ -102,6 +119,41 @@ function badValues(s: JsonSchema): { why: string; json: string }[] {
   return bad;
 }
 
+function validObject(s: JsonSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of s.required ?? []) out[name] = validValue(s.properties![name]);
+  return out;
+}
+
+/** For an object field (settings.update's payLimits, bankQr): each of its own fields broken in turn. */
+function nestedCases(name: string, s: JsonSchema, base: Record<string, unknown>): BadCase[] {
+  const valid = validObject(s);
+  const body = (value: Record<string, unknown>) => JSON.stringify({ ...base, [name]: value });
+  const cases: BadCase[] = [
+    ...['null', '[]', '"text"', '7'].map((json) => ({
+      why: `${name} as ${json}`,
+      field: name,
+      body: JSON.stringify({ ...base, [name]: '__BAD__' }).replace('"__BAD__"', json),
+    })),
+    { why: `${name} with an unknown field`, field: `${name}.extra`, body: body({ ...valid, extra: 1 }) },
+  ];
+  for (const [sub, prop] of Object.entries(s.properties ?? {})) {
+    const field = `${name}.${sub}`;
+    for (const { why, json } of badValues(prop)) {
+      cases.push({
+        why: `${field} ${why}`,
+        field,
+        body: body({ ...valid, [sub]: '__BAD__' }).replace('"__BAD__"', json),
+      });
+    }
+    if (s.required?.includes(sub)) {
+      const { [sub]: _, ...without } = valid;
+      cases.push({ why: `${field} missing`, field, body: body(without) });
+    }
+  }
+  return cases;
+}
+
 function badCases(method: MethodName): BadCase[] {
   const schema = z.toJSONSchema(api[method].input, { io: 'input' }) as JsonSchema;
   expect(schema.type).toBe('object');
@@ -115,6 +167,10 @@ function badCases(method: MethodName): BadCase[] {
     { why: 'an unknown extra field', field: 'unexpectedField', body: JSON.stringify({ ...base, unexpectedField: 1 }) },
   ];
   for (const [name, prop] of Object.entries(props)) {
+    if (plain(prop).type === 'object') {
+      cases.push(...nestedCases(name, plain(prop), base));
+      continue;
+    }
     for (const { why, json } of badValues(prop)) {
       const rest = JSON.stringify({ ...base, [name]: '__BAD__' });
       cases.push({ why: `${name} ${why}`, field: name, body: rest.replace('"__BAD__"', json) });

@@ -57,7 +57,11 @@ interface Run {
 
 function run(args: string[]): Run {
   // The package root as working directory: the bundle lives in a temp folder, outside the package.
-  const child = spawn(process.execPath, [entry, ...args], { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // The Demo gateway's phone pages listen on loopback in tests (people's tills listen on the LAN).
+  const child = spawn(process.execPath, [entry, ...args, '--pay-bind', '127.0.0.1'], {
+    cwd: packageRoot(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -82,6 +86,20 @@ function ready(r: Run): Promise<{ url: string; port: number }> {
     };
     r.child.stdout!.on('data', check);
     r.child.once('exit', (code) => reject(new Error(`host exited ${code}: ${r.stdout()} ${r.stderr()}`)));
+  });
+}
+
+/** Resolves once the payments line is out (it follows the ready and data lines). */
+function payments(r: Run): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (/^payments: /m.test(r.stdout())) {
+        r.child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    r.child.stdout!.on('data', check);
+    check();
   });
 }
 
@@ -110,6 +128,10 @@ describe('host command line', () => {
     expect(r.stdout()).toContain(`Tillpoint is ready at ${url} (customer display: ${url}customer)`);
     expect(r.stdout()).toContain(`data: ${dataDir}\n`);
     expect(r.stdout().match(/Tillpoint is ready/g)).toHaveLength(1);
+    await payments(r);
+    expect(r.stdout()).toMatch(/^payments: Demo gateway, phone pages at http:\/\/[^\s]+:\d+\/?$/m);
+    const options = await call(url, 'pay.options', {});
+    expect(options.options.find((o) => o.method === 'qr')).toMatchObject({ available: true, isDemo: true });
 
     expect(await call(url, 'app.info', {})).toMatchObject({ name: 'Tillpoint', mode: 'host', dataDir });
     // The page is the built renderer, or the note saying to build it.

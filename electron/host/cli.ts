@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     try {
       await host?.close();
-      till?.close();
+      await till?.close();
     } finally {
       lock?.release();
     }
@@ -59,11 +59,17 @@ async function main(argv: string[]): Promise<void> {
   try {
     fs.mkdirSync(args.dataDir, { recursive: true });
     lock = acquireDataDirLock(args.dataDir, 'host');
-    till = createTill({ dataDir: args.dataDir, mode: 'host', version: version() });
+    till = createTill({
+      dataDir: args.dataDir,
+      mode: 'host',
+      version: version(),
+      payments: { gatewayUrl: args.gatewayUrl, payPort: args.payPort, payBind: args.payBind, payUrl: args.payUrl },
+    });
     if (args.thanksMs !== undefined) {
       await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
     }
     host = await startHost({ till, port: args.port, bind: args.bind });
+    await till.start();
   } catch (err) {
     console.error(`Tillpoint could not start: ${explain(err, args.port)}`);
     await stop(1);
@@ -83,6 +89,13 @@ async function main(argv: string[]): Promise<void> {
 
   console.log(`Tillpoint is ready at ${host.url} (customer display: ${host.url}customer)`);
   console.log(`data: ${args.dataDir}`);
+  console.log(paymentsLine(till.payments()));
+}
+
+function paymentsLine(p: ReturnType<Till['payments']>): string {
+  if (p.kind === 'embedded') return `payments: Demo gateway, phone pages at ${p.payUrl}`;
+  if (p.kind === 'external') return `payments: gateway at ${p.gatewayUrl}`;
+  return `payments: unavailable (${p.problem ?? 'no provider'}); cash still works`;
 }
 
 main(process.argv.slice(2)).catch((err) => {

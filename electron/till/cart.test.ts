@@ -204,7 +204,7 @@ describe('a cash sale', () => {
     const cart = await till.call('cart.scan', { barcode: coffee.barcode });
     const err = await refusal(till.call('checkout.cash', { tenderedMinor: 1249 }));
     expect(err.code).toBe('TENDERED_TOO_LOW');
-    expect(err.params).toEqual({ totalMinor: 1250, tenderedMinor: 1249 });
+    expect(err.params).toEqual({ totalMinor: 1250, dueMinor: 1250, tenderedMinor: 1249 });
     expect(await till.call('cart.get', {})).toEqual(cart);
     expect(till.db.prepare('SELECT count(*) FROM payments').pluck().get()).toBe(0);
   });

@@ -10,8 +10,12 @@
 // outside that touches lines without one (a product deleted: its lines' product_id becomes null) calls
 // forget().
 //
-// Order numbers ("0042") are assigned when the sale completes, per till and local day, so voided and
-// held carts never leave gaps in the day's numbers.
+// Order numbers ("0042") are assigned when the sale completes, per till and local day, or earlier when
+// the order's first wallet payment starts (the customer display and the phone page show it); such a
+// reserved number stays the order's, so a number is never given twice.
+//
+// A payment locks the cart (see Order.locked): while one is open, and once part of the total is paid
+// (split tender), lines, discounts, hold and void answer CART_LOCKED.
 import { type MethodOutput, TillError } from '../../shared/api';
 import type { Currency, HeldOrder, Order, Payment, Product } from '../../shared/domain';
 import { MAX_QUANTITY } from '../../shared/domain';
@@ -19,6 +23,8 @@ import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
 import type { LineRow, OrderRow } from '../db/orders';
+import { paidTowards } from '../db/orders';
+import { isOpen } from '../../shared/payment';
 import { isoNow, localDay, localDayRange, type TillContext } from './context';
 import type { Display } from './display';
 
@@ -111,6 +117,7 @@ export class Cart {
   private change(edit: (draft: OrderRow, lines: LineRow[]) => void): Order {
     const cart = this.write(() => {
       const open = this.openCart();
+      assertUnlocked(open.payments);
       edit(open.draft, open.lines);
       this.reprice(open.draft, open.lines);
       return this.orderOf(open);
@@ -292,7 +299,8 @@ export class Cart {
   void(): Order {
     const current = this.get();
     if (current.lines.length === 0) return current;
-    return this.replaceDraft((draft, now) => {
+    return this.replaceDraft((draft, now, _lines, payments) => {
+      assertUnlocked(payments);
       this.orders.void(draft.id, now);
       this.journal.append(
         now,
@@ -306,8 +314,9 @@ export class Cart {
 
   /** Parks the cart under an optional label; a new empty cart takes its place. */
   hold(label: string | undefined): Order {
-    return this.replaceDraft((draft, now, lines) => {
+    return this.replaceDraft((draft, now, lines, payments) => {
       if (lines.length === 0) throw new TillError('CART_EMPTY', 'An empty cart cannot be held');
+      assertUnlocked(payments);
       const heldLabel = label?.trim() || null;
       this.orders.hold(draft.id, heldLabel, now);
       this.journal.append(now, 'cart.held', { orderId: draft.id }, { label: heldLabel, totalMinor: draft.total_minor });
@@ -317,12 +326,12 @@ export class Cart {
 
   /** Ends the current draft with `end` and opens an empty one, in one transaction. */
   private replaceDraft(
-    end: (draft: OrderRow, now: string, lines: LineRow[]) => { orderId: number; status: string },
+    end: (draft: OrderRow, now: string, lines: LineRow[], payments: Payment[]) => { orderId: number; status: string },
   ): Order {
     const { changed, cart } = this.write(() => {
-      const { draft, lines } = this.openCart();
+      const { draft, lines, payments } = this.openCart();
       const now = isoNow(this.ctx);
-      const changed = end(draft, now, lines);
+      const changed = end(draft, now, lines, payments);
       return { changed, cart: this.openEmpty(now) };
     });
     return this.pushNewCart(cart, [changed]);
@@ -346,6 +355,7 @@ export class Cart {
       }
       const now = isoNow(this.ctx);
       const current = this.orders.draftFor(this.ctx.tillId);
+      if (current) assertUnlocked(this.ctx.repos.payments.forOrder(current.id));
       if (current && this.orders.lines(current.id).length > 0) {
         this.orders.hold(current.id, null, now);
         this.journal.append(now, 'cart.held', { orderId: current.id }, { label: null, reason: 'recall', for: orderId });
@@ -386,60 +396,133 @@ export class Cart {
   }
 
   /**
-   * Cash sale: the order, its payment, the journal and the next customer's empty cart are one
-   * transaction. The answer is built from what the transaction read and wrote.
+   * Cash sale (or the cash for what is still due after part payments): the order, its payment, the journal
+   * and the next customer's empty cart are one transaction. The answer is built from what it read and wrote.
    */
   checkoutCash(tenderedMinor: number): MethodOutput<'checkout.cash'> {
-    const { order, cart, changeMinor } = this.write(() => {
+    const { order, cart, changeMinor, paidBefore } = this.write(() => {
       const open = this.openCart();
       const { draft } = open;
       if (open.lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-      const totalMinor = draft.total_minor;
-      if (tenderedMinor < totalMinor) {
-        throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than the total', { totalMinor, tenderedMinor });
+      assertNoOpenPayment(open.payments);
+      const paidBefore = paidTowards(open.payments);
+      const dueMinor = Math.max(0, draft.total_minor - paidBefore);
+      if (tenderedMinor < dueMinor) {
+        throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than what is due', {
+          totalMinor: dueMinor,
+          dueMinor,
+          tenderedMinor,
+        });
       }
       const when = this.ctx.clock();
       const now = when.toISOString();
-      const day = localDay(when);
-      const number = this.orders.nextNumber(this.ctx.tillId, day);
-      this.orders.complete(draft, number, day, now);
-      crashPoint('sale.afterOrderUpdate');
-      const changeMinor = tenderedMinor - totalMinor;
-      const payment = this.ctx.repos.payments.insert({
-        orderId: draft.id,
-        method: 'cash',
-        status: 'paid',
-        amountMinor: totalMinor,
-        tenderedMinor,
-        changeMinor,
-        staffId: null,
-        createdAt: now,
+      const changeMinor = tenderedMinor - dueMinor;
+      this.completeOrder(draft, when, () => {
+        crashPoint('sale.afterOrderUpdate');
+        const payment = this.ctx.repos.payments.insert({
+          orderId: draft.id,
+          method: 'cash',
+          status: 'paid',
+          amountMinor: dueMinor,
+          tenderedMinor,
+          changeMinor,
+          staffId: null,
+          createdAt: now,
+        });
+        open.payments.push(payment);
+        crashPoint('sale.afterPaymentInsert');
+        this.journal.append(
+          now,
+          'payment.recorded',
+          { orderId: draft.id, paymentId: payment.id },
+          { method: 'cash', amountMinor: dueMinor, tenderedMinor, changeMinor },
+        );
       });
-      open.payments.push(payment);
-      crashPoint('sale.afterPaymentInsert');
-      this.journal.append(
-        now,
-        'payment.recorded',
-        { orderId: draft.id, paymentId: payment.id },
-        { method: 'cash', amountMinor: totalMinor, tenderedMinor, changeMinor },
-      );
-      this.journal.append(
-        now,
-        'sale.completed',
-        { orderId: draft.id },
-        { number, totalMinor, itemCount: draft.item_count, currency: draft.currency },
-      );
       const sold = this.orderOf(open);
       const cart = this.openEmpty(now);
       crashPoint('sale.beforeCommit');
-      return { order: sold, cart, changeMinor };
+      return { order: sold, cart, changeMinor, paidBefore };
     });
     crashPoint('sale.afterCommit');
 
     this.ctx.bus.emit('orders.changed', { orderId: order.id, status: 'completed' });
     this.ctx.bus.emit('cart.changed', cart);
-    this.display().saleCompleted({ order, tenderedMinor, changeMinor });
+    this.display().saleCompleted({ order, tenderedMinor: tenderedMinor + paidBefore, changeMinor });
     return { order, changeMinor, cart };
+  }
+
+  /**
+   * Inside the caller's transaction: completes an open order (draft or held) under its reserved number or
+   * the day's next one, with its 'sale.completed' journal row. `between` runs after the order row is
+   * written and before the journal row (the cash sale records its payment there).
+   */
+  completeOrder(row: OrderRow, when: Date, between?: () => void): void {
+    const now = when.toISOString();
+    const day = row.business_day ?? localDay(when);
+    const number = row.number || this.orders.nextNumber(this.ctx.tillId, day);
+    this.orders.complete(row, number, day, now);
+    between?.();
+    this.journal.append(
+      now,
+      'sale.completed',
+      { orderId: row.id },
+      { number, totalMinor: row.total_minor, itemCount: row.item_count, currency: row.currency },
+    );
+  }
+
+  /** Inside the caller's transaction: the open cart's order row, lines and payments as stored now. */
+  current(): { draft: OrderRow; lines: LineRow[]; payments: Payment[] } {
+    this.open = undefined;
+    return this.openCart();
+  }
+
+  /** Inside the caller's transaction: the cart as an Order (after current() or a change). */
+  currentOrder(): Order {
+    return this.orderOf(this.openCart());
+  }
+
+  /** Inside the caller's transaction that ended the draft (completed, held): a new empty cart. */
+  openNext(now: string): Order {
+    return this.openEmpty(now);
+  }
+
+  /** Tells everyone that the open cart changed from outside (a payment moved): cart.changed and the display. */
+  pushCurrent(): Order {
+    this.open = undefined;
+    const cart = this.get();
+    this.ctx.bus.emit('cart.changed', cart);
+    this.display().cartChanged(cart);
+    return cart;
+  }
+}
+
+/** A payment that still holds the cart: open and not given up by the cashier. */
+export function openPaymentOf(payments: readonly Payment[]): Payment | undefined {
+  return payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
+}
+
+function assertNoOpenPayment(payments: readonly Payment[]): void {
+  const open = openPaymentOf(payments);
+  if (open) {
+    throw new TillError('PAYMENT_OPEN', 'A payment is still open for this order', {
+      paymentId: open.id,
+      status: open.status,
+    });
+  }
+}
+
+/** Lines, discounts, hold and void wait while a payment is open or part of the total is paid. */
+function assertUnlocked(payments: readonly Payment[]): void {
+  const open = openPaymentOf(payments);
+  if (open) {
+    throw new TillError('CART_LOCKED', 'The cart is locked while a payment is open', {
+      paymentId: open.id,
+      status: open.status,
+    });
+  }
+  const paidMinor = paidTowards(payments);
+  if (paidMinor > 0) {
+    throw new TillError('CART_LOCKED', 'Part of this order is paid: its lines cannot change', { paidMinor });
   }
 }
 

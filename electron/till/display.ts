@@ -1,6 +1,8 @@
-// The customer display's state: idle (empty cart), cart, or thanks (change and thanks after a sale).
+// The customer display's state: idle (empty cart), cart, payment (the QR for exactly what is due, while a
+// wallet or bank payment is open on the cart), or thanks (change and thanks after a sale).
 // The till pushes every new state as `display.changed`; a display that connects late asks `display.get`.
-import type { DisplayState, Order, Settings } from '../../shared/domain';
+import type { DisplayPayment, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
+import { paidTowards } from '../db/orders';
 import type { EventBus } from '../core/bus';
 
 export interface SaleShown {
@@ -14,6 +16,8 @@ export interface DisplaySources {
   cart: () => Order;
   settings: () => Settings;
   isDemo: () => boolean;
+  /** What the customer sees for the cart's open payment, if it has one (wallet or bank QR). */
+  payment?: (cart: Order) => DisplayPayment | null;
 }
 
 export class Display {
@@ -46,13 +50,22 @@ export class Display {
         phase: 'thanks',
         // During thanks the display shows the finished sale, not the new empty cart.
         cart: order,
-        sale: { number: order.number, totalMinor: order.totalMinor, tenderedMinor, changeMinor },
+        sale: {
+          number: order.number,
+          totalMinor: order.totalMinor,
+          tenderedMinor,
+          changeMinor,
+          methods: methodsOf(order),
+        },
+        payment: null,
       };
     }
     const open = cart ?? this.src.cart();
+    const payment = open.openPaymentId !== null ? (this.src.payment?.(open) ?? null) : null;
+    if (payment) return { shopName, currency, isDemo, seq, phase: 'payment', cart: open, sale: null, payment };
     return open.lines.length
-      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null }
-      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null };
+      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null, payment: null }
+      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null, payment: null };
   }
 
   /** The cart changed to `cart` (the very object the till answers with): a thanks screen gives way at once. */
@@ -103,4 +116,9 @@ export class Display {
     this.seq = Math.max(this.seq + 1, Date.now());
     this.src.bus.emit('display.changed', this.state(cart));
   }
+}
+
+/** How the order was paid, in payment order: the payments that count towards it. */
+function methodsOf(order: Order): PaymentMethod[] {
+  return order.payments.filter((p) => paidTowards([p]) > 0).map((p) => p.method);
 }

@@ -1,13 +1,24 @@
-// The till: storage, cart, sale, catalog and customer display behind one handler per API method.
+// The till: storage, cart, sale, payments, catalog and customer display behind one handler per API method.
 // Plain Node: the Electron shell and the headless host both serve these handlers.
+//
+// Creating a till is synchronous and never touches the network; start() then brings up what payments
+// need (the notification listener, the embedded Demo gateway unless --gateway points elsewhere, the
+// provider) and sweeps payments left open by the last run in the background. A provider that cannot be
+// had leaves QR pay unavailable ('unreachable'); cash always works.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { TillError } from '../../shared/api';
 import type { Settings } from '../../shared/domain';
 import { EventBus } from '../core/bus';
+import { fileSecretBox } from '../core/secrets';
 import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
+import { type Gateway, startGateway } from '../gateway/index';
+import { Checkout, type CheckoutOptions } from '../payments/checkout';
+import { type NotifyListener, startNotifyListener } from '../payments/notify';
+import type { PaymentProvider } from '../payments/provider';
+import { createDemoProvider } from '../payments/providers/demo';
 import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
@@ -29,13 +40,48 @@ export interface TillOptions {
   assetsDir?: string;
   /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
+  payments?: PaymentOptions;
+}
+
+export interface PaymentOptions {
+  /** An external Demo gateway's provider API (`npm run gateway`); default: start one inside the till. */
+  gatewayUrl?: string;
+  /** The embedded gateway's phone-page port (0: any free one). */
+  payPort?: number;
+  /** Bind address of the phone pages (default all interfaces: the customer's phone must reach them). */
+  payBind?: string;
+  /** Start of the URL inside the QR (default http://<LAN address>:<payPort>). */
+  payUrl?: string;
+  /** Use this provider instead of the Demo gateway (tests: the scripted provider). */
+  provider?: PaymentProvider;
+  /** Query intervals, sweep wait and loops (tests). */
+  engine?: CheckoutOptions;
+  /** false: no notification listener (providers are then confirmed by polling alone). */
+  notify?: boolean;
+}
+
+/** What start() brought up, for the ready lines people read. */
+export interface PaymentsInfo {
+  /** 'embedded': the Demo gateway inside this process; 'external': --gateway; 'custom': a provider passed in. */
+  kind: 'embedded' | 'external' | 'custom' | 'none';
+  gatewayUrl: string | null;
+  /** Phone pages of the embedded gateway. */
+  payUrl: string | null;
+  /** Why payments are unavailable, when they are. */
+  problem: string | null;
 }
 
 export interface Till {
   handlers: Handlers;
   bus: EventBus;
   db: Database;
-  close(): void;
+  /** The payment engine (tests drive its steps and notifications directly). */
+  checkout: Checkout;
+  /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
+  start(): Promise<void>;
+  payments(): PaymentsInfo;
+  /** Stops loops and listeners and closes the database at once; resolves when the sockets are closed. */
+  close(): Promise<void>;
 }
 
 const TILL_ID_KEY = 'till.id';
@@ -75,7 +121,14 @@ function assemble(db: Database, opts: TillOptions): Till {
     cart.forget();
     display.refresh();
   });
-  display = new Display({ bus, cart: () => cart.get(), settings, isDemo: () => catalog.isDemoData() });
+  const checkout = new Checkout(ctx, cart, () => display, opts.payments?.engine);
+  display = new Display({
+    bus,
+    cart: () => cart.get(),
+    settings,
+    isDemo: () => catalog.isDemoData(),
+    payment: (open) => checkout.displayPayment(open),
+  });
 
   catalog.loadDemoIfNew(() => findAssetsDir(opts.assetsDir));
   // In the background, so the first search finds it ready and nothing waits for it now.
@@ -142,22 +195,100 @@ function assemble(db: Database, opts: TillOptions): Till {
     'orders.held': () => cart.held(),
 
     'checkout.cash': ({ tenderedMinor }) => cart.checkoutCash(tenderedMinor),
+    'checkout.cashPart': ({ amountMinor }) => checkout.cashPart(amountMinor),
+    'pay.options': () => checkout.options(),
+    'pay.start': ({ method, amountMinor }) => checkout.start(method, amountMinor),
+    'pay.withCode': ({ code, amountMinor }) => checkout.withCode(code, amountMinor),
+    'pay.current': () => checkout.current(),
+    'pay.check': ({ paymentId }) => checkout.check(paymentId),
+    'pay.cancel': ({ paymentId }) => checkout.cancel(paymentId),
+    'pay.abandon': ({ paymentId }) => checkout.abandon(paymentId),
+    'pay.confirmByHand': ({ paymentId }) => checkout.confirmByHand(paymentId),
+    'attention.list': () => checkout.attentionList(),
+    'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
     'orders.today': ({ limit }) => cart.today(limit),
 
     'display.get': () => display.get(),
   };
 
+  const pay = opts.payments ?? {};
+  const info: PaymentsInfo = { kind: 'none', gatewayUrl: null, payUrl: null, problem: 'not started' };
+  let listener: NotifyListener | undefined;
+  let gateway: Gateway | undefined;
+  let started: Promise<void> | undefined;
   let closed = false;
+  let closing: Promise<void> | undefined;
+
+  async function startPayments(): Promise<void> {
+    if (pay.notify !== false) {
+      try {
+        listener = await startNotifyListener((providerId, n) => checkout.notify(providerId, n));
+      } catch (err) {
+        // Polling is the path of record; notifications only make it faster.
+        console.warn('[pay] no notification listener:', (err as Error).message);
+      }
+    }
+    let provider = pay.provider ?? null;
+    if (provider) Object.assign(info, { kind: 'custom', problem: null });
+    else {
+      try {
+        let gatewayUrl = pay.gatewayUrl;
+        if (!gatewayUrl) {
+          gateway = await startGateway({
+            stateDir: path.join(opts.dataDir, 'gateway'),
+            payPort: pay.payPort ?? 0,
+            payBind: pay.payBind,
+            payUrl: pay.payUrl,
+            clock: opts.clock,
+          });
+          if (closed) return;
+          gatewayUrl = gateway.apiUrl;
+          info.payUrl = gateway.payUrl;
+        }
+        provider = createDemoProvider({
+          gatewayUrl,
+          dataDir: opts.dataDir,
+          merchantName: shop.get().shopName,
+          secrets: fileSecretBox(opts.dataDir),
+          timeoutMs: 5000,
+        });
+        Object.assign(info, { kind: gateway ? 'embedded' : 'external', gatewayUrl, problem: null });
+      } catch (err) {
+        info.problem = err instanceof Error ? err.message : String(err);
+        console.warn(`[pay] QR pay is unavailable: ${info.problem}`);
+      }
+    }
+    if (closed) return;
+    checkout.setProvider(provider, listener?.baseUrl ?? null);
+    // In the background: a slow provider must not hold up the till.
+    void checkout.sweep().catch((err) => console.error('[pay] startup check failed', err));
+  }
+
   return {
     handlers,
     bus,
     db,
+    checkout,
+    start() {
+      started ??= startPayments().catch((err) => {
+        info.problem = String(err);
+        console.error('[pay] start failed', err);
+      });
+      return started;
+    },
+    payments: () => ({ ...info }),
     close() {
-      if (closed) return;
+      if (closing) return closing;
       closed = true;
+      checkout.close();
       catalog.index.stop();
       display.close();
       db.close();
+      closing = (async () => {
+        await started;
+        await Promise.all([listener?.close(), gateway?.close()]);
+      })();
+      return closing;
     },
   };
 }

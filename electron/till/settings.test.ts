@@ -20,6 +20,10 @@ describe('settings', () => {
       language: 'auto',
       scanMaxGapMs: 30,
       displayThanksMs: 8000,
+      payExpirySeconds: 120,
+      payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
+      paymentCodeWaitSeconds: 60,
+      bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
     });
   });
 

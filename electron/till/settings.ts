@@ -9,6 +9,11 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'auto',
   scanMaxGapMs: 30,
   displayThanksMs: 8000,
+  payExpirySeconds: 120,
+  // 5,000.00 for wallets, 50,000.00 for a bank transfer, in minor units of the shop currency.
+  payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
+  paymentCodeWaitSeconds: 60,
+  bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
@@ -30,7 +35,8 @@ export function writeSettings(repo: SettingsRepo, patch: Partial<Settings>): (ke
   for (const key of KEYS) {
     const value = patch[key];
     if (value === undefined) continue;
-    if (value !== current[key]) changed.push(key);
+    // Objects (limits, bank QR) compare by content.
+    if (JSON.stringify(value) !== JSON.stringify(current[key])) changed.push(key);
     repo.set(key, value);
   }
   return changed;

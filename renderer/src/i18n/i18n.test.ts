@@ -94,6 +94,20 @@ describe('errorText', () => {
     );
   });
 
+  it('formats the amounts a payment refusal carries, and tells a part-paid cart from an open payment', () => {
+    const money = (minor: number) => `¥${(minor / 100).toFixed(2)}`;
+    const over = { code: 'AMOUNT_OVER_LIMIT', message: 'x', params: { maxMinor: 500000 } } as const;
+    expect(errorText(en, over, money)).toBe('Over the limit for this method: at most ¥5000.00');
+    expect(errorText(zh, over, money)).toBe('超过此方式的单笔限额：最多 ¥5000.00');
+    expect(errorText(en, over)).not.toContain('{{');
+    expect(errorText(en, { code: 'CART_LOCKED', message: 'x', params: { paymentId: 3 } })).toBe(
+      'The cart is locked while a payment is open',
+    );
+    expect(errorText(en, { code: 'CART_LOCKED', message: 'x', params: { paidMinor: 1000 } })).toBe(
+      'Part of this order is paid: its lines can no longer change',
+    );
+  });
+
   it('counts in English and Chinese', () => {
     expect(en('display.items', { count: 1 })).toBe('1 item');
     expect(en('display.items', { count: 3 })).toBe('3 items');

@@ -43,9 +43,16 @@ export function applyLanguage(setting: Language): void {
   if (i18next.language !== lng) void i18next.changeLanguage(lng);
 }
 
-/** The translated message for an API error, with its parameters. */
-export function errorText(t: TFunction, error: ApiError): string {
-  const p = error.params ?? {};
+/**
+ * The translated message for an API error, with its parameters. With `money`, amounts the till sends
+ * as `<name>Minor` also reach the message formatted, as `<name>` (maxMinor -> {{max}}).
+ */
+export function errorText(t: TFunction, error: ApiError, money?: (minor: number) => string): string {
+  const p: Record<string, string | number> = { ...error.params };
+  for (const [k, v] of Object.entries(error.params ?? {})) {
+    const name = /^(\w+)Minor$/.exec(k)?.[1];
+    if (name && typeof v === 'number' && money && !(name in p)) p[name] = money(v);
+  }
   if (p.reason === 'offline') return t('errors.offline');
   // Refusals with their own wording, told apart by the parameters the till sends with them.
   if (error.code === 'INVALID_INPUT' && p.expectedCheckDigit !== undefined) {
@@ -57,6 +64,7 @@ export function errorText(t: TFunction, error: ApiError): string {
   if (error.code === 'AMOUNT_TOO_LARGE' && p.maxQuantity !== undefined) {
     return t('errors.lineQuantity', { maxQuantity: String(p.maxQuantity) });
   }
+  if (error.code === 'CART_LOCKED' && p.paidMinor !== undefined) return t('errors.cartPartPaid');
   const detail = error.issues?.length ? error.issues.map((i) => i.path || i.message).join(', ') : '';
   // Which parameters a message uses varies by code; the server sends them, missing ones read as blank.
   const translate = t as unknown as (key: string, params: Record<string, unknown>) => string;

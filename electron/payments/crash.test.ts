@@ -1,0 +1,127 @@
+// Kills a real till process at each named payment crash point and reopens its data with the same
+// provider (the scripted one, its trades in a file): the startup sweep settles the payment, exactly once.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CrashPoint } from '../core/crash';
+import { findAssetsDir } from '../till/catalog';
+import { openTestTill, type TestTill, tempDataDir } from '../till/testing';
+import { ScriptedProvider } from './testing';
+
+const root = path.resolve(__dirname, '..', '..');
+let script: string;
+
+beforeAll(() => {
+  const dir = tempDataDir('tillpoint-pay-crash-');
+  const entry = path.join(dir, 'entry.ts');
+  fs.writeFileSync(
+    entry,
+    `import { createTill } from ${JSON.stringify(path.join(root, 'electron/till/index.ts'))};
+import { ScriptedProvider } from ${JSON.stringify(path.join(root, 'electron/payments/testing.ts'))};
+async function main() {
+  const [dataDir, assetsDir, stateFile, action, paymentId] = process.argv.slice(2);
+  const provider = new ScriptedProvider({ stateFile });
+  const till = createTill({
+    dataDir, assetsDir, mode: 'host', version: 'crash',
+    payments: { provider, notify: false, engine: { loops: false } },
+  });
+  await till.start();
+  const ctx = { transport: 'http' } as const;
+  if (action === 'start') await till.handlers['pay.start']({ method: 'qr' }, ctx);
+  else await till.handlers['pay.check']({ paymentId: Number(paymentId) }, ctx);
+  await till.close();
+}
+main().catch((err) => { console.error(err); process.exit(3); });
+`,
+  );
+  script = path.join(dir, 'till.cjs');
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: script,
+    external: ['better-sqlite3'],
+    logLevel: 'silent',
+  });
+});
+
+function runTill(dataDir: string, stateFile: string, action: 'start' | 'check', crashAt: CrashPoint, id = 0) {
+  return spawnSync(process.execPath, [script, dataDir, findAssetsDir(), stateFile, action, String(id)], {
+    env: { ...process.env, TILLPOINT_CRASH_AT: crashAt, NODE_PATH: path.join(root, 'node_modules') },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+function open(dataDir: string, stateFile: string): TestTill {
+  return openTestTill({
+    dataDir,
+    payments: { provider: new ScriptedProvider({ stateFile }), notify: false, engine: { loops: false } },
+  });
+}
+
+/** After the restart: paid once, the order completed once, agreeing with the provider's own record. */
+async function expectPaidOnce(dataDir: string, stateFile: string, cartId: number) {
+  const till = open(dataDir, stateFile);
+  try {
+    await till.start();
+    await till.checkout.sweep();
+    const rows = till.db.prepare('SELECT status, amount_minor, trade_number FROM payments').all() as {
+      status: string;
+      amount_minor: number;
+      trade_number: string;
+    }[];
+    expect(rows.map((r) => [r.status, r.amount_minor])).toEqual([['paid', 1800]]);
+    const record = new ScriptedProvider({ stateFile }).trade(rows[0].trade_number);
+    expect(record).toMatchObject({ status: 'paid', amountMinor: 1800 });
+    const count = (kind: string) =>
+      till.db.prepare('SELECT count(*) FROM journal WHERE kind = ?').pluck().get(kind) as number;
+    expect([count('payment.paid'), count('sale.completed')]).toEqual([1, 1]);
+    const [order] = await till.call('orders.today', {});
+    expect(order).toMatchObject({ id: cartId, status: 'completed', number: '0001', paidMinor: 1800 });
+    expect(await till.call('cart.get', {})).toMatchObject({ lines: [], locked: false });
+    expect(await till.call('attention.list', {})).toEqual([]);
+  } finally {
+    await till.close();
+  }
+}
+
+describe('a till killed during a QR payment', () => {
+  it('at pay.afterProviderCreate (the provider has the trade, our row does not know it) settles it after the restart', async () => {
+    const dataDir = tempDataDir();
+    const stateFile = path.join(dataDir, 'provider.json');
+    const till = open(dataDir, stateFile);
+    const cart = await till.call('cart.scan', { barcode: '2000001000007' });
+    await till.close();
+
+    const run = runTill(dataDir, stateFile, 'start', 'pay.afterProviderCreate');
+    expect(run.signal, run.stderr).toBe('SIGKILL');
+    // The customer pays on their phone while the till is down.
+    const provider = new ScriptedProvider({ stateFile });
+    const [trade] = provider.allTrades();
+    expect(trade).toMatchObject({ status: 'waiting', amountMinor: 1800 });
+    provider.pay(trade.tradeNumber);
+
+    await expectPaidOnce(dataDir, stateFile, cart.id);
+  });
+
+  for (const point of ['pay.afterPaymentPaid', 'pay.beforeCommit'] as const) {
+    it(`at ${point} (inside the commit) has it paid exactly once after the restart`, async () => {
+      const dataDir = tempDataDir();
+      const stateFile = path.join(dataDir, 'provider.json');
+      const till = open(dataDir, stateFile);
+      await till.start();
+      const cart = await till.call('cart.scan', { barcode: '2000001000007' });
+      const { payment } = await till.call('pay.start', { method: 'qr' });
+      await till.close();
+      new ScriptedProvider({ stateFile }).pay(payment!.tradeNumber!);
+
+      const run = runTill(dataDir, stateFile, 'check', point, payment!.id);
+      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await expectPaidOnce(dataDir, stateFile, cart.id);
+    });
+  }
+});
