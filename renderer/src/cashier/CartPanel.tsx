@@ -16,9 +16,11 @@ interface LineProps {
   currency: string;
   locale: string;
   selected: boolean;
+  /** A payment is open or part is paid: the till refuses changes, so the buttons say so. */
+  locked: boolean;
 }
 
-const CartLine = memo(function CartLine({ line, currency, locale, selected }: LineProps) {
+const CartLine = memo(function CartLine({ line, currency, locale, selected, locked }: LineProps) {
   const { t } = useTranslation();
   const money = (minor: number) => formatMoney(minor, currency, locale);
   return (
@@ -48,7 +50,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected }: Li
           className="qty-btn"
           data-testid="qty-minus"
           aria-label={t('cart.decrease')}
-          disabled={line.quantity <= 1}
+          disabled={locked || line.quantity <= 1}
           onClick={() => void cart.step(line.id, -1)}
         >
           −
@@ -61,6 +63,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected }: Li
           className="qty-btn"
           data-testid="qty-plus"
           aria-label={t('cart.increase')}
+          disabled={locked}
           onClick={() => void cart.step(line.id, 1)}
         >
           +
@@ -75,6 +78,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected }: Li
           className="icon-btn"
           data-testid="line-discount"
           title={t('cart.discount')}
+          disabled={locked}
           onClick={() => openDialog('lineDiscount', line.id)}
         >
           {t('cart.discountShort')}
@@ -85,6 +89,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected }: Li
           data-testid="line-remove"
           aria-label={t('cart.remove')}
           title={t('cart.remove')}
+          disabled={locked}
           onClick={() => void cart.removeLine(line.id)}
         >
           ×
@@ -102,6 +107,7 @@ function CartLines() {
   const revision = useCart((s) => s.order?.revision);
   const orderId = useCart((s) => s.order?.id);
   const selectedLineId = useCart((s) => s.selectedLineId);
+  const locked = useCart((s) => s.order?.locked ?? false);
   const list = useRef<HTMLOListElement>(null);
 
   const rendered = useRef('');
@@ -126,6 +132,7 @@ function CartLines() {
             currency={currency}
             locale={locale}
             selected={line.id === selectedLineId}
+            locked={locked}
           />
         ))
       ) : (
@@ -144,26 +151,50 @@ function Totals() {
   if (!order) return <div className="totals" />;
   const money = (minor: number) => formatMoney(minor, order.currency, locale);
   return (
-    <dl className="totals" data-testid="totals">
-      <div>
-        <dt>{t('cart.items')}</dt>
-        <dd data-testid="item-count">{order.itemCount}</dd>
-      </div>
-      <div>
-        <dt>{t('cart.subtotal')}</dt>
-        <dd data-testid="subtotal">{money(order.subtotalMinor)}</dd>
-      </div>
-      {order.discountMinor > 0 && (
-        <div className="totals-discount">
-          <dt>{t('cart.discountTotal')}</dt>
-          <dd data-testid="discount-total">−{money(order.discountMinor)}</dd>
+    <>
+      <dl className="totals" data-testid="totals">
+        <div>
+          <dt>{t('cart.items')}</dt>
+          <dd data-testid="item-count">{order.itemCount}</dd>
         </div>
+        <div>
+          <dt>{t('cart.subtotal')}</dt>
+          <dd data-testid="subtotal">{money(order.subtotalMinor)}</dd>
+        </div>
+        {order.discountMinor > 0 && (
+          <div className="totals-discount">
+            <dt>{t('cart.discountTotal')}</dt>
+            <dd data-testid="discount-total">−{money(order.discountMinor)}</dd>
+          </div>
+        )}
+        <div className="totals-total">
+          <dt>{t('cart.total')}</dt>
+          <dd data-testid="cart-total">{money(order.totalMinor)}</dd>
+        </div>
+        {order.paidMinor > 0 && (
+          <>
+            <div>
+              <dt>{t('cart.paid')}</dt>
+              <dd data-testid="cart-paid">{money(order.paidMinor)}</dd>
+            </div>
+            <div className="totals-due">
+              <dt>{t('cart.due')}</dt>
+              <dd data-testid="cart-due">{money(order.dueMinor)}</dd>
+            </div>
+          </>
+        )}
+      </dl>
+      {order.locked && (
+        <p className="cart-locked" data-testid="cart-locked" data-open-payment={order.openPaymentId ?? ''}>
+          {order.openPaymentId ? t('cart.locked') : t('cart.lockedPart')}
+          {order.openPaymentId !== null && (
+            <button type="button" className="link-btn" data-testid="show-payment" onClick={() => openDialog('pay')}>
+              {t('cart.showPayment')}
+            </button>
+          )}
+        </p>
       )}
-      <div className="totals-total">
-        <dt>{t('cart.total')}</dt>
-        <dd data-testid="cart-total">{money(order.totalMinor)}</dd>
-      </div>
-    </dl>
+    </>
   );
 }
 
@@ -171,21 +202,25 @@ function Actions() {
   const { t } = useTranslation();
   const locale = useLocale();
   const empty = useCart((s) => !s.order?.lines.length);
-  const total = useCart((s) => (s.order ? formatMoney(s.order.totalMinor, s.order.currency, locale) : ''));
+  const locked = useCart((s) => s.order?.locked ?? false);
+  const paymentOpen = useCart((s) => (s.order?.openPaymentId ?? null) !== null);
+  const due = useCart((s) => (s.order ? formatMoney(s.order.dueMinor, s.order.currency, locale) : ''));
   const emptyReason = empty ? t('actions.cartEmpty') : undefined;
+  const lockedReason = paymentOpen ? t('cart.locked') : t('cart.lockedPart');
   const action = (
     testId: string,
     label: string,
     dialog: Parameters<typeof openCashierDialog>[0],
     key?: string,
     needsItems = true,
+    lockable = locked,
   ) => (
     <button
       type="button"
       className="btn"
       data-testid={testId}
-      disabled={needsItems && empty}
-      title={needsItems ? emptyReason : undefined}
+      disabled={(needsItems && empty) || lockable}
+      title={needsItems && empty ? emptyReason : lockable ? lockedReason : undefined}
       onClick={() => openCashierDialog(dialog)}
     >
       {label} {key && <Kbd k={key} />}
@@ -195,22 +230,38 @@ function Actions() {
     <div className="actions">
       <div className="actions-row">
         {action('hold-button', t('actions.hold'), 'hold', SHORTCUTS.hold)}
-        {action('recall-button', t('actions.recall'), 'recall', SHORTCUTS.recall, false)}
+        {action('recall-button', t('actions.recall'), 'recall', SHORTCUTS.recall, false, paymentOpen)}
         {action('order-discount-button', t('actions.orderDiscount'), 'orderDiscount', SHORTCUTS.orderDiscount)}
         {action('void-button', t('actions.void'), 'void', SHORTCUTS.void)}
       </div>
-      <button
-        type="button"
-        className="btn btn-primary btn-pay"
-        data-testid="cash-button"
-        disabled={empty}
-        title={emptyReason}
-        onClick={() => openCashierDialog('cash')}
-      >
-        <span>{t('actions.cash')}</span>
-        <span className="btn-pay-amount">{empty ? '' : total}</span>
-        <Kbd k={SHORTCUTS.cash} />
-      </button>
+      <div className="pay-buttons">
+        <button
+          type="button"
+          className="btn btn-primary btn-pay"
+          data-testid="cash-button"
+          disabled={empty || paymentOpen}
+          title={emptyReason ?? (paymentOpen ? t('cash.paymentOpen') : undefined)}
+          onClick={() => openCashierDialog('cash')}
+        >
+          <span>{t('actions.cash')}</span>
+          <span className="btn-pay-amount" data-testid="pay-due-amount">
+            {empty ? '' : due}
+          </span>
+          <Kbd k={SHORTCUTS.cash} />
+        </button>
+        <button
+          type="button"
+          className={`btn btn-pay btn-qr${paymentOpen ? ' btn-qr-open' : ''}`}
+          data-testid="qr-pay-button"
+          data-open={paymentOpen}
+          disabled={empty}
+          title={emptyReason}
+          onClick={() => openCashierDialog('pay')}
+        >
+          <span>{paymentOpen ? t('actions.paymentOpen') : t('actions.qrPay')}</span>
+          <Kbd k={SHORTCUTS.qrPay} />
+        </button>
+      </div>
     </div>
   );
 }

@@ -2,12 +2,15 @@
 import { useEffect } from 'react';
 import { CashDialog } from '../dialogs/CashDialog';
 import { CatalogDialog } from '../dialogs/CatalogDialog';
+import { AttentionDialog } from '../dialogs/AttentionDialog';
 import { HistoryDialog } from '../dialogs/HistoryDialog';
+import { PayDialog } from '../dialogs/PayDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
 import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
 import { bindScanner, detector } from '../scannerDom';
 import { syncCart } from '../stores/cart';
 import { syncCatalog } from '../stores/catalog';
+import { syncPayments } from '../stores/payment';
 import { useSettings } from '../stores/settings';
 import { useUi } from '../stores/ui';
 import { handleScan } from './actions';
@@ -39,6 +42,10 @@ function Dialogs() {
       return <SettingsDialog />;
     case 'clearDemo':
       return <ClearDemoDialog />;
+    case 'pay':
+      return <PayDialog />;
+    case 'attention':
+      return <AttentionDialog />;
     default:
       return null;
   }
@@ -53,7 +60,7 @@ export function Cashier() {
   }, [scanMaxGapMs]);
 
   useEffect(() => {
-    const offs = [syncCart(), syncCatalog(), bindScanner(handleScan), bindShortcuts()];
+    const offs = [syncCart(), syncCatalog(), syncPayments(), bindScanner(handleScan), bindShortcuts()];
     return () => {
       for (const off of offs) off();
     };

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { customerDisplayHref } from '../router';
 import { setPendingQuantity } from '../scannerDom';
 import { clearQuantityPrefix } from '../stores/catalog';
+import { usePay } from '../stores/payment';
 import { updateSettings, useSettings } from '../stores/settings';
 import { openDialog, useUi } from '../stores/ui';
 import { Kbd } from './Kbd';
@@ -13,6 +14,7 @@ export function Header() {
   const info = useSettings((s) => s.info);
   const connected = useUi((s) => s.connected);
   const pendingQuantity = useUi((s) => s.pendingQuantity);
+  const attentionCount = usePay((s) => s.attentionCount);
 
   return (
     <header className="topbar">
@@ -50,6 +52,21 @@ export function Header() {
         </button>
       )}
       <nav className="topbar-actions">
+        <button
+          type="button"
+          className={`btn btn-ghost${attentionCount > 0 ? ' btn-attention' : ''}`}
+          data-testid="attention-button"
+          data-count={attentionCount}
+          title={t('header.attentionTitle')}
+          onClick={() => openDialog('attention')}
+        >
+          {t('header.attention')}
+          {attentionCount > 0 && (
+            <span className="count-badge" data-testid="attention-count">
+              {attentionCount}
+            </span>
+          )}
+        </button>
         <button
           type="button"
           className="btn btn-ghost"

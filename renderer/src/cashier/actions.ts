@@ -2,9 +2,13 @@
 import type { Product } from '../../../shared/domain';
 import type { Scan } from '../scanner';
 import { setPendingQuantity } from '../scannerDom';
+import { beep } from '../beep';
 import { cart, useCart } from '../stores/cart';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
-import { closeDialog, type DialogName, openDialog, showToast, useUi } from '../stores/ui';
+import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
+import { closeDialog, type DialogName, openDialog, showError, showToast, useUi } from '../stores/ui';
+import { routeScan } from './scanRoute';
+import { SHORTCUTS } from './shortcutKeys';
 
 export const SEARCH_INPUT_ID = 'till-search';
 
@@ -24,13 +28,33 @@ function takeQuantity(): number {
 
 export function handleScan(scan: Scan): void {
   const { dialog } = useUi.getState();
-  // A scan while managing the catalog finds the product there instead of selling it.
-  if (dialog === 'catalog') {
-    useCatalog.setState({ adminText: scan.barcode });
-    return;
+  const route = routeScan(scan.barcode, {
+    dialog,
+    paymentOpen: paymentIsOpenForCart(),
+    // A finished sale's screen: the cash change (the cart is empty again) or QR paid.
+    saleDone:
+      (dialog === 'cash' && !useCart.getState().order?.lines.length) || (dialog === 'pay' && checkoutShowsPaid()),
+  });
+  switch (route) {
+    case 'catalog':
+      // A scan while managing the catalog finds the product there instead of selling it.
+      useCatalog.setState({ adminText: scan.barcode });
+      return;
+    case 'payCode':
+      void chargeCode(scan.barcode);
+      return;
+    case 'codeOutsideCheckout':
+      codeOutsideCheckout(scan.barcode, SHORTCUTS.qrPay);
+      return;
+    case 'cartLocked':
+      beep();
+      showError({ code: 'CART_LOCKED', message: 'The cart is locked while a payment is open' });
+      return;
+    case 'nextSale':
+      // The next customer's first scan closes the previous sale's screen.
+      closeDialog();
+      break;
   }
-  // The next customer's first scan closes the previous sale's change screen.
-  if (dialog === 'cash' && !useCart.getState().order?.lines.length) closeDialog();
   void cart.scan(scan.barcode, scan.quantity);
 }
 
@@ -63,7 +87,7 @@ export async function addFromSearch(): Promise<void> {
 }
 
 /** Dialogs that act on the sale need something in the cart. */
-const NEEDS_ITEMS = new Set<DialogName>(['cash', 'hold', 'void', 'orderDiscount']);
+const NEEDS_ITEMS = new Set<DialogName>(['cash', 'pay', 'hold', 'void', 'orderDiscount']);
 
 export function openCashierDialog(name: DialogName): void {
   if (NEEDS_ITEMS.has(name) && !useCart.getState().order?.lines.length) {

@@ -8,17 +8,7 @@ import type { DialogName } from '../stores/ui';
 import { useUi } from '../stores/ui';
 import { focusSearch, moveSelection, openCashierDialog, removeSelected, stepSelected } from './actions';
 
-/** Shown on the buttons, so the table is the single source for both. */
-export const SHORTCUTS = {
-  search: 'F1',
-  cash: 'F2',
-  hold: 'F3',
-  recall: 'F4',
-  void: 'F6',
-  orderDiscount: 'F7',
-  history: 'F8',
-  catalog: 'F9',
-} as const;
+export { SHORTCUTS } from './shortcutKeys';
 
 const F_KEYS: Record<string, DialogName> = {
   F2: 'cash',
@@ -28,6 +18,7 @@ const F_KEYS: Record<string, DialogName> = {
   F7: 'orderDiscount',
   F8: 'history',
   F9: 'catalog',
+  F10: 'pay',
 };
 
 function onKeyDown(e: KeyboardEvent): void {

@@ -23,9 +23,11 @@ interface ModalProps {
   size?: 'sm' | 'md' | 'lg' | 'full';
   children: ReactNode;
   footer?: ReactNode;
+  /** Extra data-* attributes on the dialog element (state tests and styles read, e.g. data-status). */
+  data?: Record<`data-${string}`, string | number | boolean | undefined>;
 }
 
-export function Modal({ title, onClose, testId, size = 'md', children, footer }: ModalProps) {
+export function Modal({ title, onClose, testId, size = 'md', children, footer, data }: ModalProps) {
   const { t } = useTranslation();
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
@@ -54,6 +56,7 @@ export function Modal({ title, onClose, testId, size = 'md', children, footer }:
         aria-modal="true"
         aria-labelledby={titleId}
         data-testid={testId}
+        {...data}
         tabIndex={-1}
       >
         <header className="modal-head">

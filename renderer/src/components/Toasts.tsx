@@ -1,11 +1,13 @@
 // Non-blocking messages at the bottom of the screen; they never take focus.
 import { useTranslation } from 'react-i18next';
+import { useMoney } from '../format';
 import { errorText } from '../i18n';
 import { dismissToast, useUi } from '../stores/ui';
 
 export function Toasts() {
   const { t } = useTranslation();
   const toasts = useUi((s) => s.toasts);
+  const money = useMoney();
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((toast) => (
@@ -21,7 +23,11 @@ export function Toasts() {
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => dismissToast(toast.id)}
         >
-          {toast.error ? errorText(t, toast.error) : toast.key ? t(toast.key as never, toast.params) : null}
+          {toast.error
+            ? errorText(t, toast.error, (minor) => money(minor))
+            : toast.key
+              ? t(toast.key as never, toast.params)
+              : null}
         </button>
       ))}
     </div>

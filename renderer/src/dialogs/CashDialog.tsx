@@ -7,7 +7,8 @@ import { changeDue, suggestTenders } from '../cash';
 import { Modal } from '../components/Modal';
 import { useLocale } from '../format';
 import { checkoutCash, useCart } from '../stores/cart';
-import { closeDialog } from '../stores/ui';
+import { cashPart } from '../stores/payment';
+import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { moneyInputError } from './money';
 import { useBusy } from './useBusy';
 
@@ -70,16 +71,34 @@ export function CashDialog() {
   }
 
   const currency = order?.currency ?? 'CNY';
-  const total = order?.totalMinor ?? 0;
+  // What is still to pay: the total less cash already taken as part payment (split tender).
+  const total = order?.dueMinor ?? 0;
+  const paidSoFar = order?.paidMinor ?? 0;
   const money = (minor: number) => formatMoney(minor, currency, locale);
   const parsed = text.trim() ? parseMoney(text, currency) : null;
   const tendered = parsed?.ok ? parsed.minor : null;
   let reason: string | null = null;
   if (!order?.lines.length) reason = t('actions.cartEmpty');
+  else if (order.openPaymentId !== null) reason = t('cash.paymentOpen');
   else if (!parsed) reason = t('cash.needAmount');
   else if (!parsed.ok) reason = moneyInputError(t, parsed, currency);
   else if (parsed.minor < total) reason = t('cash.tooLow', { missing: money(total - parsed.minor) });
   const formatError = parsed && !parsed.ok;
+  // Less than is due: it can be taken as part, and the rest paid another way.
+  const part = tendered !== null && tendered > 0 && tendered < total && order?.openPaymentId === null ? tendered : null;
+
+  const takePart = async () => {
+    if (part === null) return;
+    const view = await cashPart(part);
+    if (!view) return;
+    setText('');
+    showToast({
+      kind: 'success',
+      key: 'cash.partDone',
+      params: { amount: money(part), due: money(view.cart.dueMinor) },
+    });
+    input.current?.focus();
+  };
 
   const confirm = async () => {
     if (reason || tendered === null) return;
@@ -104,6 +123,12 @@ export function CashDialog() {
           void run(confirm);
         }}
       >
+        {paidSoFar > 0 && (
+          <div className="cash-paid">
+            <span>{t('cash.paidSoFar')}</span>
+            <span data-testid="cash-paid">{money(paidSoFar)}</span>
+          </div>
+        )}
         <div className="cash-total">
           <span>{t('cash.totalDue')}</span>
           <strong data-testid="cash-total">{money(total)}</strong>
@@ -146,6 +171,30 @@ export function CashDialog() {
         <p className={`reason${formatError ? ' reason-error' : ''}`} data-testid="cash-reason" aria-live="polite">
           {reason ?? '\u00a0'}
         </p>
+        {part !== null && (
+          <button
+            type="button"
+            className="btn btn-wide"
+            data-testid="cash-part"
+            disabled={busy}
+            onClick={() => void run(takePart)}
+          >
+            {t('cash.part', { amount: money(part) })}
+          </button>
+        )}
+        {paidSoFar > 0 && total > 0 && (
+          <button
+            type="button"
+            className="btn btn-wide"
+            data-testid="cash-qr-rest"
+            onClick={() => {
+              closeDialog();
+              openDialog('pay');
+            }}
+          >
+            {t('cash.qrRest')} {money(total)}
+          </button>
+        )}
         <button
           type="submit"
           className="btn btn-primary btn-wide"

@@ -1,20 +1,60 @@
 // Today's orders, newest first; a row opens to show its lines. Reloads when an order changes.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Order } from '../../../shared/domain';
+import type { Order, Payment } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { request } from '../api/call';
 import { client } from '../api/client';
 import { Modal } from '../components/Modal';
 import { displayName, formatTime, useLocale } from '../format';
+import { statusKey } from '../paymentText';
 import { closeDialog } from '../stores/ui';
+
+function PaymentRow({ payment: p, money }: { payment: Payment; money: (minor: number) => string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <li
+      className="history-payment"
+      data-testid="history-payment"
+      data-method={p.method}
+      data-status={p.status}
+      data-payment-id={p.id}
+    >
+      <span>
+        {t(`pay.method.${p.method}`)} · <span data-testid="history-payment-status">{t(statusKey(p))}</span>
+        {p.maskedCode && (
+          <span className="mono" data-testid="history-masked-code">
+            {' '}
+            {p.maskedCode}
+          </span>
+        )}
+        {p.confirmedByHand && (
+          <span className="history-by-hand" data-testid="history-by-hand">
+            {' '}
+            · {t('history.byHand')}
+          </span>
+        )}
+        {p.refundedMinor > 0 && <span> · {t('history.refunded', { amount: money(p.refundedMinor) })}</span>}
+        {p.isDemo && <span className="demo-badge">{t('pay.demo')}</span>}
+      </span>
+      <span className="muted">
+        {formatTime(p.settledAt ?? p.createdAt, locale)}
+        {p.tradeNumber ? ` · ${p.tradeNumber}` : ''}
+      </span>
+      <span data-testid="history-payment-amount">{money(p.amountMinor)}</span>
+    </li>
+  );
+}
 
 function OrderRow({ order }: { order: Order }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [open, setOpen] = useState(false);
   const money = (minor: number) => formatMoney(minor, order.currency, locale);
-  const payment = order.payments[0];
+  const paid = order.payments.filter((p) => p.status === 'paid' || p.refundedMinor > 0);
+  const payment = paid.find((p) => p.method === 'cash');
+  const methods = [...new Set(paid.map((p) => p.method))];
   return (
     <li className="history-item" data-testid="history-item" data-number={order.number} data-order-id={order.id}>
       <button type="button" className="history-row" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -23,8 +63,8 @@ function OrderRow({ order }: { order: Order }) {
         </span>
         <span className="history-time">{formatTime(order.completedAt ?? order.createdAt, locale)}</span>
         <span className="history-items">{order.itemCount}</span>
-        <span className="history-method">
-          {payment?.method === 'cash' ? t('history.methodCash') : (payment?.method ?? '')}
+        <span className="history-method" data-testid="history-method" data-methods={methods.join(' ')}>
+          {methods.map((m) => t(`pay.method.${m}`)).join(' + ')}
         </span>
         <span className="history-cash">
           {payment?.tenderedMinor != null && (
@@ -56,6 +96,14 @@ function OrderRow({ order }: { order: Order }) {
               <span>−{money(order.discountMinor)}</span>
             </li>
           )}
+          {order.payments.length > 0 && (
+            <li className="history-payments-head muted">
+              <span>{t('history.payments')}</span>
+            </li>
+          )}
+          {order.payments.map((p) => (
+            <PaymentRow key={p.id} payment={p} money={money} />
+          ))}
         </ul>
       )}
     </li>

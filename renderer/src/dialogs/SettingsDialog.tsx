@@ -6,6 +6,7 @@ import { request } from '../api/call';
 import { Modal } from '../components/Modal';
 import { updateSettings, useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
+import { PaymentSettings } from './PaymentSettings';
 import { useBusy } from './useBusy';
 
 export function SettingsDialog() {
@@ -94,6 +95,7 @@ export function SettingsDialog() {
           </button>
         </form>
       </div>
+      {settings && <PaymentSettings key={settings.currency} settings={settings} />}
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

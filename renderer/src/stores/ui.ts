@@ -12,7 +12,9 @@ export type DialogName =
   | 'history'
   | 'catalog'
   | 'settings'
-  | 'clearDemo';
+  | 'clearDemo'
+  | 'pay'
+  | 'attention';
 
 export interface Toast {
   id: number;

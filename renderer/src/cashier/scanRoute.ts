@@ -1,0 +1,32 @@
+// Where a scan goes, decided from the screen's state alone (pure, so it is tested without a DOM).
+import { looksLikePaymentCode } from '../../../shared/payment';
+import type { DialogName } from '../stores/ui';
+
+export type ScanRoute =
+  /** The catalog manager's search box takes it. */
+  | 'catalog'
+  /** A customer's payment code while checkout is open: charge it (pay.withCode). */
+  | 'payCode'
+  /** A payment code outside checkout: never sold as a product, never shown in full; say to press QR pay. */
+  | 'codeOutsideCheckout'
+  /** A product while a payment is open: refused here (the till would answer CART_LOCKED too). */
+  | 'cartLocked'
+  /** The next customer's first item: close the finished sale's screen, then sell it. */
+  | 'nextSale'
+  | 'cart';
+
+export interface ScanScreen {
+  dialog: DialogName | null;
+  /** A payment attempt for this cart is open (created, pending, unknown, closing). */
+  paymentOpen: boolean;
+  /** The dialog on screen shows a finished sale (cash change or QR paid). */
+  saleDone: boolean;
+}
+
+export function routeScan(barcode: string, screen: ScanScreen): ScanRoute {
+  if (screen.dialog === 'catalog') return 'catalog';
+  if (looksLikePaymentCode(barcode)) return screen.dialog === 'pay' ? 'payCode' : 'codeOutsideCheckout';
+  if (screen.paymentOpen) return 'cartLocked';
+  if (screen.saleDone) return 'nextSale';
+  return 'cart';
+}

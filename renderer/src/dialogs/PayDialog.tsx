@@ -1,0 +1,411 @@
+// Scan to pay: first the methods with their limits (nothing is created until one is chosen), then the
+// attempt as it goes: waiting for the scan, confirming, paid; or expired/cancelled/failed with a retry.
+// Polls pay.current about once a second while open (single-flight), and follows payment.changed pushes.
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PayOption } from '../../../shared/api';
+import type { Payment, WalletMethod } from '../../../shared/domain';
+import { formatMoney } from '../../../shared/money';
+import { isOpen } from '../../../shared/payment';
+import { request } from '../api/call';
+import { SHORTCUTS } from '../cashier/shortcutKeys';
+import { Modal } from '../components/Modal';
+import { errorText } from '../i18n';
+import { useLocale } from '../format';
+import { failReasonKey, formatCountdown, msUntil, optionReasonKey, statusKey } from '../paymentText';
+import { Poller } from '../poller';
+import { useCart } from '../stores/cart';
+import {
+  abandonPayment,
+  cancelPayment,
+  checkPayment,
+  chooseMethod,
+  confirmByHand,
+  loadOptions,
+  refreshPayment,
+  resetCheckout,
+  shownPayment,
+  startPayment,
+  usePay,
+} from '../stores/payment';
+import { closeDialog, openDialog } from '../stores/ui';
+import { useNow } from '../useNow';
+import { useBusy } from './useBusy';
+
+/** How long a close may stay unconfirmed before the cashier is offered to give up on it. */
+const ABANDON_AFTER_MS = 5000;
+const METHOD_ORDER: WalletMethod[] = ['qr', 'payment_code', 'bank_qr'];
+
+function useMoneyIn(currency: string) {
+  const locale = useLocale();
+  return (minor: number) => formatMoney(minor, currency, locale);
+}
+
+export function DemoBadge() {
+  const { t } = useTranslation();
+  return (
+    <span className="demo-badge pay-demo" data-testid="demo-badge">
+      {t('pay.demo')}
+    </span>
+  );
+}
+
+function takeCash() {
+  closeDialog();
+  openDialog('cash');
+}
+
+/** Polls while `enabled`; stops on unmount. */
+function usePolling(enabled: boolean) {
+  const poller = useRef<Poller | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    poller.current ??= new Poller(refreshPayment, 1000);
+    const p = poller.current;
+    p.start();
+    return () => p.stop();
+  }, [enabled]);
+}
+
+function Chooser({ currency }: { currency: string }) {
+  const { t } = useTranslation();
+  const money = useMoneyIn(currency);
+  const options = usePay((s) => s.options);
+  const awaitingCode = usePay((s) => s.awaitingCode);
+  const error = usePay((s) => s.error);
+  const revision = useCart((s) => s.order?.revision);
+  const [busy, run] = useBusy();
+  const first = useRef<HTMLButtonElement>(null);
+
+  // The amount due changes with the cart: limits are checked against the current one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on every cart revision
+  useEffect(() => {
+    void loadOptions();
+  }, [revision]);
+
+  useEffect(() => {
+    if (options) first.current?.focus();
+  }, [options]);
+
+  if (!options) return <p className="empty">{t('common.loading')}</p>;
+  const byMethod = new Map(options.options.map((o) => [o.method, o]));
+  const shown = METHOD_ORDER.map((m) => byMethod.get(m)).filter(
+    (o): o is PayOption => !!o && (o.method !== 'bank_qr' || o.available || o.reason !== 'not_configured'),
+  );
+  const firstAvailable = shown.find((o) => o.available)?.method;
+
+  const choose = (o: PayOption) => {
+    if (o.method === 'payment_code') chooseMethod(true);
+    else void run(() => startPayment(o.method as 'qr' | 'bank_qr'));
+  };
+
+  return (
+    <div className="pay-choose">
+      <div className="pay-due">
+        <span>{t('pay.due')}</span>
+        <strong data-testid="pay-due">{money(options.dueMinor)}</strong>
+      </div>
+      {shown.some((o) => o.isDemo) && <DemoBadge />}
+      <ul className="pay-methods">
+        {shown.map((o) => (
+          <li key={o.method}>
+            <button
+              ref={o.method === firstAvailable ? first : undefined}
+              type="button"
+              className={`pay-method${awaitingCode && o.method === 'payment_code' ? ' pay-method-on' : ''}`}
+              data-testid={`pay-method-${o.method}`}
+              data-available={o.available}
+              data-reason={o.reason ?? ''}
+              disabled={!o.available || busy}
+              onClick={() => choose(o)}
+            >
+              <span className="pay-method-name">{t(`pay.method.${o.method}`)}</span>
+              <span className="pay-method-hint">{t(`pay.methodHint.${o.method}`)}</span>
+              <span className="pay-method-max" data-testid={`pay-max-${o.method}`}>
+                {t('pay.upTo', { amount: money(o.maxMinor) })}
+              </span>
+              {!o.available && (
+                <span className="pay-method-reason" data-testid={`pay-reason-${o.method}`}>
+                  {t(optionReasonKey(o.reason), { amount: money(o.maxMinor), currency })}
+                </span>
+              )}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {awaitingCode && (
+        <p className="pay-prompt" data-testid="pay-scan-prompt" aria-live="polite">
+          {t('pay.scanCodePrompt')}
+        </p>
+      )}
+      {error && (
+        <p className="reason reason-error" data-testid="pay-error" data-code={error.code}>
+          {errorText(t, error, money)}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" className="btn" data-testid="pay-take-cash" onClick={takeCash}>
+          {t('pay.takeCash')} <kbd className="kbd">{SHORTCUTS.cash}</kbd>
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Paid({ payment, currency }: { payment: Payment; currency: string }) {
+  const { t } = useTranslation();
+  const money = useMoneyIn(currency);
+  const number = usePay((s) => s.orderNumber);
+  const newSale = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => newSale.current?.focus(), []);
+  // The number was reserved with the QR; if this screen missed it, today's orders have it.
+  useEffect(() => {
+    if (number) return;
+    let live = true;
+    void request('orders.today', { limit: 50 }).then((orders) => {
+      const found = orders?.find((o) => o.id === payment.orderId);
+      if (live && found?.number) usePay.setState({ orderNumber: found.number });
+    });
+    return () => {
+      live = false;
+    };
+  }, [number, payment.orderId]);
+
+  return (
+    <div className="sale-done" data-testid="pay-paid">
+      <p className="pay-paid-word">{t('pay.status.paid')}</p>
+      {payment.isDemo && <DemoBadge />}
+      <p className="sale-number" data-testid="pay-order-number" data-number={number ?? ''}>
+        {number ? t('cash.orderNumber', { number }) : '\u00a0'}
+      </p>
+      <p className="change-big" data-testid="pay-paid-amount">
+        {money(payment.amountMinor)}
+      </p>
+      <p className="muted">
+        {t(`pay.method.${payment.method}`)}
+        {payment.maskedCode ? ` · ${payment.maskedCode}` : ''}
+        {payment.confirmedByHand ? ` · ${t('pay.confirmedByHand')}` : ''}
+      </p>
+      <button
+        type="button"
+        ref={newSale}
+        className="btn btn-primary btn-wide"
+        data-testid="new-sale"
+        onClick={closeDialog}
+      >
+        {t('cash.newSale')}
+      </button>
+    </div>
+  );
+}
+
+function Attempt({ payment, currency }: { payment: Payment; currency: string }) {
+  const { t } = useTranslation();
+  const money = useMoneyIn(currency);
+  const [busy, run] = useBusy();
+  const [confirming, setConfirming] = useState<'bank' | 'abandon' | null>(null);
+  const open = isOpen(payment.status);
+  const now = useNow(open);
+  // When this screen first saw the close unconfirmed.
+  const [closingSince, setClosingSince] = useState<number | null>(null);
+  const error = usePay((s) => s.error);
+
+  useEffect(() => {
+    if (payment.status === 'closing') setClosingSince((s) => s ?? Date.now());
+    else setClosingSince(null);
+    if (!isOpen(payment.status)) setConfirming(null);
+  }, [payment.status]);
+
+  const left = open ? msUntil(payment.expiresAt, now) : null;
+  const canAbandon = closingSince !== null && now - closingSince >= ABANDON_AFTER_MS;
+  const amount = money(payment.amountMinor);
+  const retry = () => {
+    if (payment.method === 'payment_code') chooseMethod(true);
+    else void run(() => startPayment(payment.method as 'qr' | 'bank_qr'));
+  };
+
+  return (
+    <div className="pay-attempt">
+      <div className="pay-due">
+        <span>{t(`pay.method.${payment.method}`)}</span>
+        <strong data-testid="pay-amount">{amount}</strong>
+      </div>
+      {payment.isDemo && <DemoBadge />}
+      <p className={`pay-state pay-state-${payment.status}`} data-testid="pay-status-text" aria-live="polite">
+        {t(statusKey(payment))}
+        {payment.status === 'failed' && (
+          <span data-testid="pay-fail-reason">
+            {': '}
+            {t(failReasonKey(payment.reason), { code: payment.reason ?? '' })}
+          </span>
+        )}
+      </p>
+      {payment.maskedCode && (
+        <p className="mono" data-testid="pay-masked-code">
+          {t('pay.code', { code: payment.maskedCode })}
+        </p>
+      )}
+      {left !== null && payment.status !== 'closing' && (
+        <p className="pay-countdown" data-testid="pay-countdown">
+          {t('pay.expiresIn', { time: formatCountdown(left) })}
+        </p>
+      )}
+      {payment.method === 'bank_qr' && open && payment.status !== 'closing' && (
+        <p className="pay-prompt" data-testid="pay-bank-prompt">
+          {t('pay.bankPrompt', { amount })}
+        </p>
+      )}
+      {payment.method === 'qr' && open && payment.status !== 'closing' && <p className="hint">{t('pay.codeHint')}</p>}
+      {error && (
+        <p className="reason reason-error" data-testid="pay-error" data-code={error.code}>
+          {errorText(t, error, money)}
+        </p>
+      )}
+
+      {confirming === 'bank' ? (
+        <div className="pay-confirm" data-testid="pay-confirm-panel">
+          <p className="confirm-text">{t('pay.bankConfirmBody', { amount })}</p>
+          <div className="button-row">
+            <button
+              type="button"
+              className="btn"
+              data-testid="pay-confirm-received-no"
+              onClick={() => setConfirming(null)}
+            >
+              {t('pay.notYet')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="pay-confirm-received-yes"
+              disabled={busy}
+              onClick={() => void run(() => confirmByHand(payment.id))}
+            >
+              {t('pay.bankConfirmYes', { amount })}
+            </button>
+          </div>
+        </div>
+      ) : confirming === 'abandon' ? (
+        <div className="pay-confirm" data-testid="pay-abandon-panel">
+          <p className="confirm-text">{t('pay.abandonBody')}</p>
+          <div className="button-row">
+            <button type="button" className="btn" data-testid="pay-abandon-back" onClick={() => setConfirming(null)}>
+              {t('pay.keepWaiting')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              data-testid="pay-abandon-confirm"
+              disabled={busy}
+              onClick={() =>
+                void run(async () => {
+                  const v = await abandonPayment(payment.id);
+                  if (v && !v.cart.openPaymentId) takeCash();
+                })
+              }
+            >
+              {t('pay.abandon')}
+            </button>
+          </div>
+        </div>
+      ) : open ? (
+        <div className="button-row">
+          {payment.status === 'closing' ? (
+            canAbandon && (
+              <button
+                type="button"
+                className="btn btn-danger"
+                data-testid="pay-abandon"
+                onClick={() => setConfirming('abandon')}
+              >
+                {t('pay.abandon')}
+              </button>
+            )
+          ) : (
+            <button
+              type="button"
+              className="btn"
+              data-testid="pay-cancel"
+              disabled={busy}
+              onClick={() => void run(() => cancelPayment(payment.id))}
+            >
+              {t('pay.cancel')}
+            </button>
+          )}
+          {payment.method !== 'bank_qr' && (
+            <button
+              type="button"
+              className="btn"
+              data-testid="pay-check"
+              disabled={busy}
+              onClick={() => void run(() => checkPayment(payment.id))}
+            >
+              {t('pay.checkNow')}
+            </button>
+          )}
+          {payment.method === 'bank_qr' && payment.status === 'pending' && (
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="pay-confirm-received"
+              data-autofocus
+              onClick={() => setConfirming('bank')}
+            >
+              {t('pay.bankConfirm')}
+            </button>
+          )}
+        </div>
+      ) : (
+        <div className="button-row">
+          <button type="button" className="btn" data-testid="pay-take-cash" onClick={takeCash}>
+            {t('pay.takeCash')}
+          </button>
+          {payment.method !== 'payment_code' && (
+            <button type="button" className="btn" data-testid="pay-scan-code" onClick={() => chooseMethod(true)}>
+              {t('pay.method.payment_code')}
+            </button>
+          )}
+          {payment.status !== 'refunded' && payment.status !== 'partially_refunded' && (
+            <button type="button" className="btn btn-primary" data-testid="pay-retry" disabled={busy} onClick={retry}>
+              {t('pay.retry')}
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function PayDialog() {
+  const { t } = useTranslation();
+  const payment = usePay(shownPayment);
+  const activeId = usePay((s) => s.activeId);
+  const currency = useCart((s) => s.order?.currency ?? 'CNY');
+
+  // Opening checkout shows this cart's open attempt again, or the methods.
+  // Before the first paint, so a previous sale's "Paid" never flashes.
+  useLayoutEffect(() => resetCheckout(), []);
+  usePolling(activeId !== null && payment?.status !== 'paid');
+
+  const status = payment?.status ?? (activeId !== null ? 'loading' : 'choose');
+  return (
+    <Modal
+      title={t('pay.title')}
+      onClose={closeDialog}
+      testId="pay-dialog"
+      size="sm"
+      data={{ 'data-status': status, 'data-method': payment?.method, 'data-payment-id': payment?.id }}
+    >
+      {payment?.status === 'paid' ? (
+        <Paid payment={payment} currency={currency} />
+      ) : payment ? (
+        <Attempt payment={payment} currency={currency} />
+      ) : activeId !== null ? (
+        <p className="empty">{t('common.loading')}</p>
+      ) : (
+        <Chooser currency={currency} />
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,212 @@
+// Checkout with wallets and bank QR: the payment attempt the cashier is looking at, the methods on
+// offer, and the attention count. Fed by call replies, pay.current polls and payment.changed pushes;
+// an older view never replaces a newer one (paymentText.isNewerPayment).
+import { create } from 'zustand';
+import type { ApiError, MethodInput, MethodName, MethodOutput, PayOption, PayView } from '../../../shared/api';
+import type { Payment } from '../../../shared/domain';
+import { isOpen, maskPaymentCode } from '../../../shared/payment';
+import { client } from '../api/client';
+import { beep } from '../beep';
+import { isNewerPayment } from '../paymentText';
+import { applyOrder, useCart } from './cart';
+import { showError, showToast, useUi } from './ui';
+
+export interface PayOptions {
+  dueMinor: number;
+  options: PayOption[];
+}
+
+interface PayState {
+  /** The attempt the checkout dialog follows; null: it offers the methods. */
+  activeId: number | null;
+  /** The latest wallet/bank attempt of the cart the checkout dialog is about (never a cash part). */
+  payment: Payment | null;
+  /** The order number of `payment`'s order, once known (reserved when the QR is made). */
+  orderNumber: string | null;
+  options: PayOptions | null;
+  /** The last refusal of a start or charge, shown in the dialog as well as a toast. */
+  error: ApiError | null;
+  /** "Scan customer code" was chosen: the dialog asks for the scan. */
+  awaitingCode: boolean;
+  attentionCount: number;
+}
+
+export const usePay = create<PayState>(() => ({
+  activeId: null,
+  payment: null,
+  orderNumber: null,
+  options: null,
+  error: null,
+  awaitingCode: false,
+  attentionCount: 0,
+}));
+
+/** Pushes seen so far: a poll answer read before the latest push may be older than it. */
+let pushes = 0;
+
+export function applyPayment(incoming: Payment): void {
+  if (incoming.method === 'cash') return;
+  const { payment } = usePay.getState();
+  if (!isNewerPayment(payment, incoming)) return;
+  usePay.setState({ payment: incoming, ...(payment?.orderId !== incoming.orderId ? { orderNumber: null } : {}) });
+  // Paid while checkout is not on screen (closed with Esc): the cart just cleared, so say why.
+  if (incoming.status === 'paid' && payment?.id === incoming.id && payment.status !== 'paid') {
+    if (useUi.getState().dialog !== 'pay') showToast({ kind: 'success', key: 'pay.paidToast' });
+  }
+}
+
+/** A reply's cart and payment. `checkedAt`: the push count when the request left (polls only). */
+export function applyPayView(view: PayView, checkedAt?: number): void {
+  const stale = checkedAt !== undefined && checkedAt !== pushes;
+  applyOrder(view.cart, checkedAt === undefined);
+  if (view.payment && !stale) applyPayment(view.payment);
+  const { payment } = usePay.getState();
+  if (payment && view.cart.id === payment.orderId && view.cart.number)
+    usePay.setState({ orderNumber: view.cart.number });
+}
+
+type PayMethod = {
+  [M in MethodName]: MethodOutput<M> extends PayView ? M : never;
+}[MethodName];
+
+/** Calls a method that answers with a PayView; shows a refusal as a toast (and keeps it for the dialog). */
+async function payCall<M extends PayMethod>(method: M, input: MethodInput<M>): Promise<PayView | undefined> {
+  const r = await client.call(method, input);
+  if (!r.ok) {
+    usePay.setState({ error: r.error });
+    showError(r.error);
+    return undefined;
+  }
+  const view = r.value as PayView;
+  usePay.setState({ error: null });
+  applyPayView(view);
+  if (view.payment && view.payment.method !== 'cash') usePay.setState({ activeId: view.payment.id });
+  return view;
+}
+
+export async function loadOptions(): Promise<PayOptions | undefined> {
+  const r = await client.call('pay.options', {});
+  if (!r.ok) {
+    showError(r.error);
+    return undefined;
+  }
+  usePay.setState({ options: r.value });
+  return r.value;
+}
+
+/** pay.current, for the poller: never applies a view that a push overtook meanwhile. */
+export async function refreshPayment(): Promise<void> {
+  const at = pushes;
+  const r = await client.call('pay.current', {});
+  if (r.ok) applyPayView(r.value, at);
+}
+
+/** A new attempt (a retry gets a new trade number from the till); `amountMinor` defaults to all that is due. */
+export function startPayment(method: 'qr' | 'bank_qr', amountMinor?: number) {
+  usePay.setState({ awaitingCode: false });
+  return payCall('pay.start', amountMinor === undefined ? { method } : { method, amountMinor });
+}
+
+export const checkPayment = (paymentId: number) => payCall('pay.check', { paymentId });
+export const cancelPayment = (paymentId: number) => payCall('pay.cancel', { paymentId });
+export const abandonPayment = (paymentId: number) => payCall('pay.abandon', { paymentId });
+export const confirmByHand = (paymentId: number) => payCall('pay.confirmByHand', { paymentId });
+export const cashPart = (amountMinor: number) => payCall('checkout.cashPart', { amountMinor });
+
+let charging = false;
+
+/**
+ * The customer's payment code, read by the scanner. A QR still showing is closed first: one open
+ * trade per order, and a QR paid meanwhile must not be charged twice.
+ */
+export async function chargeCode(code: string): Promise<void> {
+  if (charging) {
+    showToast({ kind: 'info', key: 'pay.codeBusy' });
+    return;
+  }
+  charging = true;
+  try {
+    const current = usePay.getState().payment;
+    const orderId = useCart.getState().order?.id;
+    if (current && current.orderId === orderId && isOpen(current.status) && current.attention !== 'abandoned') {
+      if (current.method === 'payment_code') {
+        showToast({ kind: 'info', key: 'pay.codeBusy' });
+        return;
+      }
+      const closed = await cancelPayment(current.id);
+      const after = closed?.payment;
+      if (!after || after.status === 'paid') return;
+      if (isOpen(after.status)) {
+        showToast({ kind: 'info', key: 'pay.codeWaitClose' });
+        return;
+      }
+    }
+    usePay.setState({ awaitingCode: false });
+    const view = await payCall('pay.withCode', { code });
+    if (!view) beep();
+  } finally {
+    charging = false;
+  }
+}
+
+/** A code scanned where it cannot be used: said so, masked. */
+export function codeOutsideCheckout(code: string, key: string): void {
+  beep();
+  showToast({ kind: 'info', key: 'pay.codeNeedsCheckout', params: { code: maskPaymentCode(code), key } });
+}
+
+/** Opening checkout: an open attempt of this cart is shown again; otherwise the methods are offered. */
+export function resetCheckout(): void {
+  const order = useCart.getState().order;
+  usePay.setState({ error: null, awaitingCode: false, options: null, activeId: order?.openPaymentId ?? null });
+}
+
+/** Back to the methods, waiting for the customer's payment code or not. */
+export function chooseMethod(awaitingCode = false): void {
+  usePay.setState({ activeId: null, awaitingCode, error: null });
+}
+
+/** The attempt the checkout dialog shows (a newer one of the same cart replaces it). */
+export function shownPayment(s: PayState): Payment | null {
+  return s.activeId !== null && s.payment && s.payment.id >= s.activeId ? s.payment : null;
+}
+
+/** The checkout dialog shows a paid sale: the next scan starts a new one. */
+export function checkoutShowsPaid(): boolean {
+  return shownPayment(usePay.getState())?.status === 'paid';
+}
+
+/** A payment holds the cart (the till's word for it: an abandoned attempt no longer does). */
+export function paymentIsOpenForCart(): boolean {
+  return (useCart.getState().order?.openPaymentId ?? null) !== null;
+}
+
+async function loadAttentionCount(): Promise<void> {
+  const r = await client.call('attention.list', {});
+  if (r.ok) usePay.setState({ attentionCount: r.value.length });
+}
+
+export function syncPayments(): () => void {
+  void loadAttentionCount();
+  const offs = [
+    client.on('payment.changed', (p) => {
+      pushes++;
+      const order = useCart.getState().order;
+      const shown = usePay.getState().payment;
+      // Only this cart's attempts (or the one on screen): a late payment of an old order goes to the attention list.
+      if (p.orderId === order?.id || p.id === shown?.id) applyPayment(p);
+    }),
+    client.on('attention.changed', ({ count }) => usePay.setState({ attentionCount: count })),
+    client.onConnect(() => void loadAttentionCount()),
+    // The number is reserved when the QR is made; the cart carries it until the sale completes.
+    useCart.subscribe(({ order }) => {
+      const { payment, orderNumber } = usePay.getState();
+      if (payment && order?.id === payment.orderId && order.number && order.number !== orderNumber) {
+        usePay.setState({ orderNumber: order.number });
+      }
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
