@@ -10,6 +10,7 @@ import { isValidTradeNumber } from '../../shared/payment';
 import { DB_FILENAME } from '../db/index';
 import type { TillOptions } from '../till/index';
 import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
+import { refundNumberFor } from './checkout';
 import { ProviderError } from './provider';
 import { ScriptedProvider } from './testing';
 
@@ -77,6 +78,17 @@ async function pendingQr(o: Opened): Promise<Payment> {
   expect(payment).toMatchObject({ status: 'pending', method: 'qr' });
   return payment!;
 }
+
+describe('refund numbers', () => {
+  it('fit the 32 characters providers accept and differ per refund and per trade', () => {
+    const a = 'T1_20261125_000042_835d88ff2d6fa';
+    const b = 'T1_20261125_000043_835d88ff2d6fa';
+    expect(a).toHaveLength(32);
+    const numbers = [refundNumberFor(a, 1), refundNumberFor(a, 2), refundNumberFor(a, 10), refundNumberFor(b, 1)];
+    for (const n of numbers) expect(isValidTradeNumber(n)).toBe(true);
+    expect(new Set(numbers).size).toBe(numbers.length);
+  });
+});
 
 describe('a QR payment', () => {
   it('stores the trade number before the provider is asked, locks the cart, shows the QR and completes once paid', async () => {
@@ -470,13 +482,16 @@ describe('late payments', () => {
         storedAtCall = o.till.db
           .prepare('SELECT refund_number, status FROM refunds WHERE payment_id = ?')
           .all(payment.id);
-        expect((req as { refundNumber: string }).refundNumber).toBe(`${payment.tradeNumber}-R1`);
+        const refundNumber = (req as { refundNumber: string }).refundNumber;
+        // Providers take at most 32 of [0-9A-Za-z_-]; trade numbers already fill 32.
+        expect(refundNumber).toMatch(/^[0-9A-Za-z_-]{6,32}$/);
+        expect(refundNumber).toBe(refundNumberFor(payment.tradeNumber!, 1));
       }
     };
     o.provider.next('refund', new ProviderError('timeout', 'no answer'));
     const first = await refusal(o.till.call('attention.resolve', { paymentId: payment.id, action: 'refund' }));
     expect(first.code).toBe('PROVIDER_ERROR');
-    expect(storedAtCall).toEqual([{ refund_number: `${payment.tradeNumber}-R1`, status: 'requested' }]);
+    expect(storedAtCall).toEqual([{ refund_number: refundNumberFor(payment.tradeNumber!, 1), status: 'requested' }]);
     const list = await o.till.call('attention.resolve', { paymentId: payment.id, action: 'refund' });
     expect(list).toEqual([]);
     expect(count(o.till, 'SELECT count(*) FROM refunds')).toBe(1);

@@ -777,7 +777,7 @@ export class Checkout {
       const open = all.find((r) => r.status === 'requested' || r.status === 'processing');
       if (open) return open;
       const r = this.payments.insertRefund({
-        refundNumber: `${p.tradeNumber}-R${all.length + 1}`,
+        refundNumber: refundNumberFor(p.tradeNumber!, all.length + 1),
         paymentId: p.id,
         amountMinor,
         reason: 'late_payment',
@@ -1218,4 +1218,13 @@ export class Checkout {
 
 function notOpen(p: Payment): TillError {
   return new TillError('PAYMENT_STATE', `The payment is ${p.status}`, { paymentId: p.id, status: p.status });
+}
+
+/**
+ * The trade number with `-R<n>`, cut to the 32 characters providers accept: trade numbers fill those 32
+ * already; what is cut is the end of the random install part, which the sequence before it keeps unique.
+ */
+export function refundNumberFor(tradeNumber: string, n: number): string {
+  const suffix = `-R${n}`;
+  return tradeNumber.slice(0, 32 - suffix.length) + suffix;
 }

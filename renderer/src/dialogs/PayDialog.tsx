@@ -152,6 +152,35 @@ function Chooser({ currency }: { currency: string }) {
   );
 }
 
+/**
+ * Money arrived after this attempt had ended (or for an order that no longer needed it): it did NOT complete
+ * the sale, so never say "Paid" here; the attention list decides between refund and applying it.
+ */
+function LatePaid({ payment, currency }: { payment: Payment; currency: string }) {
+  const { t } = useTranslation();
+  const money = useMoneyIn(currency);
+  return (
+    <div className="pay-late" data-testid="pay-late">
+      <p className="pay-status-text">{t('pay.late.title', { amount: money(payment.amountMinor) })}</p>
+      {payment.isDemo && <DemoBadge />}
+      <p className="muted">{t('pay.late.body')}</p>
+      <div className="dialog-actions">
+        <button type="button" className="btn" data-testid="pay-late-close" onClick={closeDialog}>
+          {t('common.close')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="pay-late-attention"
+          onClick={() => openDialog('attention')}
+        >
+          {t('pay.late.open')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function Paid({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
   const money = useMoneyIn(currency);
@@ -397,7 +426,9 @@ export function PayDialog() {
       size="sm"
       data={{ 'data-status': status, 'data-method': payment?.method, 'data-payment-id': payment?.id }}
     >
-      {payment?.status === 'paid' ? (
+      {payment?.status === 'paid' && payment.attention === 'late_payment' ? (
+        <LatePaid payment={payment} currency={currency} />
+      ) : payment?.status === 'paid' ? (
         <Paid payment={payment} currency={currency} />
       ) : payment ? (
         <Attempt payment={payment} currency={currency} />

@@ -319,6 +319,12 @@ export const en = {
     codeWaitClose: 'The QR is still closing: scan the code again in a moment',
     codeNeedsCheckout: 'Customer payment code {{code}}: press QR pay ({{key}}) first',
     paidToast: 'Payment received: the sale is complete',
+    late: {
+      title: '{{amount}} arrived after this QR had ended',
+      body: 'The sale is NOT complete. The payment is on the attention list: refund it, or apply it to this order.',
+      open: 'Open attention list',
+      toast: 'A payment arrived late and did not complete the sale: see the attention list',
+    },
   },
   attention: {
     title: 'Payments that need a decision',

@@ -321,6 +321,12 @@ export const zhCN: Messages = {
     codeWaitClose: '二维码仍在关闭中：请稍后再扫一次付款码',
     codeNeedsCheckout: '顾客付款码 {{code}}：请先按“扫码支付”（{{key}}）',
     paidToast: '已收款，本单完成',
+    late: {
+      title: '二维码结束后收到 {{amount}}',
+      body: '本单尚未完成。该笔款项已列入待处理：可退款，或计入本单。',
+      open: '打开待处理',
+      toast: '有一笔迟到的付款未完成本单，请查看待处理',
+    },
   },
   attention: {
     title: '需要处理的收款',

@@ -51,7 +51,9 @@ export function applyPayment(incoming: Payment): void {
   usePay.setState({ payment: incoming, ...(payment?.orderId !== incoming.orderId ? { orderNumber: null } : {}) });
   // Paid while checkout is not on screen (closed with Esc): the cart just cleared, so say why.
   if (incoming.status === 'paid' && payment?.id === incoming.id && payment.status !== 'paid') {
-    if (useUi.getState().dialog !== 'pay') showToast({ kind: 'success', key: 'pay.paidToast' });
+    // A late payment completed nothing: it waits on the attention list.
+    if (incoming.attention === 'late_payment') showToast({ kind: 'error', key: 'pay.late.toast' });
+    else if (useUi.getState().dialog !== 'pay') showToast({ kind: 'success', key: 'pay.paidToast' });
   }
 }
 
