@@ -58,6 +58,19 @@ export const AttentionItem = z.object({
 });
 export type AttentionItem = z.infer<typeof AttentionItem>;
 
+/** What the startup check found for the payments the last run left open, shown to the cashier once. */
+export const StartupReport = z.object({
+  /** When this run of the till started: a screen shows each report once. */
+  startedAt: z.string(),
+  /** False while the check is still asking the providers (it gives up after about 5 s). */
+  done: z.boolean(),
+  /** Settled by the check: paid (the sale completed, or it is a late payment) or closed unpaid. */
+  settled: z.array(z.object({ payment: Payment, orderNumber: z.string(), orderStatus: OrderStatus })),
+  /** Still open after the check: on the attention list, their orders held and locked. */
+  unsettled: z.number().int().min(0),
+});
+export type StartupReport = z.infer<typeof StartupReport>;
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -134,6 +147,8 @@ export const api = {
   'pay.confirmByHand': method(PaymentRef, PayView),
   /** Records part of the total in cash (split tender); the rest is paid another way. */
   'checkout.cashPart': method(z.object({ amountMinor: Minor }).strict(), PayView),
+  /** The startup check of payments left open by the last run (see StartupReport). */
+  'pay.startupReport': method(Empty, StartupReport),
   'attention.list': method(Empty, z.array(AttentionItem)),
   'attention.resolve': method(
     z.object({ paymentId: Id, action: z.enum(['refund', 'apply', 'check', 'dismiss']) }).strict(),
@@ -165,6 +180,7 @@ export const events = {
   'orders.changed': z.object({ orderId: Id, status: z.string() }),
   'payment.changed': Payment,
   'attention.changed': z.object({ count: z.number().int().min(0) }),
+  'pay.startupReport': StartupReport,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -543,10 +543,18 @@ describe('startup', () => {
     await first.till.close();
     // Reopen and pay the first one for real; a second till run leaves the second one unpaid.
     const second = await open({ dataDir, provider, clock });
+    const reported = second.till.next('pay.startupReport', (r) => r.done);
     await second.till.checkout.sweep();
     expect(second.till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(paidWhileDown.id)).toBe(
       'paid',
     );
+    // The cashier is told: that order was paid while the till was down, and its sale completed.
+    const report = await reported;
+    expect(report).toMatchObject({ done: true, unsettled: 0 });
+    expect(report.settled).toHaveLength(1);
+    expect(report.settled[0]).toMatchObject({ orderNumber: '0001', orderStatus: 'completed' });
+    expect(report.settled[0].payment).toMatchObject({ id: paidWhileDown.id, status: 'paid', attention: null });
+    expect(await second.till.call('pay.startupReport', {})).toEqual(report);
     expect(await second.till.call('attention.list', {})).toEqual([]);
     expect((await second.till.call('orders.today', {}))[0]).toMatchObject({ status: 'completed', number: '0001' });
 
@@ -554,6 +562,7 @@ describe('startup', () => {
     await second.till.close();
     const third = await open({ dataDir, provider, clock });
     await third.till.checkout.sweep();
+    expect(await third.till.call('pay.startupReport', {})).toMatchObject({ done: true, settled: [], unsettled: 1 });
     const [item] = await third.till.call('attention.list', {});
     expect(item).toMatchObject({ reason: 'unsettled', orderStatus: 'held', orderNumber: '0002', actions: ['check'] });
     expect(item.payment).toMatchObject({ id: waiting.id, status: 'pending' });

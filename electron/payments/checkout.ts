@@ -12,7 +12,7 @@
 //   living here in main whatever windows are open, with backoff on errors;
 // - a payment that arrives after its attempt ended, or for an order that no longer needs it, is a late
 //   payment on the attention list (refund or apply), never ignored and never applied silently.
-import { type MethodOutput, type PayOption, type PayView, TillError } from '../../shared/api';
+import { type MethodOutput, type PayOption, type PayView, type StartupReport, TillError } from '../../shared/api';
 import type { AttentionItem } from '../../shared/api';
 import type { DisplayPayment, Order, Payment, WalletMethod } from '../../shared/domain';
 import {
@@ -76,6 +76,7 @@ export class Checkout {
   private closed = false;
   private readonly tx: <T>(fn: () => T) => T;
   private readonly o: Required<CheckoutOptions>;
+  private report: StartupReport;
 
   constructor(
     private readonly ctx: TillContext,
@@ -94,6 +95,12 @@ export class Checkout {
       loops: true,
       ...opts,
     };
+    this.report = { startedAt: isoNow(ctx), done: false, settled: [], unsettled: 0 };
+  }
+
+  /** pay.startupReport: what the startup check found (done: false while it still asks). */
+  startupReport(): StartupReport {
+    return this.report;
   }
 
   private get payments() {
@@ -1144,7 +1151,7 @@ export class Checkout {
 
   private async runSweep(): Promise<void> {
     const open = this.payments.open().filter((p) => p.method !== 'bank_qr' && p.method !== 'cash');
-    if (open.length === 0) return;
+    if (open.length === 0) return this.reportSweep([], 0);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.o.sweepWaitMs);
@@ -1196,6 +1203,22 @@ export class Checkout {
     if (cart) this.cart.pushCurrent();
     if (left.length) this.attentionChanged();
     for (const p of open) this.ensureLoop(p.id);
+    const settled = open.map((p) => this.payments.byId(p.id)!).filter((p) => !isOpen(p.status));
+    this.reportSweep(settled, left.length);
+  }
+
+  /** Tells the cashier, once, what happened to the payments the last run left open. */
+  private reportSweep(settled: Payment[], unsettled: number): void {
+    this.report = {
+      startedAt: this.report.startedAt,
+      done: true,
+      settled: settled.map((payment) => {
+        const order = this.orders.byId(payment.orderId)!;
+        return { payment, orderNumber: order.number, orderStatus: order.status };
+      }),
+      unsettled,
+    };
+    this.ctx.bus.emit('pay.startupReport', this.report);
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { CatalogDialog } from '../dialogs/CatalogDialog';
 import { AttentionDialog } from '../dialogs/AttentionDialog';
 import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { PayDialog } from '../dialogs/PayDialog';
+import { StartupReportDialog } from '../dialogs/StartupReportDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
 import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
 import { bindScanner, detector } from '../scannerDom';
@@ -46,6 +47,8 @@ function Dialogs() {
       return <PayDialog />;
     case 'attention':
       return <AttentionDialog />;
+    case 'startupReport':
+      return <StartupReportDialog />;
     default:
       return null;
   }

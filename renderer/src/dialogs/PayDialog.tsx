@@ -164,7 +164,7 @@ function LatePaid({ payment, currency }: { payment: Payment; currency: string })
       <p className="pay-status-text">{t('pay.late.title', { amount: money(payment.amountMinor) })}</p>
       {payment.isDemo && <DemoBadge />}
       <p className="muted">{t('pay.late.body')}</p>
-      <div className="dialog-actions">
+      <div className="button-row">
         <button type="button" className="btn" data-testid="pay-late-close" onClick={closeDialog}>
           {t('common.close')}
         </button>

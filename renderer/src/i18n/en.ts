@@ -326,6 +326,21 @@ export const en = {
       toast: 'A payment arrived late and did not complete the sale: see the attention list',
     },
   },
+  startup: {
+    title: 'Payments checked after the restart',
+    intro: 'These payments were still open when Tillpoint stopped. The providers were asked about each:',
+    outcome: {
+      completed: 'Paid: the sale is complete',
+      part: 'Paid: part of its order',
+      late: 'Paid late: on the attention list',
+      closed: 'Not paid: closed',
+    },
+    unsettled_one: '{{count}} payment could not be settled yet: it is on the attention list and its order is held.',
+    unsettled_other:
+      '{{count}} payments could not be settled yet: they are on the attention list and their orders are held.',
+    ok: 'OK',
+    toast: 'Payments were checked after the restart: see the attention list',
+  },
   attention: {
     title: 'Payments that need a decision',
     empty: 'Nothing needs attention',

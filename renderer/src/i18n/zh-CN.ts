@@ -328,6 +328,20 @@ export const zhCN: Messages = {
       toast: '有一笔迟到的付款未完成本单，请查看待处理',
     },
   },
+  startup: {
+    title: '重启后已核对的付款',
+    intro: '收银台停止时，以下付款仍未结束。已逐笔向支付机构查询：',
+    outcome: {
+      completed: '已付款：本单已完成',
+      part: '已付款：为该单的部分付款',
+      late: '迟到的付款：已列入待处理',
+      closed: '未付款：已关闭',
+    },
+    unsettled_one: '有 {{count}} 笔付款暂未确认：已列入待处理，对应订单已挂起。',
+    unsettled_other: '有 {{count}} 笔付款暂未确认：已列入待处理，对应订单已挂起。',
+    ok: '知道了',
+    toast: '重启后已核对付款，请查看待处理',
+  },
   attention: {
     title: '需要处理的收款',
     empty: '没有需要处理的收款',

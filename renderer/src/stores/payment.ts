@@ -2,14 +2,22 @@
 // offer, and the attention count. Fed by call replies, pay.current polls and payment.changed pushes;
 // an older view never replaces a newer one (paymentText.isNewerPayment).
 import { create } from 'zustand';
-import type { ApiError, MethodInput, MethodName, MethodOutput, PayOption, PayView } from '../../../shared/api';
+import type {
+  ApiError,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  PayOption,
+  PayView,
+  StartupReport,
+} from '../../../shared/api';
 import type { Payment } from '../../../shared/domain';
 import { isOpen, maskPaymentCode } from '../../../shared/payment';
 import { client } from '../api/client';
 import { beep } from '../beep';
 import { isNewerPayment } from '../paymentText';
 import { applyOrder, useCart } from './cart';
-import { showError, showToast, useUi } from './ui';
+import { openDialog, showError, showToast, useUi } from './ui';
 
 export interface PayOptions {
   dueMinor: number;
@@ -29,6 +37,8 @@ interface PayState {
   /** "Scan customer code" was chosen: the dialog asks for the scan. */
   awaitingCode: boolean;
   attentionCount: number;
+  /** What the startup check found, once it has something to tell (shown once per till run). */
+  startupReport: StartupReport | null;
 }
 
 export const usePay = create<PayState>(() => ({
@@ -39,6 +49,7 @@ export const usePay = create<PayState>(() => ({
   error: null,
   awaitingCode: false,
   attentionCount: 0,
+  startupReport: null,
 }));
 
 /** Pushes seen so far: a poll answer read before the latest push may be older than it. */
@@ -188,9 +199,32 @@ async function loadAttentionCount(): Promise<void> {
   if (r.ok) usePay.setState({ attentionCount: r.value.length });
 }
 
+const REPORT_SEEN = 'tillpoint.startupReportSeen';
+
+/** Opens the startup report once per till run (a reload of the page does not show it again). */
+export function showStartupReport(report: StartupReport | undefined): void {
+  if (!report?.done || (report.settled.length === 0 && report.unsettled === 0)) return;
+  try {
+    if (sessionStorage.getItem(REPORT_SEEN) === report.startedAt) return;
+    sessionStorage.setItem(REPORT_SEEN, report.startedAt);
+  } catch {
+    // No storage (a locked-down browser): showing it again after a reload is the lesser harm.
+  }
+  usePay.setState({ startupReport: report });
+  if (useUi.getState().dialog === null) openDialog('startupReport');
+  else showToast({ kind: 'info', key: 'startup.toast' });
+}
+
+async function loadStartupReport(): Promise<void> {
+  const r = await client.call('pay.startupReport', {});
+  if (r.ok) showStartupReport(r.value);
+}
+
 export function syncPayments(): () => void {
   void loadAttentionCount();
+  void loadStartupReport();
   const offs = [
+    client.on('pay.startupReport', showStartupReport),
     client.on('payment.changed', (p) => {
       pushes++;
       const order = useCart.getState().order;

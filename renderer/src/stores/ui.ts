@@ -14,7 +14,8 @@ export type DialogName =
   | 'settings'
   | 'clearDemo'
   | 'pay'
-  | 'attention';
+  | 'attention'
+  | 'startupReport';
 
 export interface Toast {
   id: number;
