@@ -1,5 +1,6 @@
 // Scan to pay as a cashier and a customer see it: the QR on the customer display is read from the screen's
 // pixels, opened on a "phone" (a browser context of its own) on the Demo gateway's pay page, and paid there.
+import { parseMerchantQr } from '../shared/emv';
 import { callApi, callApiError, DEMO, expect, payShot, payTest as test } from './fixtures';
 
 test('scan items, QR pay, the customer pays on the phone: both screens say paid and history has it', async ({
@@ -243,4 +244,56 @@ test('adding a line while the QR shows is refused, on screen and through the API
   expect(cart.lines).toHaveLength(1);
   expect(cart.totalMinor).toBe(1800);
   await expect(display.page.getByTestId('pay-amount')).toHaveText('¥18.00');
+});
+
+test('a bank QR (PromptPay) carries the amount and reference; the cashier confirms it by hand', async ({
+  cashier,
+  page,
+  display,
+  host,
+}, testInfo) => {
+  // The shop sets up its own bank QR in Settings; PromptPay pays in baht.
+  await callApi(host.url, 'settings.update', { currency: 'THB' });
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('settings-bank-enabled').check();
+  await page.getByTestId('settings-bank-scheme').selectOption('promptpay');
+  await page.getByTestId('settings-bank-account').fill('0812345678');
+  await page.getByTestId('settings-bank-merchantName').fill('Tillpoint Demo Cafe');
+  await page.getByTestId('settings-bank-merchantCity').fill('Bangkok');
+  await page.getByTestId('settings-pay-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Settings saved' })).toBeVisible();
+  await page.getByTestId('modal-close').click();
+
+  await cashier.scanAndSee(DEMO.latte.barcode);
+  await cashier.openQrPay();
+  await expect(page.getByTestId('pay-method-bank_qr')).toHaveAttribute('data-available', 'true');
+  await page.getByTestId('pay-method-bank_qr').click();
+  await expect(cashier.payDialog()).toHaveAttribute('data-method', 'bank_qr');
+  // No provider confirms a bank QR: the cashier is told to look at the shop's own bank app.
+  await expect(page.getByTestId('pay-bank-prompt')).toContainText('22.00');
+  await payShot(page, 'bank-cashier-prompt', testInfo);
+
+  // What a bank app reads off the customer display: PromptPay to this phone, this amount, this reference.
+  const payload = await display.scanQr();
+  await payShot(display.page, 'bank-customer-display', testInfo);
+  const parsed = parseMerchantQr(payload);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const { payment } = await callApi<{ payment: { tradeNumber: string } }>(host.url, 'pay.current');
+  expect(parsed.tags['01']).toBe('12'); // dynamic: for this payment only
+  expect(parsed.tags['29']).toMatchObject({ '00': 'A000000677010111', '01': '0066812345678' });
+  expect(parsed.tags['53']).toBe('764');
+  expect(parsed.tags['54']).toBe('22.00');
+  // The reference (62/05) the shop finds on its bank statement: the trade number's last 25 letters/digits.
+  expect(parsed.tags['62']).toEqual({ '05': payment.tradeNumber.replace(/[^0-9A-Za-z]/g, '').slice(-25) });
+
+  // Confirming takes two steps, so a stray click never records money that did not arrive.
+  await page.getByTestId('pay-confirm-received').click();
+  await page.getByTestId('pay-confirm-received-yes').click();
+  await expect(page.getByTestId('pay-paid')).toBeVisible();
+  await expect(page.getByTestId('pay-paid')).toContainText(/confirmed by hand/i);
+  const number = await page.getByTestId('pay-order-number').getAttribute('data-number');
+  await page.getByTestId('new-sale').click();
+  const order = await cashier.openHistoryOrder(number!);
+  await expect(order.getByTestId('history-payment')).toHaveAttribute('data-method', 'bank_qr');
+  await expect(order.getByTestId('history-by-hand')).toBeVisible();
 });
