@@ -6,7 +6,11 @@ import { PNG } from 'pngjs';
 /** Decodes the one QR code visible in a PNG; throws when there is none. */
 export function decodeQrPng(png: Buffer): string {
   const image = PNG.sync.read(png);
-  const found = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const found = jsQR(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+    image.width,
+    image.height,
+  );
   if (!found) throw new Error(`No QR code found in a ${image.width}x${image.height} screenshot`);
   return found.data;
 }

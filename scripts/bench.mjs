@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- host till browser]`: the performance figures of issue #2, printed as a table.
+// `npm run bench [-- host till browser pay]`: the performance figures of issues #2 and #3, printed as a table.
 // Figures are reported against their targets, never asserted: a MISS still exits 0; only a benchmark
 // that crashed makes the exit code non-zero. Each group runs in its own process, bundled from bench/*.ts
 // with esbuild into out/bench/; everything talks to 127.0.0.1 and lives in temp folders.
@@ -9,11 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildAll, ROOT } from './build.mjs';
 
-/** In this order: the cold start first, on a quiet machine; the browser last. */
+/** In this order: the cold start first, on a quiet machine; the browser groups last. `builds`: more targets. */
 const GROUPS = {
   host: { entry: 'bench/host.ts', timeoutMs: 60_000, what: 'host cold start and memory' },
   till: { entry: 'bench/till.ts', timeoutMs: 90_000, nodeArgs: ['--expose-gc'], what: 'sale commit, lookup, search' },
   browser: { entry: 'bench/browser.ts', timeoutMs: 150_000, what: 'scan and customer display in Chromium' },
+  pay: {
+    entry: 'bench/pay.ts',
+    timeoutMs: 180_000,
+    builds: ['gateway'],
+    what: 'scan to pay with the Demo gateway in Chromium',
+  },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');
@@ -49,6 +55,24 @@ async function bundle(groups) {
   });
 }
 
+/** Groups running now, so Ctrl-C stops them too (they are in process groups of their own). */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) killGroup(child);
+    process.exit(130);
+  });
+}
+
+function killGroup(child) {
+  try {
+    if (process.platform === 'win32') child.kill('SIGKILL');
+    else process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Runs one group's bundle; resolves with its rows and how it ended. Its stderr is its progress log. */
 function runGroup(name) {
   const group = GROUPS[name];
@@ -57,6 +81,8 @@ function runGroup(name) {
     const child = spawn(process.execPath, ['--enable-source-maps', ...(group.nodeArgs ?? []), file], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Its own process group: a group that times out is killed with the hosts and gateways it started.
+      detached: process.platform !== 'win32',
     });
     const rows = [];
     let buffer = '';
@@ -74,9 +100,11 @@ function runGroup(name) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     }, group.timeoutMs);
+    running.add(child);
     child.on('exit', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       const ok = code === 0 && !timedOut;
       const why = timedOut ? `timed out after ${group.timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
@@ -125,7 +153,8 @@ console.log(`machine: ${info.cores} cores (${info.cpu}), ${info.memoryGb} GB, ${
 
 const started = Date.now();
 try {
-  const built = await buildAll({ only: ['host', 'renderer'], log: (m) => console.error(`  ${m}`) });
+  const only = ['host', 'renderer', ...groups.flatMap((g) => GROUPS[g].builds ?? [])];
+  const built = await buildAll({ only, log: (m) => console.error(`  ${m}`) });
   if (built.length) console.error(`  (built ${built.join(', ')} first)`);
   await bundle(groups);
 } catch (err) {

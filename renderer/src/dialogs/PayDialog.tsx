@@ -73,15 +73,16 @@ function Chooser({ currency }: { currency: string }) {
   const options = usePay((s) => s.options);
   const awaitingCode = usePay((s) => s.awaitingCode);
   const error = usePay((s) => s.error);
-  const revision = useCart((s) => s.order?.revision);
+  const due = useCart((s) => s.order?.dueMinor);
   const [busy, run] = useBusy();
   const first = useRef<HTMLButtonElement>(null);
 
-  // The amount due changes with the cart: limits are checked against the current one.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on every cart revision
+  // Limits are checked against what is due now; the lock a starting payment puts on the cart changes the
+  // cart's revision but not the amount, so it does not ask again (and ping the provider) mid-start.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the amount due changes
   useEffect(() => {
     void loadOptions();
-  }, [revision]);
+  }, [due]);
 
   useEffect(() => {
     if (options) first.current?.focus();
