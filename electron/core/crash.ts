@@ -6,8 +6,15 @@ export const CRASH_POINTS = [
   'sale.afterPaymentInsert',
   'sale.beforeCommit',
   'sale.afterCommit',
-  // Scan to pay: the provider has the trade, our row does not know it yet.
+  // Scan to pay: the trade row is stored, the provider not yet asked.
+  'pay.beforeProviderCreate',
+  // The provider has the trade, our row does not know it yet.
   'pay.afterProviderCreate',
+  // The provider closed the trade, our row still says closing.
+  'pay.afterProviderClose',
+  // A late payment's refund: the refund number is stored, the provider not yet asked / has refunded.
+  'pay.beforeRefundCall',
+  'pay.afterRefundCall',
   // Inside the transaction that marks a payment paid (and completes its order).
   'pay.afterPaymentPaid',
   'pay.beforeCommit',

@@ -90,6 +90,42 @@ describe('refund numbers', () => {
   });
 });
 
+describe('trade numbers', () => {
+  it('are never reused after a backup of the same day is restored', async () => {
+    const dataDir = tempDataDir();
+    const provider = new ScriptedProvider();
+    const clock = testClock(new Date(2026, 10, 25, 9, 30));
+    const attempts = async (o: Opened, n: number) => {
+      const numbers: string[] = [];
+      await o.till.call('cart.scan', { barcode: COFFEE });
+      for (let i = 0; i < n; i++) {
+        const { payment } = await o.till.call('pay.start', { method: 'qr' });
+        numbers.push(payment!.tradeNumber!);
+        await o.till.call('pay.cancel', { paymentId: payment!.id });
+      }
+      return numbers;
+    };
+    const first = await open({ dataDir, provider, clock });
+    first.till.db.pragma('wal_checkpoint(TRUNCATE)');
+    const backup = path.join(tempDataDir(), 'backup.db');
+    await first.till.db.backup(backup);
+    const before = await attempts(first, 3);
+    await first.till.close();
+    // Restore the backup: the sequence and the install id go back to what they were.
+    for (const f of fs.readdirSync(dataDir)) if (f.startsWith(DB_FILENAME)) fs.rmSync(path.join(dataDir, f));
+    fs.copyFileSync(backup, path.join(dataDir, DB_FILENAME));
+    const second = await open({ dataDir, provider, clock });
+    const after = await attempts(second, 3);
+    expect(after[0].slice(0, 19)).toBe(before[0].slice(0, 19)); // same till, day and sequence
+    expect(new Set([...before, ...after]).size).toBe(6);
+    expect(second.till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
+  });
+});
+
 describe('a QR payment', () => {
   it('stores the trade number before the provider is asked, locks the cart, shows the QR and completes once paid', async () => {
     const o = await open();
@@ -121,7 +157,8 @@ describe('a QR payment', () => {
     expect(seenAtCreate).toEqual({ status: 'created', amount: 1800 });
     expect(payment).toMatchObject({ status: 'pending', amountMinor: 1800, provider: 'scripted', isDemo: true });
     expect(isValidTradeNumber(payment!.tradeNumber!)).toBe(true);
-    expect(payment!.tradeNumber).toMatch(/^T1_20261125_000001_[0-9a-f]{13}$/);
+    // terminal_date_sequence_<4 of the install id><6 random>: 29 characters, so `-R<n>` keeps them all.
+    expect(payment!.tradeNumber).toMatch(/^T1_20261125_000001_[0-9a-f]{4}[0-9a-z]{6}$/);
     expect(payment!.qrContent).toBe(`https://pay.test/${payment!.tradeNumber}`);
     expect(payment!.expiresAt).toBe(new Date(2026, 10, 25, 9, 32).toISOString());
     // The order's number is reserved: the phone page and the display show it.
@@ -191,6 +228,13 @@ describe('a QR payment', () => {
     expect(over.params).toMatchObject({ maxMinor: 1000 });
     expect((await refusal(till.call('pay.start', { method: 'qr', amountMinor: 0 }))).code).toBe('AMOUNT_TOO_SMALL');
     expect((await refusal(till.call('pay.start', { method: 'qr', amountMinor: 1801 }))).code).toBe('AMOUNT_TOO_LARGE');
+    // Less than is due would say "Paid" with the order still open: the cash part comes first (split tender).
+    for (const short of [
+      till.call('pay.start', { method: 'qr', amountMinor: 1000 }),
+      till.call('pay.withCode', { code: '280000000000000001', amountMinor: 1000 }),
+    ]) {
+      expect(await refusal(short)).toMatchObject({ code: 'AMOUNT_TOO_SMALL', params: { dueMinor: 1800 } });
+    }
     expect((await refusal(till.call('pay.withCode', { code: '280000000000000001' }))).code).toBe('AMOUNT_OVER_LIMIT');
     expect((await refusal(till.call('pay.withCode', { code: '990000000000000001' }))).code).toBe(
       'PAYMENT_CODE_INVALID',
@@ -338,6 +382,111 @@ describe('cancel, expiry and abandon', () => {
       attention: null,
     });
     expect(await o.till.call('attention.list', {})).toEqual([]);
+  });
+});
+
+describe('a close the provider cannot confirm', () => {
+  it('answered "not found" keeps the trade closing (it can still be paid) until its expiry has passed', async () => {
+    const o = await open();
+    const payment = await pendingQr(o);
+    // Like Alipay's precreate before the buyer scans: the provider knows no such trade yet.
+    o.provider.next('close', { status: 'not_found' });
+    const view = await o.till.call('pay.cancel', { paymentId: payment.id });
+    expect(view.payment).toMatchObject({ status: 'closing', reason: 'cancelled' });
+    expect(view.cart).toMatchObject({ locked: true, openPaymentId: payment.id });
+    expect((await refusal(o.till.call('checkout.cash', { tenderedMinor: 2000 }))).code).toBe('PAYMENT_OPEN');
+    // The customer scans and pays after all: the next close says so, and the order completes once.
+    o.provider.pay(payment.tradeNumber!);
+    await o.till.checkout.step(payment.id);
+    expect(o.till.checkout.current().payment).toMatchObject({ id: payment.id, status: 'paid', attention: null });
+    expect(journal(o.till, 'sale.completed')).toBe(1);
+  });
+
+  it('answered "not found" is taken as closed once the expiry and its grace have passed', async () => {
+    const o = await open();
+    const payment = await pendingQr(o);
+    o.provider.next('close', { status: 'not_found' }, { status: 'not_found' }, { status: 'not_found' });
+    await o.till.call('pay.cancel', { paymentId: payment.id });
+    o.clock.advance(120_000); // expired, but within the grace
+    await o.till.checkout.step(payment.id);
+    expect(o.till.checkout.current().payment!.status).toBe('closing');
+    o.clock.advance(30_000);
+    await o.till.checkout.step(payment.id);
+    const view = await o.till.call('pay.current', {});
+    expect(view.payment).toMatchObject({ status: 'cancelled' });
+    expect(view.cart.locked).toBe(false);
+    expect(o.provider.calls.filter((c) => c.method === 'close')).toHaveLength(3);
+    expect(journal(o.till, 'payment.cancelled', payment.id)).toBe(1);
+  });
+
+  it('cancelled while a query is out ends cancelled at once, with one close', async () => {
+    const o = await open();
+    const payment = await pendingQr(o);
+    const query = o.provider.hold('query');
+    const loop = o.till.checkout.step(payment.id);
+    await query.called;
+    const cancel = o.till.call('pay.cancel', { paymentId: payment.id });
+    query.release({ status: 'waiting', amountMinor: 1800 });
+    const [view] = await Promise.all([cancel, loop]);
+    expect(view.payment).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+    expect(view.cart.locked).toBe(false);
+    expect(o.provider.calls.filter((c) => c.method === 'close')).toHaveLength(1);
+    expect(journal(o.till, 'payment.unknown', payment.id)).toBe(0);
+  });
+});
+
+describe('a provider that holds another amount', () => {
+  async function paidForOneCent(o: Opened): Promise<Payment> {
+    const payment = await pendingQr(o);
+    o.provider.pay(payment.tradeNumber!);
+    return payment;
+  }
+
+  it('is never settled: the payment goes on the attention list once, its order held, and it is never closed', async () => {
+    const o = await open();
+    const payment = await paidForOneCent(o);
+    const wrong = { status: 'paid' as const, amountMinor: 1, providerRef: 'X' };
+    o.provider.next('query', wrong, wrong, wrong);
+    const attention = o.till.next('attention.changed');
+    await o.till.call('pay.check', { paymentId: payment.id });
+    expect(await attention).toEqual({ count: 1 });
+    await o.till.call('pay.check', { paymentId: payment.id });
+    // At expiry: no close (its "already paid" would be taken for our amount), no sale.
+    o.clock.advance(200_000);
+    await o.till.checkout.step(payment.id);
+    expect(o.provider.calls.filter((c) => c.method === 'close')).toHaveLength(0);
+    const [item] = await o.till.call('attention.list', {});
+    expect(item).toMatchObject({ reason: 'unsettled', orderStatus: 'held', actions: ['check'] });
+    expect(item.payment).toMatchObject({ id: payment.id, status: 'pending', reason: 'amount_mismatch' });
+    expect(journal(o.till, 'payment.attention', payment.id)).toBe(1);
+    expect(journal(o.till, 'payment.paid')).toBe(0);
+    expect(journal(o.till, 'sale.completed')).toBe(0);
+    // Selling goes on with a new cart; the cashier cannot end it by hand.
+    expect((await o.till.call('cart.get', {})).lines).toEqual([]);
+    for (const action of [
+      o.till.call('pay.cancel', { paymentId: payment.id }),
+      o.till.call('pay.abandon', { paymentId: payment.id }),
+      o.till.call('attention.resolve', { paymentId: payment.id, action: 'dismiss' }),
+    ]) {
+      expect((await refusal(action)).code).toBe('PAYMENT_STATE');
+    }
+  });
+
+  it('is never settled by a close at expiry answered "already paid"', async () => {
+    const o = await open();
+    const payment = await paidForOneCent(o);
+    o.clock.advance(121_000);
+    // The last query says "waiting"; the close then says "already paid"; its query tells the amount.
+    o.provider.next('query', { status: 'waiting', amountMinor: 1800 }, { status: 'paid', amountMinor: 1 });
+    await o.till.checkout.step(payment.id);
+    expect(o.provider.calls.slice(-3).map((c) => c.method)).toEqual(['query', 'close', 'query']);
+    expect(o.till.db.prepare('SELECT status, attention, reason FROM payments WHERE id = ?').get(payment.id)).toEqual({
+      status: 'closing',
+      attention: 'unsettled',
+      reason: 'amount_mismatch',
+    });
+    expect(o.till.db.prepare('SELECT status FROM orders WHERE id = ?').pluck().get(payment.orderId)).toBe('held');
+    expect(journal(o.till, 'sale.completed')).toBe(0);
   });
 });
 
@@ -503,6 +652,31 @@ describe('late payments', () => {
     expect((await refusal(o.till.call('attention.resolve', { paymentId: payment.id, action: 'refund' }))).code).toBe(
       'PAYMENT_STATE',
     );
+  });
+
+  it('whose refund answer was lost are never applied: only the same refund again, or a check that sends it', async () => {
+    const o = await open();
+    const payment = await latePayment(o);
+    // The provider refunds, but its answer never arrives.
+    o.provider.next('refund', (req) => {
+      o.provider.setStatus(req.tradeNumber, 'refunded');
+      throw new ProviderError('timeout', 'no answer');
+    });
+    const lost = await refusal(o.till.call('attention.resolve', { paymentId: payment.id, action: 'refund' }));
+    expect(lost).toMatchObject({ code: 'PROVIDER_ERROR', params: { reason: 'refund_unknown' } });
+    expect(lost.message).toMatch(/may have gone through/);
+    const [item] = await o.till.call('attention.list', {});
+    expect(item.actions).toEqual(['refund', 'check']);
+    expect((await refusal(o.till.call('attention.resolve', { paymentId: payment.id, action: 'apply' }))).code).toBe(
+      'PAYMENT_STATE',
+    );
+    // Check sends the same refund again, which tells how it went.
+    expect(await o.till.call('attention.resolve', { paymentId: payment.id, action: 'check' })).toEqual([]);
+    const refunds = o.provider.calls.filter((c) => c.method === 'refund').map((c) => c.request);
+    expect(new Set(refunds.map((r) => (r as { refundNumber: string }).refundNumber)).size).toBe(1);
+    expect(o.till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(payment.id)).toBe('refunded');
+    expect(o.till.db.prepare('SELECT status FROM orders WHERE id = ?').pluck().get(payment.orderId)).toBe('draft');
+    expect(journal(o.till, 'sale.completed')).toBe(0);
   });
 
   it('are applied to their order when it still needs the money', async () => {

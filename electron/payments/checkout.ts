@@ -8,10 +8,14 @@
 // - limits are checked before any trade row exists; the trade number is stored before the provider is
 //   called; a retry gets a new one; "trade exists / already paid" on create is an error, never a success;
 // - a timeout or "not found" is never a failure: the payment goes to 'unknown' and is settled by query/close;
+//   a close answered "not found" is not a confirmed close until the trade's expiry (+ grace) has passed;
+// - a provider holding another amount than ours is never settled (not even by a close's "already paid"):
+//   the payment goes to the attention list and its order is held;
 // - one single-flight query loop per open payment (the next query only after the previous answered),
 //   living here in main whatever windows are open, with backoff on errors;
 // - a payment that arrives after its attempt ended, or for an order that no longer needs it, is a late
 //   payment on the attention list (refund or apply), never ignored and never applied silently.
+import { randomInt } from 'node:crypto';
 import { type MethodOutput, type PayOption, type PayView, type StartupReport, TillError } from '../../shared/api';
 import type { AttentionItem } from '../../shared/api';
 import type { DisplayPayment, Order, Payment, WalletMethod } from '../../shared/domain';
@@ -26,7 +30,7 @@ import {
   routePaymentCode,
 } from '../../shared/payment';
 import { crashPoint } from '../core/crash';
-import type { PaymentFields } from '../db/index';
+import type { PaymentFields, RefundRow } from '../db/index';
 import { paidTowards } from '../db/orders';
 import { type Cart, openPaymentOf } from '../till/cart';
 import { isoNow, localDay, type TillContext } from '../till/context';
@@ -53,6 +57,14 @@ export interface CheckoutOptions {
 
 type Why = 'cancelled' | 'expired';
 
+/**
+ * A close answered "not found" (Alipay precreate says so until the buyer scans) is taken as closed only
+ * this long after the trade's expiry, which the provider shares: by then nobody can pay it.
+ */
+const CLOSE_GRACE_MS = 30_000;
+const MISMATCH = 'amount_mismatch';
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
 interface Loop {
   timer: NodeJS.Timeout | undefined;
   failures: number;
@@ -66,6 +78,8 @@ export class Checkout {
   private notifyBase: string | null = null;
   private readonly loops = new Map<number, Loop>();
   private readonly steps = new Map<number, Promise<boolean>>();
+  /** Close / reverse calls sent per payment (so that pay.cancel knows whether a joined step sent one). */
+  private readonly closesSent = new Map<number, number>();
   /** Create / pay-with-code calls still waiting for the provider's answer. */
   private readonly creating = new Map<number, Promise<unknown>>();
   private ping: { at: number; ok: boolean } | undefined;
@@ -241,6 +255,7 @@ export class Checkout {
       expiresInSeconds: this.ctx.settings.get().payExpirySeconds,
     });
     const order = this.orders.byId(payment.orderId)!;
+    crashPoint('pay.beforeProviderCreate');
     const call = provider.createQr({
       tradeNumber: payment.tradeNumber!,
       amountMinor: payment.amountMinor,
@@ -288,6 +303,7 @@ export class Checkout {
       expiresInSeconds: this.ctx.settings.get().paymentCodeWaitSeconds,
     });
     const order = this.orders.byId(payment.orderId)!;
+    crashPoint('pay.beforeProviderCreate');
     const call = provider.payWithCode({
       tradeNumber: payment.tradeNumber!,
       authCode: code,
@@ -415,10 +431,23 @@ export class Checkout {
     return payment;
   }
 
+  /**
+   * A wallet or bank payment is for exactly what is due: "Paid" must mean the order is paid. Split tender
+   * takes the cash part first (checkout.cashPart), then this for the rest.
+   */
   private checkAmount(method: WalletMethod, amountMinor: number, dueMinor: number): void {
     if (amountMinor < 1) throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be at least 0.01', { minMinor: 1 });
+    if (amountMinor < dueMinor) {
+      throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be all that is due; take a cash part first', {
+        minMinor: dueMinor,
+        dueMinor,
+      });
+    }
     if (amountMinor > dueMinor) {
-      throw new TillError('AMOUNT_TOO_LARGE', 'The amount is more than what is due', { maxMinor: dueMinor });
+      throw new TillError('AMOUNT_TOO_LARGE', 'The amount is more than what is due', {
+        maxMinor: dueMinor,
+        dueMinor,
+      });
     }
     const maxMinor = this.ctx.settings.get().payLimits[method];
     if (amountMinor > maxMinor) {
@@ -431,15 +460,21 @@ export class Checkout {
   }
 
   /**
-   * terminal_yyyymmdd_sequence_install: the per-till sequence never goes back and the install id differs
-   * per install, so a reinstall or a restored backup never reuses one. Inside the caller's transaction.
+   * terminal_yyyymmdd_sequence_<install><random>: the sequence and the install id live in the database, so a
+   * restored backup would issue the same ones again; the random characters drawn per attempt keep it from
+   * reusing a number. 29 characters for a till "T1", so a refund number (`-R<n>`) keeps all of them.
+   * Inside the caller's transaction.
    */
   private tradeNumber(when: Date): string {
     const sequence = this.payments.nextSequence(`trade:${this.ctx.tillId}`);
     const terminal = this.ctx.tillId.replace(/[^0-9A-Za-z]/g, '').slice(0, 8) || 'T';
     const install = (this.ctx.repos.settings.get<string>('till.installId') ?? '').replace(/[^0-9A-Za-z]/g, '');
-    const fixed = terminal.length + 8 + Math.max(6, String(sequence).length) + 3;
-    return makeTradeNumber({ terminal, date: when, sequence, installId: install.slice(0, 32 - fixed) });
+    const room = 32 - (terminal.length + 8 + Math.max(6, String(sequence).length) + 3);
+    const randomLength = Math.min(6, room);
+    let random = '';
+    for (let i = 0; i < randomLength; i++) random += BASE36[randomInt(BASE36.length)];
+    const installId = install.slice(0, Math.min(4, room - randomLength)) + random;
+    return makeTradeNumber({ terminal, date: when, sequence, installId });
   }
 
   private notifyUrl(provider: PaymentProvider): string | null {
@@ -500,6 +535,10 @@ export class Checkout {
       const fields: PaymentFields = { settledAt: now };
       if (reason !== undefined) fields.reason = reason;
       if (p.attention === 'abandoned' || p.attention === 'unsettled') fields.attention = null;
+      // Already closing (the cashier cancelled, or it expired): it ends the way its close was meant.
+      if (p.status === 'closing' && !canTransition('closing', final)) {
+        final = p.reason === 'expired' ? 'expired' : 'cancelled';
+      }
       if (!canTransition(p.status, final)) {
         p = this.payments.transition(id, p.status, 'closing', {}, { at: now });
         if (!p) return null;
@@ -508,7 +547,10 @@ export class Checkout {
       if (done) this.orders.touch(done.orderId, now);
       return done;
     });
-    if (moved) this.changed(moved, true);
+    if (moved) {
+      this.closesSent.delete(id);
+      this.changed(moved, true);
+    }
     return moved;
   }
 
@@ -614,12 +656,19 @@ export class Checkout {
   async cancel(id: number): Promise<PayView> {
     const p = this.find(id);
     if (!isOpen(p.status)) throw notOpen(p);
+    refuseMismatch(p);
     if (p.method === 'bank_qr') {
       this.endUnpaid(id, 'cancelled', 'cancelled');
       return this.view(id);
     }
+    const sent = this.closesSent.get(id) ?? 0;
     if (p.status !== 'closing') this.move(id, p.status, 'closing', { reason: 'cancelled' });
+    // A step already out sees 'closing' after its query and sends the close; one that had already decided
+    // (it was only finishing) did not: then a step of our own sends it.
     await this.step(id, true);
+    if (this.payments.byId(id)?.status === 'closing' && (this.closesSent.get(id) ?? 0) === sent) {
+      await this.step(id, true);
+    }
     this.ensureLoop(id);
     return this.view(id);
   }
@@ -628,6 +677,7 @@ export class Checkout {
   abandon(id: number): PayView {
     const p = this.find(id);
     if (!isOpen(p.status)) throw notOpen(p);
+    refuseMismatch(p);
     if (p.method === 'bank_qr') {
       this.endUnpaid(id, 'cancelled', 'cancelled');
       return this.view(id);
@@ -729,12 +779,17 @@ export class Checkout {
       if (p.attention === 'late_payment' && p.status === 'paid') {
         actions.push('refund');
         const others = this.payments.forOrder(order.id).filter((x) => x.id !== p.id);
-        if (orderOpen && !openPaymentOf(others) && p.amountMinor <= order.total_minor - paidTowards(others)) {
+        if (
+          !this.refundUnderway(p.id) &&
+          orderOpen &&
+          !openPaymentOf(others) &&
+          p.amountMinor <= order.total_minor - paidTowards(others)
+        ) {
           actions.push('apply');
         }
       }
       if (p.provider !== 'bank') actions.push('check');
-      if (p.attention !== 'late_payment' && !isOpen(p.status)) actions.push('dismiss');
+      if (p.attention !== 'late_payment' && !isOpen(p.status) && p.reason !== MISMATCH) actions.push('dismiss');
       return {
         payment: p,
         reason: p.attention!,
@@ -751,7 +806,9 @@ export class Checkout {
     const p = this.find(id);
     switch (action) {
       case 'check':
-        await this.step(id, true);
+        // A refund whose answer we never had: sending it again (same refund number) tells us how it went.
+        if (p.attention === 'late_payment' && this.refundUnderway(p.id)) await this.refund(p);
+        else await this.step(id, true);
         break;
       case 'refund':
         await this.refund(p);
@@ -764,6 +821,11 @@ export class Checkout {
         break;
     }
     return this.attentionList();
+  }
+
+  /** A refund asked for whose outcome is not known to have failed: the money may be on its way back. */
+  private refundUnderway(paymentId: number): RefundRow | undefined {
+    return this.payments.refundsFor(paymentId).find((r) => r.status !== 'failed');
   }
 
   /** Gives a late payment's money back; the refund number is stored first, so asking again is the same refund. */
@@ -803,6 +865,7 @@ export class Checkout {
     });
     let status: 'refunded' | 'processing';
     try {
+      crashPoint('pay.beforeRefundCall');
       ({ status } = await provider.refund({
         tradeNumber: p.tradeNumber!,
         refundNumber: refund.refund_number,
@@ -810,9 +873,18 @@ export class Checkout {
         totalMinor: p.amountMinor,
         reason: 'late_payment',
       }));
+      crashPoint('pay.afterRefundCall');
     } catch (err) {
       this.alive();
       const e = err instanceof ProviderError ? err : new ProviderError('server_error', String(err));
+      if (e.outcomeUnknown) {
+        // The provider may have refunded: the payment must not be applied meanwhile (see apply()).
+        throw new TillError(
+          'PROVIDER_ERROR',
+          'The refund may have gone through; press Refund again to confirm (it is the same refund)',
+          { reason: 'refund_unknown' },
+        );
+      }
       if (e.kind === 'rejected') {
         this.tx(() => {
           this.payments.setRefundStatus(refund.id, 'failed', isoNow(this.ctx));
@@ -866,6 +938,12 @@ export class Checkout {
     if (p.attention !== 'late_payment' || p.status !== 'paid') {
       throw new TillError('PAYMENT_STATE', 'Only a late payment is applied from here', { status: p.status });
     }
+    if (this.refundUnderway(p.id)) {
+      throw new TillError('PAYMENT_STATE', 'A refund of this payment was asked for; press Refund to finish it', {
+        status: p.status,
+        reason: 'refund_underway',
+      });
+    }
     const when = this.ctx.clock();
     const now = when.toISOString();
     let result: { payment: Payment; sold: Order | null; cart: Order | null };
@@ -900,7 +978,7 @@ export class Checkout {
 
   private dismiss(p: Payment): void {
     if (p.attention === null) return;
-    if (p.attention === 'late_payment' || isOpen(p.status)) {
+    if (p.attention === 'late_payment' || isOpen(p.status) || p.reason === MISMATCH) {
       throw new TillError('PAYMENT_STATE', 'This payment still needs a decision', { status: p.status });
     }
     const moved = this.tx(() =>
@@ -995,7 +1073,10 @@ export class Checkout {
       this.alive();
       this.noteReach(true);
       const after = this.applyQuery(p, q);
-      if (!after || !isOpen(after.status)) return true;
+      // Never closed on our own: the provider says it is paid (for another amount).
+      if (!after || !isOpen(after.status) || after.reason === MISMATCH) return true;
+      // Cancelled (or abandoned) while the query was out: the close is due now.
+      if (after.status === 'closing') return await this.sendClose(provider, after);
       // Expired, given up by the cashier, or a create that never arrived: close it at the provider.
       const giveUp =
         expired ||
@@ -1008,7 +1089,10 @@ export class Checkout {
       return closing ? await this.sendClose(provider, closing) : true;
     } catch (err) {
       if (this.closed) return true;
-      return this.providerTrouble(id, err);
+      if (err instanceof ProviderError) return this.providerTrouble(id, err);
+      // Our own bug, not the provider's answer: the payment stays where it is; the loop tries again.
+      console.error('[pay] step failed', err);
+      return false;
     }
   }
 
@@ -1020,17 +1104,8 @@ export class Checkout {
       case 'paid':
         if (q.amountMinor !== undefined && q.amountMinor !== current.amountMinor) {
           // The provider holds another amount than we asked for: never settle on that; a person must look.
-          this.payments.journal(
-            isoNow(this.ctx),
-            'payment.providerError',
-            { id: p.id, order_id: p.orderId },
-            {
-              reason: 'amount_mismatch',
-              amountMinor: q.amountMinor,
-              expectedMinor: current.amountMinor,
-            },
-          );
-          return current;
+          if (canTransition(current.status, 'paid')) this.amountMismatch(current, q.amountMinor);
+          return this.payments.byId(p.id) ?? null;
         }
         this.settlePaid(p.id, { providerRef: q.providerRef ?? null });
         break;
@@ -1070,6 +1145,7 @@ export class Checkout {
   /** Sends the close (QR) or the reverse (payment code) and applies the answer. */
   private async sendClose(provider: PaymentProvider, p: Payment): Promise<boolean> {
     const final = p.reason === 'expired' ? 'expired' : 'cancelled';
+    this.closesSent.set(p.id, (this.closesSent.get(p.id) ?? 0) + 1);
     if (p.method === 'payment_code') {
       const res = await provider.reverse(p.tradeNumber!);
       this.alive();
@@ -1079,17 +1155,72 @@ export class Checkout {
       return true;
     }
     const res = await provider.close(p.tradeNumber!);
+    crashPoint('pay.afterProviderClose');
     this.alive();
     this.noteReach(true);
-    if (res.status === 'already_paid') this.settlePaid(p.id);
-    else this.endUnpaid(p.id, final);
-    return true;
+    if (res.status === 'closed') {
+      this.endUnpaid(p.id, final);
+      return true;
+    }
+    if (res.status === 'already_paid') {
+      const current = this.payments.byId(p.id);
+      if (current?.status !== 'closing') return true; // settled meanwhile (a notification)
+      // Paid, but for how much? The query's answer goes through the same checks, the amount's included.
+      const after = this.applyQuery(current, await provider.query(p.tradeNumber!));
+      return !after || !isOpen(after.status) || after.reason === MISMATCH;
+    }
+    // Not found: before the buyer scans, some providers know no trade, yet the QR can still be paid until
+    // it expires. Closed only once that has passed; until then the loop sends the close again.
+    if (p.expiresAt !== null && this.ctx.clock().getTime() >= Date.parse(p.expiresAt) + CLOSE_GRACE_MS) {
+      this.endUnpaid(p.id, final);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The provider says paid, for another amount than ours: on the attention list once (journaled once), its
+   * order held (while the attempt is open) so that selling goes on; never settled for its order, never
+   * closed by the loop, never dismissed.
+   */
+  private amountMismatch(p: Payment, heldMinor: number): void {
+    this.stopLoop(p.id);
+    if (p.reason === MISMATCH && p.attention === 'unsettled') return;
+    const now = isoNow(this.ctx);
+    let result: { payment: Payment; cart: Order | null } | null;
+    try {
+      result = this.tx(() => {
+        const payment = this.payments.amend(
+          p.id,
+          p.status,
+          { attention: 'unsettled', reason: MISMATCH },
+          { at: now, kind: 'payment.attention', data: { amountMinor: heldMinor, expectedMinor: p.amountMinor } },
+        );
+        return payment && { payment, cart: isOpen(p.status) ? this.holdInTx(p.orderId, now) : null };
+      });
+    } finally {
+      this.cart.forget();
+    }
+    if (!result) return;
+    this.ctx.bus.emit('payment.changed', result.payment);
+    if (result.cart) {
+      this.ctx.bus.emit('orders.changed', { orderId: p.orderId, status: 'held' });
+      this.cart.pushCurrent();
+    }
+    this.attentionChanged();
+  }
+
+  /** Inside a transaction: the till's open cart, if it is this order, is held and a new cart opened. */
+  private holdInTx(orderId: number, now: string): Order | null {
+    const order = this.orders.byId(orderId)!;
+    if (order.status !== 'draft' || order.till_id !== this.ctx.tillId) return null;
+    this.orders.hold(order.id, null, now);
+    this.ctx.repos.journal.append(now, 'cart.held', { orderId: order.id }, { label: null, reason: 'unsettled' });
+    return this.cart.openNext(now);
   }
 
   /** An error from the provider during a step: an unknown outcome puts the payment in 'unknown'. */
-  private providerTrouble(id: number, err: unknown): boolean {
-    const e = err instanceof ProviderError ? err : new ProviderError('server_error', String(err));
-    if (!(err instanceof ProviderError)) console.error('[pay] step failed', err);
+  private providerTrouble(id: number, e: ProviderError): boolean {
     this.noteReach(e.kind !== 'unreachable');
     const p = this.payments.byId(id);
     if (p && e.outcomeUnknown && canTransition(p.status, 'unknown') && p.status !== 'created') {
@@ -1104,7 +1235,7 @@ export class Checkout {
   private ensureLoop(id: number): void {
     if (!this.o.loops || this.closed || this.loops.has(id)) return;
     const p = this.payments.byId(id);
-    if (!p || !isOpen(p.status) || p.method === 'bank_qr' || p.method === 'cash') return;
+    if (!p || !isOpen(p.status) || p.reason === MISMATCH || p.method === 'bank_qr' || p.method === 'cash') return;
     const loop: Loop = { timer: undefined, failures: 0 };
     this.loops.set(id, loop);
     this.schedule(id, loop, this.interval(p));
@@ -1119,7 +1250,7 @@ export class Checkout {
       const ok = await this.step(id);
       if (this.closed || this.loops.get(id) !== loop) return;
       const p = this.payments.byId(id);
-      if (!p || !isOpen(p.status)) {
+      if (!p || !isOpen(p.status) || p.reason === MISMATCH) {
         this.loops.delete(id);
         return;
       }
@@ -1135,6 +1266,7 @@ export class Checkout {
     const loop = this.loops.get(id);
     if (loop) clearTimeout(loop.timer);
     this.loops.delete(id);
+    this.closesSent.delete(id);
   }
 
   // ---- startup -----------------------------------------------------------------------------------------
@@ -1181,17 +1313,10 @@ export class Checkout {
           );
           if (!marked) continue;
           left.push(marked);
-          const order = this.orders.byId(p.orderId)!;
-          if (order.status === 'draft' && order.till_id === this.ctx.tillId) {
-            this.orders.hold(order.id, null, now);
-            this.ctx.repos.journal.append(
-              now,
-              'cart.held',
-              { orderId: order.id },
-              { label: null, reason: 'unsettled' },
-            );
-            held.push(order.id);
-            cart = this.cart.openNext(now);
+          const next = this.holdInTx(p.orderId, now);
+          if (next) {
+            held.push(p.orderId);
+            cart = next;
           }
         }
       });
@@ -1241,6 +1366,17 @@ export class Checkout {
 
 function notOpen(p: Payment): TillError {
   return new TillError('PAYMENT_STATE', `The payment is ${p.status}`, { paymentId: p.id, status: p.status });
+}
+
+/** The provider holds another amount for it: neither closed nor settled by us; a person looks (attention list). */
+function refuseMismatch(p: Payment): void {
+  if (p.reason === MISMATCH) {
+    throw new TillError('PAYMENT_STATE', 'The provider holds another amount for this payment; see the attention list', {
+      paymentId: p.id,
+      status: p.status,
+      reason: MISMATCH,
+    });
+  }
 }
 
 /**
