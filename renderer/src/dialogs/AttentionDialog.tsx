@@ -49,7 +49,7 @@ function Item({ item, onResolved }: { item: AttentionItem; onResolved: (items: A
           {amount}
         </span>
         <span className="attention-reason" data-testid="attention-reason">
-          {t(`attention.reason.${item.reason}`)}
+          {p.reason === 'amount_mismatch' ? t('attention.amountMismatch') : t(`attention.reason.${item.reason}`)}
         </span>
         <span className="muted">
           {t(`pay.method.${p.method}`)} · {t(statusKey(p))} · {formatTime(p.settledAt ?? p.createdAt, locale)}

@@ -262,6 +262,11 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
         <strong data-testid="pay-amount">{amount}</strong>
       </div>
       {payment.isDemo && <DemoBadge />}
+      {payment.reason === 'amount_mismatch' && (
+        <p className="confirm-text" data-testid="pay-amount-mismatch">
+          {t('pay.amountMismatch')}
+        </p>
+      )}
       <p className={`pay-state pay-state-${payment.status}`} data-testid="pay-status-text" aria-live="polite">
         {t(statusKey(payment))}
         {payment.status === 'failed' && (

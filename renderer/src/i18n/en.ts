@@ -319,6 +319,8 @@ export const en = {
     codeWaitClose: 'The QR is still closing: scan the code again in a moment',
     codeNeedsCheckout: 'Customer payment code {{code}}: press QR pay ({{key}}) first',
     paidToast: 'Payment received: the sale is complete',
+    amountMismatch:
+      'The provider reports a different amount for this payment. It was NOT counted as paid; the order is put aside and the payment is on the attention list.',
     late: {
       title: '{{amount}} arrived after this QR had ended',
       body: 'The sale is NOT complete. The payment is on the attention list: refund it, or apply it to this order.',
@@ -343,6 +345,7 @@ export const en = {
   },
   attention: {
     title: 'Payments that need a decision',
+    amountMismatch: 'The provider holds a different amount: check it with the provider',
     empty: 'Nothing needs attention',
     order: 'Order {{number}}',
     reason: {
@@ -407,6 +410,11 @@ export const en = {
     CSV_INVALID: 'Not a product table: the first row must name the columns barcode, name, price (missing: {{missing}})',
     INTERNAL: 'Something went wrong. Please try again.',
     cartPartPaid: 'Part of this order is paid: its lines can no longer change',
+    refundUnknown:
+      'The refund may have gone through: the provider did not answer. Press Refund again to confirm (it is never paid out twice).',
+    refundUnderway: 'A refund of this payment is under way: it cannot be applied to the order any more',
+    amountMismatch:
+      'The provider holds a different amount for this payment: check it with the provider before anything else',
     CART_LOCKED: 'The cart is locked while a payment is open',
     PAYMENT_OPEN: 'A payment is still open for this order: finish or cancel it first',
     PAYMENT_NOT_FOUND: 'That payment was not found',

@@ -65,6 +65,9 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
     return t('errors.lineQuantity', { maxQuantity: String(p.maxQuantity) });
   }
   if (error.code === 'CART_LOCKED' && p.paidMinor !== undefined) return t('errors.cartPartPaid');
+  if (p.reason === 'refund_unknown') return t('errors.refundUnknown');
+  if (p.reason === 'refund_underway') return t('errors.refundUnderway');
+  if (p.reason === 'amount_mismatch') return t('errors.amountMismatch');
   const detail = error.issues?.length ? error.issues.map((i) => i.path || i.message).join(', ') : '';
   // Which parameters a message uses varies by code; the server sends them, missing ones read as blank.
   const translate = t as unknown as (key: string, params: Record<string, unknown>) => string;

@@ -321,6 +321,7 @@ export const zhCN: Messages = {
     codeWaitClose: '二维码仍在关闭中：请稍后再扫一次付款码',
     codeNeedsCheckout: '顾客付款码 {{code}}：请先按“扫码支付”（{{key}}）',
     paidToast: '已收款，本单完成',
+    amountMismatch: '支付机构记录的金额与本笔不符。未计为已付款；订单已挂起，该笔已列入待处理。',
     late: {
       title: '二维码结束后收到 {{amount}}',
       body: '本单尚未完成。该笔款项已列入待处理：可退款，或计入本单。',
@@ -344,6 +345,7 @@ export const zhCN: Messages = {
   },
   attention: {
     title: '需要处理的收款',
+    amountMismatch: '支付机构记录的金额不符：请与支付机构核实',
     empty: '没有需要处理的收款',
     order: '订单 {{number}}',
     reason: {
@@ -408,6 +410,9 @@ export const zhCN: Messages = {
     CSV_INVALID: '这不是商品表：第一行须写明列名 barcode、name、price（缺少：{{missing}}）',
     INTERNAL: '出了点问题，请重试。',
     cartPartPaid: '此单已部分收款，商品不能再修改',
+    refundUnknown: '退款可能已成功：支付机构未应答。请再按一次“退款”确认（不会重复退款）。',
+    refundUnderway: '这笔款项正在退款中，不能再计入订单',
+    amountMismatch: '支付机构记录的金额与本笔不符：请先与支付机构核实',
     CART_LOCKED: '收款进行中，购物车已锁定',
     PAYMENT_OPEN: '此单还有一笔收款未结束：请先完成或取消',
     PAYMENT_NOT_FOUND: '找不到这笔收款',
