@@ -95,8 +95,8 @@ class RawSale {
           " revision = revision + 1 WHERE id = ? AND status = 'draft'",
       ),
       payment: db.prepare(
-        'INSERT INTO payments (order_id, method, status, amount_minor, tendered_minor, change_minor, created_at)' +
-          " VALUES (?, 'cash', 'paid', ?, ?, ?, ?)",
+        'INSERT INTO payments (order_id, method, status, amount_minor, tendered_minor, change_minor, created_at,' +
+          " updated_at) VALUES (?, 'cash', 'paid', ?, ?, ?, ?, ?)",
       ),
       journal: db.prepare('INSERT INTO journal (at, kind, order_id, payment_id, data) VALUES (?, ?, ?, ?, ?)'),
       product: db.prepare<
@@ -152,7 +152,7 @@ class RawSale {
       this.s.complete.run(number, day, now, now, orderId);
       const changeMinor = tenderedMinor - totalMinor;
       const paymentId = Number(
-        this.s.payment.run(orderId, totalMinor, tenderedMinor, changeMinor, now).lastInsertRowid,
+        this.s.payment.run(orderId, totalMinor, tenderedMinor, changeMinor, now, now).lastInsertRowid,
       );
       this.s.journal.run(
         now,
@@ -187,7 +187,7 @@ class RawSale {
           this.s.completedOrder.run(number, day, total, total, tax, SALE_LINES, now, now, now).lastInsertRowid,
         );
         this.insertLines(orderId, products);
-        const paymentId = Number(this.s.payment.run(orderId, total, total, 0, now).lastInsertRowid);
+        const paymentId = Number(this.s.payment.run(orderId, total, total, 0, now, now).lastInsertRowid);
         this.s.journal.run(
           now,
           'payment.recorded',
