@@ -42,14 +42,14 @@ describe('parseArgs', () => {
       '--pay-bind',
       '127.0.0.1',
       '--pay-url',
-      'http://192.168.1.20:6001/',
+      'http://till.local:6001/',
       '--gateway',
       'https://127.0.0.1:4880',
     ]);
     expect(a).toMatchObject({
       payPort: 6001,
       payBind: '127.0.0.1',
-      payUrl: 'http://192.168.1.20:6001',
+      payUrl: 'http://till.local:6001',
       gatewayUrl: 'https://127.0.0.1:4880',
     });
     expect(parseArgs(['--pay-bind', '[::]']).payBind).toBe('::');

@@ -36,7 +36,13 @@ import { type Cart, openPaymentOf } from '../till/cart';
 import { isoNow, localDay, type TillContext } from '../till/context';
 import type { Display } from '../till/display';
 import { bankQrPayload, bankQrUnavailable, bankReference } from './bank-qr';
-import { type IncomingNotification, type PaymentProvider, ProviderError, type QueryResult } from './provider';
+import {
+  type CreateQrRequest,
+  type IncomingNotification,
+  type PaymentProvider,
+  ProviderError,
+  type QueryResult,
+} from './provider';
 
 export interface CheckoutOptions {
   /** Between queries of an open QR payment (about a second). */
@@ -56,6 +62,12 @@ export interface CheckoutOptions {
 }
 
 type Why = 'cancelled' | 'expired';
+
+/** What every trade-creating provider call carries. */
+type CreateCommon = Pick<
+  CreateQrRequest,
+  'tradeNumber' | 'amountMinor' | 'currency' | 'subject' | 'orderNumber' | 'notifyUrl'
+>;
 
 /**
  * A close answered "not found" (Alipay precreate says so until the buyer scans) is taken as closed only
@@ -254,38 +266,17 @@ export class Checkout {
       isDemo: provider.isDemo,
       expiresInSeconds: this.ctx.settings.get().payExpirySeconds,
     });
-    const order = this.orders.byId(payment.orderId)!;
-    crashPoint('pay.beforeProviderCreate');
-    const call = provider.createQr({
-      tradeNumber: payment.tradeNumber!,
-      amountMinor: payment.amountMinor,
-      currency: order.currency,
-      subject: `${this.ctx.settings.get().shopName} #${order.number}`,
-      orderNumber: order.number,
-      expiresAt: new Date(payment.expiresAt!),
-      notifyUrl: this.notifyUrl(provider),
-    });
-    this.creating.set(
-      payment.id,
-      call.catch(() => undefined),
+    return this.create(
+      provider,
+      payment,
+      (order) => provider.createQr({ ...order, expiresAt: new Date(payment.expiresAt!) }),
+      (res) =>
+        this.move(payment.id, 'created', 'pending', {
+          qrContent: res.qrContent,
+          providerRef: res.providerRef,
+          expiresAt: res.expiresAt.toISOString(),
+        }),
     );
-    try {
-      const res = await call;
-      crashPoint('pay.afterProviderCreate');
-      this.alive();
-      this.noteReach(true);
-      this.move(payment.id, 'created', 'pending', {
-        qrContent: res.qrContent,
-        providerRef: res.providerRef,
-        expiresAt: res.expiresAt.toISOString(),
-      });
-    } catch (err) {
-      this.createFailed(payment, err);
-    } finally {
-      this.creating.delete(payment.id);
-    }
-    this.ensureLoop(payment.id);
-    return this.view(payment.id);
   }
 
   /** pay.withCode: charges the customer's payment code (the full code only ever goes to the provider). */
@@ -302,11 +293,31 @@ export class Checkout {
       maskedCode: maskPaymentCode(code),
       expiresInSeconds: this.ctx.settings.get().paymentCodeWaitSeconds,
     });
+    return this.create(
+      provider,
+      payment,
+      (order) => provider.payWithCode({ ...order, authCode: code }),
+      (res) => {
+        if (res.status === 'paid') this.settlePaid(payment.id, { providerRef: res.providerRef });
+        else this.move(payment.id, 'created', 'pending', { providerRef: res.providerRef, reason: 'user_paying' });
+      },
+    );
+  }
+
+  /**
+   * The provider call that creates a stored attempt's trade (a QR or a code charge), with what every such
+   * call carries; `answered` records its answer. Whatever happens, the attempt gets its query loop.
+   */
+  private async create<T>(
+    provider: PaymentProvider,
+    payment: Payment,
+    call: (common: CreateCommon) => Promise<T>,
+    answered: (res: T) => void,
+  ): Promise<PayView> {
     const order = this.orders.byId(payment.orderId)!;
     crashPoint('pay.beforeProviderCreate');
-    const call = provider.payWithCode({
+    const pending = call({
       tradeNumber: payment.tradeNumber!,
-      authCode: code,
       amountMinor: payment.amountMinor,
       currency: order.currency,
       subject: `${this.ctx.settings.get().shopName} #${order.number}`,
@@ -315,15 +326,14 @@ export class Checkout {
     });
     this.creating.set(
       payment.id,
-      call.catch(() => undefined),
+      pending.catch(() => undefined),
     );
     try {
-      const res = await call;
+      const res = await pending;
       crashPoint('pay.afterProviderCreate');
       this.alive();
       this.noteReach(true);
-      if (res.status === 'paid') this.settlePaid(payment.id, { providerRef: res.providerRef });
-      else this.move(payment.id, 'created', 'pending', { providerRef: res.providerRef, reason: 'user_paying' });
+      answered(res);
     } catch (err) {
       this.createFailed(payment, err);
     } finally {
