@@ -365,6 +365,13 @@ describe('cancel, expiry and abandon', () => {
     const stuck = await o.till.call('pay.cancel', { paymentId: payment.id });
     expect(stuck.payment).toMatchObject({ status: 'unknown', reason: 'cancelled' });
     expect(stuck.cart.locked).toBe(true);
+    // The customer display no longer offers the QR while the close is unconfirmed, even once a query
+    // says the trade is still waiting to be paid.
+    const hidden = (await o.till.call('display.get', {})).payment;
+    expect(hidden).toMatchObject({ status: 'closing', qrContent: null });
+    o.provider.next('close', new ProviderError('timeout', 'no answer'));
+    await o.till.checkout.step(payment.id);
+    expect((await o.till.call('display.get', {})).payment).toMatchObject({ status: 'closing', qrContent: null });
 
     const view = await o.till.call('pay.abandon', { paymentId: payment.id });
     expect(view.payment).toMatchObject({ status: 'closing', attention: 'abandoned' });

@@ -176,12 +176,15 @@ export class Checkout {
     const p = cart.payments.find((x) => x.id === cart.openPaymentId);
     if (!p || p.method === 'cash') return null;
     const settings = this.ctx.settings.get();
+    // Being cancelled (or closed at its expiry) but not yet confirmed: the QR must not come back on the
+    // customer's screen while the close is retried, whatever a query says meanwhile.
+    const ending = p.status === 'closing' || p.reason === 'cancelled' || p.reason === 'expired';
     return {
       paymentId: p.id,
       method: p.method,
-      status: p.status,
+      status: ending ? 'closing' : p.status,
       amountMinor: p.amountMinor,
-      qrContent: p.qrContent,
+      qrContent: ending ? null : p.qrContent,
       expiresAt: p.expiresAt,
       orderNumber: cart.number,
       merchantName: settings.shopName,
