@@ -54,7 +54,7 @@ gatewayTest(
     await expect(item).toHaveCount(1);
     await expect(item).toHaveAttribute('data-reason', 'late_payment');
     await expect(item).toHaveAttribute('data-status', 'paid');
-    await expect(item.getByTestId('attention-reason')).toHaveText('Paid after the attempt ended');
+    await expect(item.getByTestId('attention-reason')).toHaveText('Paid after the QR was cancelled or expired');
     await expect(item.getByTestId('attention-amount')).toHaveText('¥22.00');
     await item.getByTestId('attention-refund').click();
     await item.getByTestId('attention-refund-confirm').click();
@@ -209,3 +209,37 @@ test('the gateway is down: QR pay says why it is unavailable, and cash still sel
     await host.stop();
   }
 });
+
+gatewayTest(
+  'a cancel the provider does not confirm: the QR leaves the display, the cashier may give up and take cash, and the close goes through later',
+  async ({ cashier, page, display, sim }) => {
+    gatewayTest.setTimeout(45_000);
+    await cashier.scanAndSee(DEMO.latte.barcode);
+    await cashier.openQrPay();
+    await cashier.startQr();
+    await display.scanQr();
+    const [trade] = await sim.trades();
+
+    // The provider takes the close and never answers it (the till gives up on that call after 5 s).
+    await sim.faults({ dropNext: 1 });
+    await page.getByTestId('pay-cancel').click();
+    // Whatever the provider says meanwhile, the customer is no longer offered the QR.
+    await expect(display.payment()).toHaveAttribute('data-status', 'closing');
+    await expect(display.page.getByTestId('pay-qr')).toHaveCount(0);
+    await expect(page.getByTestId('pay-cancel')).toBeHidden();
+
+    // The cashier may stop waiting: the attempt goes to the attention list and the cart takes cash.
+    await page.getByTestId('pay-abandon').click({ timeout: 15_000 });
+    await page.getByTestId('pay-abandon-confirm').click();
+    await expect(page.getByTestId('cash-total')).toHaveText('¥22.00');
+    await page.getByTestId('tendered-input').fill('22');
+    await page.getByTestId('cash-confirm').click();
+    await expect(page.getByTestId('sale-done')).toBeVisible();
+    await page.getByTestId('new-sale').click();
+
+    // The till keeps closing the trade in the background; once the provider confirms, nothing needs attention.
+    await expect.poll(async () => (await sim.trade(trade.tradeNumber)).status, { timeout: 20_000 }).toBe('closed');
+    await expect(page.getByTestId('attention-button')).toHaveAttribute('data-count', '0');
+    expect(await sim.trade(trade.tradeNumber)).toMatchObject({ paidCount: 0 });
+  },
+);

@@ -7,6 +7,7 @@ import {
   FAIL_REASONS,
   failReasonKey,
   formatCountdown,
+  isCancelling,
   isNewerPayment,
   msUntil,
   OPTION_REASONS,
@@ -74,10 +75,32 @@ describe('statusKey', () => {
       expect(lookup(zhCN, failReasonKey(r))).toBeTypeOf('string');
     }
     expect(failReasonKey('weird')).toBe('pay.failReason.other');
+    // Providers send upper-case codes.
+    expect(failReasonKey('DECLINED')).toBe('pay.failReason.declined');
+    expect(failReasonKey('INSUFFICIENT_FUNDS')).toBe('pay.failReason.insufficient_funds');
+    expect(failReasonKey('Code_Expired')).toBe('pay.failReason.code_expired');
     for (const r of [...OPTION_REASONS, 'new', null]) {
       expect(lookup(en, optionReasonKey(r))).toBeTypeOf('string');
       expect(lookup(zhCN, optionReasonKey(r))).toBeTypeOf('string');
     }
+  });
+});
+
+describe('isCancelling', () => {
+  it('reads a cancel the provider has not confirmed as cancelling, whatever a query said meanwhile', () => {
+    expect(isCancelling({ status: 'closing', reason: null })).toBe(true);
+    expect(isCancelling({ status: 'unknown', reason: 'cancelled' })).toBe(true);
+    expect(isCancelling({ status: 'pending', reason: 'cancelled' })).toBe(true);
+    expect(isCancelling({ status: 'pending', reason: 'closing' })).toBe(true);
+    expect(statusKey({ status: 'pending', method: 'qr', reason: 'cancelled' })).toBe('pay.status.closing');
+    expect(statusKey({ status: 'unknown', method: 'qr', reason: 'cancelled' })).toBe('pay.status.closing');
+  });
+
+  it('leaves open attempts and ended ones alone', () => {
+    expect(isCancelling({ status: 'pending', reason: null })).toBe(false);
+    expect(isCancelling({ status: 'unknown', reason: 'timeout' })).toBe(false);
+    expect(isCancelling({ status: 'cancelled', reason: 'cancelled' })).toBe(false);
+    expect(statusKey({ status: 'cancelled', method: 'qr', reason: 'cancelled' })).toBe('pay.status.cancelled');
   });
 });
 

@@ -1,5 +1,6 @@
 // What a payment attempt is doing, as i18n keys, and the countdown to its expiry. Pure: no DOM, no store.
 import type { BankQrSettings, Payment, PaymentMethod, PaymentStatus } from '../../shared/domain';
+import { isOpen } from '../../shared/payment';
 
 /** Bank QR schemes by the names their apps use (not translated: they are brands). */
 export const SCHEME_NAMES: Record<BankQrSettings['scheme'], string> = {
@@ -27,7 +28,16 @@ export const STATUS_KEYS = {
 } as const;
 export type StatusKey = (typeof STATUS_KEYS)[keyof typeof STATUS_KEYS];
 
+/**
+ * The cashier asked to cancel and the provider has not confirmed the close yet: whatever a query says
+ * meanwhile ('unknown', 'pending'), the attempt is on its way out and must not be offered for payment again.
+ */
+export function isCancelling(p: { status: PaymentStatus; reason: string | null }): boolean {
+  return isOpen(p.status) && (p.status === 'closing' || p.reason === 'cancelled' || p.reason === 'closing');
+}
+
 export function statusKey(p: { status: PaymentStatus; method: PaymentMethod; reason: string | null }): StatusKey {
+  if (isCancelling(p)) return STATUS_KEYS.closing;
   switch (p.status) {
     case 'created':
       return STATUS_KEYS.created;
@@ -71,10 +81,10 @@ export const FAIL_REASONS = [
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
+/** Providers send their codes in upper case ('INSUFFICIENT_FUNDS'); the wording is keyed in lower case. */
 export function failReasonKey(reason: string | null): `pay.failReason.${FailReason | 'other'}` {
-  return (FAIL_REASONS as readonly string[]).includes(reason ?? '')
-    ? `pay.failReason.${reason as FailReason}`
-    : 'pay.failReason.other';
+  const r = (reason ?? '').toLowerCase();
+  return (FAIL_REASONS as readonly string[]).includes(r) ? `pay.failReason.${r as FailReason}` : 'pay.failReason.other';
 }
 
 /** Why pay.options says a method cannot be used now. */

@@ -1,7 +1,7 @@
 // The customer-facing screen: read at 1.5 m, no controls. Idle welcome, the cart live, the payment QR,
 // then the change and thanks after a sale.
 import { QRCodeSVG } from 'qrcode.react';
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DisplayPayment, DisplayState, OrderLine } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
@@ -10,6 +10,9 @@ import { displayName, useLocale } from '../format';
 import { formatCountdown, msUntil, SCHEME_NAMES } from '../paymentText';
 import { syncDisplay, useDisplay } from '../stores/display';
 import { useNow } from '../useNow';
+
+/** How long the cart says a payment did not complete, after the QR (or code) went away unpaid. */
+const NOT_COMPLETED_MS = 5000;
 
 const Line = memo(function Line({ line, currency, locale }: { line: OrderLine; currency: string; locale: string }) {
   return (
@@ -21,7 +24,7 @@ const Line = memo(function Line({ line, currency, locale }: { line: OrderLine; c
   );
 });
 
-function CartView({ state }: { state: DisplayState }) {
+function CartView({ state, notCompleted }: { state: DisplayState; notCompleted: boolean }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const order = state.cart!;
@@ -37,6 +40,11 @@ function CartView({ state }: { state: DisplayState }) {
   });
   return (
     <div className="cd-cart">
+      {notCompleted && (
+        <p className="cd-notice" data-testid="display-not-completed" role="status">
+          {t('display.payNotCompleted')}
+        </p>
+      )}
       <ol className="cd-lines" data-testid="display-lines" ref={list}>
         {order.lines.map((l) => (
           <Line key={l.id} line={l} currency={order.currency} locale={locale} />
@@ -97,6 +105,12 @@ function PaymentView({ state }: { state: DisplayState }) {
     pay.method !== 'payment_code' &&
     (pay.status === 'pending' || pay.status === 'created' || pay.status === 'unknown');
   const demoWallet = pay.wallets.includes('demo');
+  const cart = state.cart;
+  // A split tender: what was paid before this QR, so the customer sees why it asks for less than the total.
+  const paidBefore = cart?.paidMinor ?? 0;
+  const paidInCash =
+    !!cart &&
+    cart.payments.filter((p) => p.status === 'paid' && p.id !== pay.paymentId).every((p) => p.method === 'cash');
   return (
     <div className="cd-pay" data-testid="display-payment" data-status={pay.status} data-method={pay.method}>
       {pay.isDemo && <DemoMoney />}
@@ -115,22 +129,31 @@ function PaymentView({ state }: { state: DisplayState }) {
           </div>
         ) : (
           <div className="cd-pay-note" data-testid="display-pay-note">
-            {pay.method === 'payment_code' && open
-              ? t('display.payConfirmWallet')
-              : pay.status === 'closing'
-                ? t('display.payClosing')
+            {pay.status === 'closing'
+              ? t('display.payClosing')
+              : pay.method === 'payment_code' && open
+                ? t('display.payConfirmWallet')
                 : pay.status === 'expired'
                   ? t('display.payExpired')
-                  : t('display.payClosing')}
+                  : open
+                    ? t('display.payPreparing')
+                    : t('display.payNotCompleted')}
           </div>
         )}
         <div className="cd-pay-info">
-          <p className="cd-pay-title">
-            {pay.method === 'payment_code' ? t('display.payConfirmWallet') : t('display.payTitle')}
-          </p>
+          {/* Without a QR the note beside says what is going on; the title would only repeat or contradict it. */}
+          {showQr && <p className="cd-pay-title">{t('display.payTitle')}</p>}
           <p className="cd-pay-amount" data-testid="pay-amount">
             {money(pay.amountMinor)}
           </p>
+          {paidBefore > 0 && (
+            <p className="cd-pay-paid" data-testid="display-pay-paid">
+              {t(paidInCash ? 'display.payPaidCash' : 'display.payPaidPart', {
+                paid: money(paidBefore),
+                due: money(pay.amountMinor),
+              })}
+            </p>
+          )}
           <p className="cd-pay-merchant" data-testid="pay-merchant">
             {pay.merchantName}
           </p>
@@ -144,7 +167,7 @@ function PaymentView({ state }: { state: DisplayState }) {
               {t('display.payExpires', { time: formatCountdown(left) })}
             </p>
           )}
-          {pay.method === 'bank_qr' ? (
+          {!showQr ? null : pay.method === 'bank_qr' ? (
             <p className="cd-pay-wallets" data-testid="pay-wallets">
               {t('display.payBankScheme', { scheme: walletNames(t, pay) })}
             </p>
@@ -167,8 +190,11 @@ function ThanksView({ state }: { state: DisplayState }) {
   const methods = sale.methods ?? [];
   // Tendered and change are about cash; a wallet payment just says how it was paid.
   const cash = methods.length === 0 || methods.includes('cash');
+  // A demo wallet "paid" part of this sale: say no money moved, as the QR screen did.
+  const demo = !!state.cart?.payments.some((p) => p.status === 'paid' && p.isDemo);
   return (
     <div className="cd-thanks">
+      {demo && <DemoMoney />}
       <dl className="cd-figures">
         <div>
           <dt>{t('display.total')}</dt>
@@ -197,6 +223,26 @@ function ThanksView({ state }: { state: DisplayState }) {
   );
 }
 
+/**
+ * True for a few seconds after the display went from the payment back to the same cart (expired,
+ * declined, cancelled): the QR vanished, so tell the customer it did not go through.
+ */
+function useNotCompleted(phase: string | undefined, cartId: number | null): boolean {
+  const [shown, setShown] = useState(false);
+  const last = useRef<{ phase: string | undefined; cartId: number | null } | null>(null);
+  useEffect(() => {
+    const prev = last.current;
+    last.current = { phase, cartId };
+    if (phase === 'cart' && prev?.phase === 'payment' && cartId !== null && prev.cartId === cartId) {
+      setShown(true);
+      const id = setTimeout(() => setShown(false), NOT_COMPLETED_MS);
+      return () => clearTimeout(id);
+    }
+    setShown(false);
+  }, [phase, cartId]);
+  return shown;
+}
+
 export function CustomerDisplay() {
   const { t } = useTranslation();
   const state = useDisplay((s) => s.state);
@@ -218,6 +264,8 @@ export function CustomerDisplay() {
             ? 'cart'
             : 'idle'
           : state?.phase;
+  const cartId = state?.cart?.id ?? null;
+  const notCompleted = useNotCompleted(phase, cartId);
   return (
     <div className="cd" data-testid="customer-display" data-phase={phase ?? 'loading'} data-seq={state?.seq}>
       <header className="cd-head">
@@ -232,7 +280,7 @@ export function CustomerDisplay() {
       </header>
       <main className="cd-main">
         {phase === 'cart' && state ? (
-          <CartView state={state} />
+          <CartView state={state} notCompleted={notCompleted} />
         ) : phase === 'payment' && state ? (
           <PaymentView state={state} />
         ) : phase === 'thanks' && state ? (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AttentionItem } from '../../../shared/api';
 import { request } from '../api/call';
 import { client } from '../api/client';
+import { SHORTCUTS } from '../cashier/shortcutKeys';
 import { Modal } from '../components/Modal';
 import { formatTime, useLocale, useMoney } from '../format';
 import { statusKey } from '../paymentText';
@@ -49,12 +50,14 @@ function Item({ item, onResolved }: { item: AttentionItem; onResolved: (items: A
           {amount}
         </span>
         <span className="attention-reason" data-testid="attention-reason">
-          {p.reason === 'amount_mismatch' ? t('attention.amountMismatch') : t(`attention.reason.${item.reason}`)}
+          {p.reason === 'amount_mismatch'
+            ? t('attention.amountMismatch')
+            : t(`attention.reason.${item.reason}`, { key: SHORTCUTS.recall })}
         </span>
         <span className="muted">
           {t(`pay.method.${p.method}`)} · {t(statusKey(p))} · {formatTime(p.settledAt ?? p.createdAt, locale)}
           {p.maskedCode ? ` · ${p.maskedCode}` : ''}
-          {p.tradeNumber ? ` · ${p.tradeNumber}` : ''}
+          {p.tradeNumber ? ` · ${t('history.tradeNo', { number: p.tradeNumber })}` : ''}
         </span>
         {p.isDemo && <span className="demo-badge">{t('pay.demo')}</span>}
       </div>

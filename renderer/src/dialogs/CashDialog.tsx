@@ -130,7 +130,7 @@ export function CashDialog() {
           </div>
         )}
         <div className="cash-total">
-          <span>{t('cash.totalDue')}</span>
+          <span>{paidSoFar > 0 ? t('cash.stillDue') : t('cash.totalDue')}</span>
           <strong data-testid="cash-total">{money(total)}</strong>
         </div>
         <label className="field">

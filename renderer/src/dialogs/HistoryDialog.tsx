@@ -40,7 +40,7 @@ function PaymentRow({ payment: p, money }: { payment: Payment; money: (minor: nu
       </span>
       <span className="muted">
         {formatTime(p.settledAt ?? p.createdAt, locale)}
-        {p.tradeNumber ? ` · ${p.tradeNumber}` : ''}
+        {p.tradeNumber ? ` · ${t('history.tradeNo', { number: p.tradeNumber })}` : ''}
       </span>
       <span data-testid="history-payment-amount">{money(p.amountMinor)}</span>
     </li>
@@ -55,6 +55,7 @@ function OrderRow({ order }: { order: Order }) {
   const paid = order.payments.filter((p) => p.status === 'paid' || p.refundedMinor > 0);
   const payment = paid.find((p) => p.method === 'cash');
   const methods = [...new Set(paid.map((p) => p.method))];
+  const methodText = methods.map((m) => t(`pay.method.${m}`)).join(' + ');
   return (
     <li className="history-item" data-testid="history-item" data-number={order.number} data-order-id={order.id}>
       <button type="button" className="history-row" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -63,8 +64,13 @@ function OrderRow({ order }: { order: Order }) {
         </span>
         <span className="history-time">{formatTime(order.completedAt ?? order.createdAt, locale)}</span>
         <span className="history-items">{order.itemCount}</span>
-        <span className="history-method" data-testid="history-method" data-methods={methods.join(' ')}>
-          {methods.map((m) => t(`pay.method.${m}`)).join(' + ')}
+        <span
+          className="history-method"
+          data-testid="history-method"
+          data-methods={methods.join(' ')}
+          title={methodText}
+        >
+          {methodText}
         </span>
         <span className="history-cash">
           {payment?.tenderedMinor != null && (

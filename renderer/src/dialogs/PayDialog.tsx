@@ -4,7 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PayOption } from '../../../shared/api';
-import type { Payment, WalletMethod } from '../../../shared/domain';
+import type { Order, Payment, WalletMethod } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { isOpen } from '../../../shared/payment';
 import { request } from '../api/call';
@@ -12,7 +12,7 @@ import { SHORTCUTS } from '../cashier/shortcutKeys';
 import { Modal } from '../components/Modal';
 import { errorText } from '../i18n';
 import { useLocale } from '../format';
-import { failReasonKey, formatCountdown, msUntil, optionReasonKey, statusKey } from '../paymentText';
+import { failReasonKey, formatCountdown, isCancelling, msUntil, optionReasonKey, statusKey } from '../paymentText';
 import { Poller } from '../poller';
 import { useCart } from '../stores/cart';
 import {
@@ -32,7 +32,7 @@ import { closeDialog, openDialog } from '../stores/ui';
 import { useNow } from '../useNow';
 import { useBusy } from './useBusy';
 
-/** How long a close may stay unconfirmed before the cashier is offered to give up on it. */
+/** How long a cancel may stay unconfirmed before the cashier is offered to give up on it. */
 const ABANDON_AFTER_MS = 5000;
 const METHOD_ORDER: WalletMethod[] = ['qr', 'payment_code', 'bank_qr'];
 
@@ -94,6 +94,7 @@ function Chooser({ currency }: { currency: string }) {
     (o): o is PayOption => !!o && (o.method !== 'bank_qr' || o.available || o.reason !== 'not_configured'),
   );
   const firstAvailable = shown.find((o) => o.available)?.method;
+  const unreachable = shown.some((o) => !o.available && o.reason === 'unreachable');
 
   const choose = (o: PayOption) => {
     if (o.method === 'payment_code') chooseMethod(true);
@@ -145,6 +146,17 @@ function Chooser({ currency }: { currency: string }) {
         </p>
       )}
       <div className="button-row">
+        {unreachable && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="pay-options-reload"
+            disabled={busy}
+            onClick={() => void run(loadOptions)}
+          >
+            {t('pay.checkAgain')}
+          </button>
+        )}
         <button type="button" className="btn" data-testid="pay-take-cash" onClick={takeCash}>
           {t('pay.takeCash')} <kbd className="kbd">{SHORTCUTS.cash}</kbd>
         </button>
@@ -182,25 +194,37 @@ function LatePaid({ payment, currency }: { payment: Payment; currency: string })
   );
 }
 
+/** "Total ¥40.00 · Cash ¥10.00 + Wallet QR ¥30.00" when the order was paid in parts; null when in one. */
+function splitText(t: ReturnType<typeof useTranslation>['t'], order: Order, money: (minor: number) => string) {
+  const parts = order.payments.filter((p) => p.status === 'paid');
+  if (parts.length < 2) return null;
+  const list = parts.map((p) => `${t(`pay.method.${p.method}`)} ${money(p.amountMinor)}`).join(' + ');
+  return t('pay.splitTotal', { total: money(order.totalMinor), parts: list });
+}
+
 function Paid({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
   const money = useMoneyIn(currency);
   const number = usePay((s) => s.orderNumber);
+  const [order, setOrder] = useState<Order | null>(null);
   const newSale = useRef<HTMLButtonElement>(null);
 
   useEffect(() => newSale.current?.focus(), []);
-  // The number was reserved with the QR; if this screen missed it, today's orders have it.
+  // The cart has cleared: today's orders have this one, with its number (if this screen missed it) and
+  // any cash part paid before the QR.
   useEffect(() => {
-    if (number) return;
     let live = true;
     void request('orders.today', { limit: 50 }).then((orders) => {
       const found = orders?.find((o) => o.id === payment.orderId);
-      if (live && found?.number) usePay.setState({ orderNumber: found.number });
+      if (!live || !found) return;
+      setOrder(found);
+      if (found.number && !usePay.getState().orderNumber) usePay.setState({ orderNumber: found.number });
     });
     return () => {
       live = false;
     };
-  }, [number, payment.orderId]);
+  }, [payment.orderId]);
+  const split = order ? splitText(t, order, money) : null;
 
   return (
     <div className="sale-done" data-testid="pay-paid">
@@ -217,6 +241,11 @@ function Paid({ payment, currency }: { payment: Payment; currency: string }) {
         {payment.maskedCode ? ` · ${payment.maskedCode}` : ''}
         {payment.confirmedByHand ? ` · ${t('pay.confirmedByHand')}` : ''}
       </p>
+      {split && (
+        <p className="pay-split" data-testid="pay-split">
+          {split}
+        </p>
+      )}
       <button
         type="button"
         ref={newSale}
@@ -236,19 +265,27 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
   const [busy, run] = useBusy();
   const [confirming, setConfirming] = useState<'bank' | 'abandon' | null>(null);
   const open = isOpen(payment.status);
+  const cancelling = isCancelling(payment);
   const now = useNow(open);
-  // When this screen first saw the close unconfirmed.
-  const [closingSince, setClosingSince] = useState<number | null>(null);
+  // When the cancel was first asked for (pressed here, or seen on the attempt): the offer to give up
+  // comes a fixed time after that, whether a query meanwhile reads it as closing, unknown or pending.
+  const [cancelSince, setCancelSince] = useState<{ id: number; at: number } | null>(null);
   const error = usePay((s) => s.error);
+  const number = usePay((s) => s.orderNumber);
 
   useEffect(() => {
-    if (payment.status === 'closing') setClosingSince((s) => s ?? Date.now());
-    else setClosingSince(null);
-    if (!isOpen(payment.status)) setConfirming(null);
-  }, [payment.status]);
+    if (cancelling) setCancelSince((s) => (s?.id === payment.id ? s : { id: payment.id, at: Date.now() }));
+    else if (!open) setCancelSince(null);
+    if (!open) setConfirming(null);
+  }, [cancelling, open, payment.id]);
 
-  const left = open ? msUntil(payment.expiresAt, now) : null;
-  const canAbandon = closingSince !== null && now - closingSince >= ABANDON_AFTER_MS;
+  const cancel = () => {
+    setCancelSince((s) => (s?.id === payment.id ? s : { id: payment.id, at: Date.now() }));
+    void run(() => cancelPayment(payment.id));
+  };
+  const left = open && !cancelling ? msUntil(payment.expiresAt, now) : null;
+  const canAbandon = cancelSince?.id === payment.id && now - cancelSince.at >= ABANDON_AFTER_MS;
+  const waiting = open && !cancelling;
   const amount = money(payment.amountMinor);
   const retry = () => {
     if (payment.method === 'payment_code') chooseMethod(true);
@@ -261,6 +298,11 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
         <span>{t(`pay.method.${payment.method}`)}</span>
         <strong data-testid="pay-amount">{amount}</strong>
       </div>
+      {number && (
+        <p className="pay-order" data-testid="pay-attempt-order">
+          {t('cash.orderNumber', { number })}
+        </p>
+      )}
       {payment.isDemo && <DemoBadge />}
       {payment.reason === 'amount_mismatch' && (
         <p className="confirm-text" data-testid="pay-amount-mismatch">
@@ -271,7 +313,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
         {t(statusKey(payment))}
         {payment.status === 'failed' && (
           <span data-testid="pay-fail-reason">
-            {': '}
+            {t('pay.reasonSep')}
             {t(failReasonKey(payment.reason), { code: payment.reason ?? '' })}
           </span>
         )}
@@ -281,17 +323,17 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
           {t('pay.code', { code: payment.maskedCode })}
         </p>
       )}
-      {left !== null && payment.status !== 'closing' && (
+      {left !== null && (
         <p className="pay-countdown" data-testid="pay-countdown">
           {t('pay.expiresIn', { time: formatCountdown(left) })}
         </p>
       )}
-      {payment.method === 'bank_qr' && open && payment.status !== 'closing' && (
+      {payment.method === 'bank_qr' && waiting && (
         <p className="pay-prompt" data-testid="pay-bank-prompt">
           {t('pay.bankPrompt', { amount })}
         </p>
       )}
-      {payment.method === 'qr' && open && payment.status !== 'closing' && <p className="hint">{t('pay.codeHint')}</p>}
+      {payment.method === 'qr' && waiting && <p className="hint">{t('pay.codeHint')}</p>}
       {error && (
         <p className="reason reason-error" data-testid="pay-error" data-code={error.code}>
           {errorText(t, error, money)}
@@ -346,7 +388,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
         </div>
       ) : open ? (
         <div className="button-row">
-          {payment.status === 'closing' ? (
+          {cancelling ? (
             canAbandon && (
               <button
                 type="button"
@@ -358,13 +400,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
               </button>
             )
           ) : (
-            <button
-              type="button"
-              className="btn"
-              data-testid="pay-cancel"
-              disabled={busy}
-              onClick={() => void run(() => cancelPayment(payment.id))}
-            >
+            <button type="button" className="btn" data-testid="pay-cancel" disabled={busy} onClick={cancel}>
               {t('pay.cancel')}
             </button>
           )}
@@ -379,7 +415,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
               {t('pay.checkNow')}
             </button>
           )}
-          {payment.method === 'bank_qr' && payment.status === 'pending' && (
+          {payment.method === 'bank_qr' && payment.status === 'pending' && !cancelling && (
             <button
               type="button"
               className="btn btn-primary"

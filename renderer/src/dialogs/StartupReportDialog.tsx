@@ -1,10 +1,12 @@
 // Shown once after a restart when payments were left open by the last run: which ones the startup check
 // settled (a sale completed while the till was down, a QR closed unpaid) and how many still need attention.
 import { useTranslation } from 'react-i18next';
+import { SHORTCUTS } from '../cashier/shortcutKeys';
 import { Modal } from '../components/Modal';
 import { useMoney } from '../format';
 import { usePay } from '../stores/payment';
 import { closeDialog, openDialog } from '../stores/ui';
+import { DemoBadge } from './PayDialog';
 
 export function StartupReportDialog() {
   const { t } = useTranslation();
@@ -36,7 +38,10 @@ export function StartupReportDialog() {
               <div className="attention-main">
                 <span className="attention-order">{t('attention.order', { number: orderNumber })}</span>
                 <span className="attention-amount">{money(payment.amountMinor)}</span>
-                <span className="attention-reason">{t(`startup.outcome.${outcome}`)}</span>
+                <span className={`attention-reason${outcome === 'completed' ? ' attention-reason-ok' : ''}`}>
+                  {t(`startup.outcome.${outcome}`)}
+                </span>
+                {payment.isDemo && <DemoBadge />}
               </div>
             </li>
           );
@@ -44,7 +49,7 @@ export function StartupReportDialog() {
       </ul>
       {report.unsettled > 0 && (
         <p className="confirm-text" data-testid="startup-unsettled">
-          {t('startup.unsettled', { count: report.unsettled })}
+          {t('startup.unsettled', { count: report.unsettled, key: SHORTCUTS.recall })}
         </p>
       )}
       <div className="button-row">

@@ -108,6 +108,16 @@ describe('errorText', () => {
     );
   });
 
+  it('words a declined payment code from the provider’s reason, whatever its case', () => {
+    const poor = { code: 'PAYMENT_DECLINED', message: 'x', params: { reason: 'INSUFFICIENT_FUNDS' } } as const;
+    expect(errorText(en, poor)).toBe('Declined: not enough money in the wallet');
+    expect(errorText(zh, poor)).toBe('付款失败：钱包余额不足');
+    const odd = { code: 'PAYMENT_DECLINED', message: 'x', params: { reason: 'RISK_CONTROL' } } as const;
+    expect(errorText(en, odd)).toBe('Declined: the provider said “RISK_CONTROL”');
+    const plain = { code: 'PAYMENT_DECLINED', message: 'x', params: { reason: 'DECLINED' } } as const;
+    expect(errorText(en, plain)).toBe('The payment was declined');
+  });
+
   it('counts in English and Chinese', () => {
     expect(en('display.items', { count: 1 })).toBe('1 item');
     expect(en('display.items', { count: 3 })).toBe('3 items');

@@ -3,6 +3,7 @@ import i18next, { type TFunction } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { ApiError } from '../../../shared/api';
 import type { Language } from '../../../shared/domain';
+import { failReasonKey } from '../paymentText';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
@@ -68,6 +69,13 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
   if (p.reason === 'refund_unknown') return t('errors.refundUnknown');
   if (p.reason === 'refund_underway') return t('errors.refundUnderway');
   if (p.reason === 'amount_mismatch') return t('errors.amountMismatch');
+  if (error.code === 'PAYMENT_DECLINED' && typeof p.reason === 'string') {
+    const key = failReasonKey(p.reason);
+    // "Declined: declined by …" says nothing more than the plain refusal.
+    if (key !== 'pay.failReason.declined') {
+      return t('errors.declinedBecause', { reason: t(key, { code: p.reason }) });
+    }
+  }
   const detail = error.issues?.length ? error.issues.map((i) => i.path || i.message).join(', ') : '';
   // Which parameters a message uses varies by code; the server sends them, missing ones read as blank.
   const translate = t as unknown as (key: string, params: Record<string, unknown>) => string;
