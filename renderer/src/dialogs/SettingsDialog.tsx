@@ -1,7 +1,7 @@
 // Language, shop name, currency, scanner timing; demo data; what this till is.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CURRENCIES, type Currency, type Language } from '../../../shared/domain';
+import { CURRENCIES, type Currency, type Language, type Settings } from '../../../shared/domain';
 import { request } from '../api/call';
 import { Modal } from '../components/Modal';
 import { updateSettings, useSettings } from '../stores/settings';
@@ -9,22 +9,17 @@ import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
 import { useBusy } from './useBusy';
 
+async function saveAndSay(patch: Parameters<typeof updateSettings>[0]): Promise<void> {
+  if (await updateSettings(patch)) showToast({ kind: 'success', key: 'settings.saved' });
+}
+
 export function SettingsDialog() {
   const { t } = useTranslation();
   const settings = useSettings((s) => s.settings);
   const info = useSettings((s) => s.info);
-  const [shopName, setShopName] = useState(settings?.shopName ?? '');
-  const [gap, setGap] = useState(String(settings?.scanMaxGapMs ?? 30));
   const [busy, run] = useBusy();
 
-  const save = (patch: Parameters<typeof updateSettings>[0]) =>
-    run(async () => {
-      if (await updateSettings(patch)) showToast({ kind: 'success', key: 'settings.saved' });
-    });
-  const gapValue = Number(gap);
-  const gapValid = Number.isInteger(gapValue) && gapValue >= 5 && gapValue <= 200;
-  const dirty =
-    settings !== null && (shopName.trim() !== settings.shopName || (gapValid && gapValue !== settings.scanMaxGapMs));
+  const save = (patch: Parameters<typeof updateSettings>[0]) => run(() => saveAndSay(patch));
 
   return (
     <Modal title={t('settings.title')} onClose={closeDialog} testId="settings-dialog">
@@ -58,42 +53,7 @@ export function SettingsDialog() {
             ))}
           </select>
         </label>
-        <form
-          className="field-row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (dirty && shopName.trim())
-              void save({ shopName: shopName.trim(), ...(gapValid ? { scanMaxGapMs: gapValue } : {}) });
-          }}
-        >
-          <label className="field">
-            <span>{t('settings.shopName')}</span>
-            <input
-              data-testid="settings-shop-name"
-              maxLength={60}
-              value={shopName}
-              onChange={(e) => setShopName(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>{t('settings.scanGap')}</span>
-            <input
-              data-testid="settings-scan-gap"
-              inputMode="numeric"
-              className={gapValid ? '' : 'invalid'}
-              value={gap}
-              onChange={(e) => setGap(e.target.value)}
-            />
-          </label>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            data-testid="settings-save"
-            disabled={busy || !dirty || !shopName.trim()}
-          >
-            {t('common.save')}
-          </button>
-        </form>
+        {settings ? <ShopForm settings={settings} /> : <p className="empty">{t('common.loading')}</p>}
       </div>
       {settings && <PaymentSettings key={settings.currency} settings={settings} />}
       <section className="settings-section">
@@ -157,5 +117,59 @@ export function ClearDemoDialog() {
         </button>
       </div>
     </Modal>
+  );
+}
+
+/**
+ * Shop name and scanner gap, edited from the settings as loaded: mounted only once they are, so a dialog
+ * opened before they arrive never offers (or saves) placeholder values.
+ */
+function ShopForm({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const [shopName, setShopName] = useState(settings.shopName);
+  const [gap, setGap] = useState(String(settings.scanMaxGapMs));
+  const [busy, run] = useBusy();
+  const save = (patch: Parameters<typeof updateSettings>[0]) => run(() => saveAndSay(patch));
+  const gapValue = Number(gap);
+  const gapValid = Number.isInteger(gapValue) && gapValue >= 5 && gapValue <= 200;
+  const dirty = shopName.trim() !== settings.shopName || (gapValid && gapValue !== settings.scanMaxGapMs);
+
+  return (
+    <form
+      className="field-row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (dirty && shopName.trim())
+          void save({ shopName: shopName.trim(), ...(gapValid ? { scanMaxGapMs: gapValue } : {}) });
+      }}
+    >
+      <label className="field">
+        <span>{t('settings.shopName')}</span>
+        <input
+          data-testid="settings-shop-name"
+          maxLength={60}
+          value={shopName}
+          onChange={(e) => setShopName(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('settings.scanGap')}</span>
+        <input
+          data-testid="settings-scan-gap"
+          inputMode="numeric"
+          className={gapValid ? '' : 'invalid'}
+          value={gap}
+          onChange={(e) => setGap(e.target.value)}
+        />
+      </label>
+      <button
+        type="submit"
+        className="btn btn-primary"
+        data-testid="settings-save"
+        disabled={busy || !dirty || !shopName.trim()}
+      >
+        {t('common.save')}
+      </button>
+    </form>
   );
 }
