@@ -1,17 +1,8 @@
 // The desktop shell: the cashier window, the customer display (full screen on a second monitor, or on
 // demand from the menu), the application menu, and the IPC/event wiring. Everything arrives through an
 // injected `electron` object, so tests drive it with a fake and only main.ts touches the real module.
-import type {
-  App,
-  BrowserWindow,
-  BrowserWindowConstructorOptions,
-  Display,
-  IpcMain,
-  Menu,
-  MenuItemConstructorOptions,
-  Protocol,
-  Screen,
-} from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Display } from 'electron';
+import type { IpcMain, Menu, MenuItemConstructorOptions, Protocol, Screen } from 'electron';
 import { METHOD_NAMES } from '../../shared/api';
 import type { EventBus } from '../core/bus';
 import { bindRouter, relayEvents, type ShellRouter } from './ipc';
