@@ -151,7 +151,7 @@ describe('phone pages', () => {
     }
     expect(en.csp).toContain("default-src 'none'");
     const zh = await page(qrContent, 'GET', 'zh-CN,zh;q=0.9');
-    for (const s of ['演示 – 不会产生真实扣款', '¥12.50', '0042', '>支付<', '>拒绝<']) expect(zh.html).toContain(s);
+    for (const s of ['演示 – 未发生真实扣款', '¥12.50', '0042', '>支付<', '>拒绝<']) expect(zh.html).toContain(s);
   });
 
   it('opening does not use the token; Pay works once; the second use is refused', async () => {

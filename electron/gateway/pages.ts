@@ -20,10 +20,10 @@ const en = {
   declinedBody: 'Nothing was paid. You can close this page.',
   cannotPay: 'Cannot pay',
   badToken: 'This payment link is not valid.',
-  expired: 'This payment link has expired. Ask the cashier for a new code.',
+  expired: 'This payment link has expired. Ask the cashier for a new QR code.',
   used: 'This payment link has already been used.',
   alreadyPaid: 'This order is already paid.',
-  closed: 'This payment was cancelled or has expired. Ask the cashier for a new code.',
+  closed: 'This payment was cancelled or has expired. Ask the cashier for a new QR code.',
   failed: 'This payment was declined.',
   refunded: 'This payment was refunded.',
   notFound: 'Page not found.',
@@ -34,7 +34,7 @@ export type PageStrings = typeof en;
 
 const zhCN: PageStrings = {
   title: '演示支付',
-  banner: '演示 – 不会产生真实扣款',
+  banner: '演示 – 未发生真实扣款',
   payTo: '收款方',
   amount: '金额',
   order: '订单号',
