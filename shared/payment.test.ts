@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canTransition,
+  isEnding,
   isFinal,
   isLatePayment,
   isOpen,
@@ -95,6 +96,16 @@ describe('payment state machine', () => {
       expect(isLatePayment(from, 'paid')).toBe(false);
     }
     expect(isLatePayment('failed', 'refunded')).toBe(false);
+  });
+
+  it('an open attempt being cancelled or closed at its expiry is ending, whatever a query said since', () => {
+    expect(isEnding({ status: 'closing', reason: null })).toBe(true);
+    expect(isEnding({ status: 'unknown', reason: 'cancelled' })).toBe(true);
+    expect(isEnding({ status: 'pending', reason: 'expired' })).toBe(true);
+    expect(isEnding({ status: 'pending', reason: 'user_paying' })).toBe(false);
+    expect(isEnding({ status: 'unknown', reason: 'timeout' })).toBe(false);
+    // Ended already: nothing is being closed any more.
+    expect(isEnding({ status: 'cancelled', reason: 'cancelled' })).toBe(false);
   });
 });
 

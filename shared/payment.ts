@@ -82,6 +82,14 @@ export function isOpen(state: PaymentState): boolean {
   return OPEN_STATES.includes(state);
 }
 
+/**
+ * Open, but the till is ending it (the cashier cancelled, or its expiry passed) and the provider has not
+ * confirmed the close yet: whatever a query says meanwhile, it must not be offered for payment again.
+ */
+export function isEnding(p: { status: PaymentState; reason: string | null }): boolean {
+  return isOpen(p.status) && (p.status === 'closing' || p.reason === 'cancelled' || p.reason === 'expired');
+}
+
 const CLOSED_UNPAID: readonly PaymentState[] = ['failed', 'expired', 'cancelled'];
 
 /** Money arrived after we gave up on the trade: refund or complete it, never ignore (attention list). */

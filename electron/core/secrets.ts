@@ -1,6 +1,7 @@
-// Secrets at rest (provider keys). The headless host and tests use fileSecretBox: AES-256-GCM with a random
-// key in `dataDir/secret.key` (mode 0600). In Electron, main.ts can pass safeStorageSecretBox(safeStorage)
-// instead, so the key lives in the OS keychain (DPAPI, Keychain, libsecret) rather than beside the data.
+// Secrets at rest (provider keys). The till uses fileSecretBox in both modes: AES-256-GCM with a random key
+// in `dataDir/secret.key` (mode 0600). safeStorageSecretBox keeps secrets in the OS keychain (DPAPI,
+// Keychain, libsecret) instead; it is not wired in yet, because the desktop app and the headless host share
+// one data folder and the host cannot reach the keychain.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

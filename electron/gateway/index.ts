@@ -685,8 +685,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           }
         }
         const merchantId = authenticate(req, url.pathname, raw, body);
+        // route() saves what it changes; a query or ping writes nothing (the nonce it used is kept with
+        // the next change, and the 300 s skew limit bounds a replay after a restart).
         a = route(req.method ?? '', url.pathname, merchantId, body);
-        store.save();
       } catch (err) {
         a = errorAnswer(err);
       }

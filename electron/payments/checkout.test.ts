@@ -80,7 +80,7 @@ async function pendingQr(o: Opened): Promise<Payment> {
 }
 
 describe('refund numbers', () => {
-  it('fit the 32 characters providers accept and differ per refund and per trade', () => {
+  it('fit the 32 characters providers accept and differ per refund and per trade, even from a 32-character trade number', () => {
     const a = 'T1_20261125_000042_835d88ff2d6fa';
     const b = 'T1_20261125_000043_835d88ff2d6fa';
     expect(a).toHaveLength(32);

@@ -21,6 +21,7 @@ import type { AttentionItem } from '../../shared/api';
 import type { DisplayPayment, Order, Payment, WalletMethod } from '../../shared/domain';
 import {
   canTransition,
+  isEnding,
   isLatePayment,
   isOpen,
   makeTradeNumber,
@@ -178,7 +179,7 @@ export class Checkout {
     const settings = this.ctx.settings.get();
     // Being cancelled (or closed at its expiry) but not yet confirmed: the QR must not come back on the
     // customer's screen while the close is retried, whatever a query says meanwhile.
-    const ending = p.status === 'closing' || p.reason === 'cancelled' || p.reason === 'expired';
+    const ending = isEnding(p);
     return {
       paymentId: p.id,
       method: p.method,
@@ -1393,8 +1394,9 @@ function refuseMismatch(p: Payment): void {
 }
 
 /**
- * The trade number with `-R<n>`, cut to the 32 characters providers accept: trade numbers fill those 32
- * already; what is cut is the end of the random install part, which the sequence before it keeps unique.
+ * The trade number with `-R<n>`, within the 32 characters providers accept. Ours are 29 for a two-letter
+ * till, so it fits whole; a longer till id (or a tenth refund) cuts the end of the random part, which the
+ * sequence before it keeps unique.
  */
 export function refundNumberFor(tradeNumber: string, n: number): string {
   const suffix = `-R${n}`;

@@ -78,7 +78,11 @@ describe('statusKey', () => {
     // Providers send upper-case codes.
     expect(failReasonKey('DECLINED')).toBe('pay.failReason.declined');
     expect(failReasonKey('INSUFFICIENT_FUNDS')).toBe('pay.failReason.insufficient_funds');
-    expect(failReasonKey('Code_Expired')).toBe('pay.failReason.code_expired');
+    // The codes the engine stores, from ProviderRefusal, ProviderError kinds and the gateway's reasons.
+    expect(failReasonKey('INVALID_CODE')).toBe('pay.failReason.code_invalid');
+    expect(failReasonKey('server_error')).toBe('pay.failReason.provider_error');
+    expect(failReasonKey('TRADE_EXISTS')).toBe('pay.failReason.provider_error');
+    expect(failReasonKey('CLOSED_BY_MERCHANT')).toBe('pay.failReason.closed');
     for (const r of [...OPTION_REASONS, 'new', null]) {
       expect(lookup(en, optionReasonKey(r))).toBeTypeOf('string');
       expect(lookup(zhCN, optionReasonKey(r))).toBeTypeOf('string');
@@ -91,7 +95,7 @@ describe('isCancelling', () => {
     expect(isCancelling({ status: 'closing', reason: null })).toBe(true);
     expect(isCancelling({ status: 'unknown', reason: 'cancelled' })).toBe(true);
     expect(isCancelling({ status: 'pending', reason: 'cancelled' })).toBe(true);
-    expect(isCancelling({ status: 'pending', reason: 'closing' })).toBe(true);
+    expect(isCancelling({ status: 'unknown', reason: 'expired' })).toBe(true);
     expect(statusKey({ status: 'pending', method: 'qr', reason: 'cancelled' })).toBe('pay.status.closing');
     expect(statusKey({ status: 'unknown', method: 'qr', reason: 'cancelled' })).toBe('pay.status.closing');
   });

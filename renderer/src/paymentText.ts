@@ -1,6 +1,6 @@
 // What a payment attempt is doing, as i18n keys, and the countdown to its expiry. Pure: no DOM, no store.
 import type { BankQrSettings, Payment, PaymentMethod, PaymentStatus } from '../../shared/domain';
-import { isOpen } from '../../shared/payment';
+import { isEnding } from '../../shared/payment';
 
 /** Bank QR schemes by the names their apps use (not translated: they are brands). */
 export const SCHEME_NAMES: Record<BankQrSettings['scheme'], string> = {
@@ -28,13 +28,8 @@ export const STATUS_KEYS = {
 } as const;
 export type StatusKey = (typeof STATUS_KEYS)[keyof typeof STATUS_KEYS];
 
-/**
- * The cashier asked to cancel and the provider has not confirmed the close yet: whatever a query says
- * meanwhile ('unknown', 'pending'), the attempt is on its way out and must not be offered for payment again.
- */
-export function isCancelling(p: { status: PaymentStatus; reason: string | null }): boolean {
-  return isOpen(p.status) && (p.status === 'closing' || p.reason === 'cancelled' || p.reason === 'closing');
-}
+/** The till is closing it (cancelled or expired) and the provider has not confirmed yet: see isEnding. */
+export const isCancelling = isEnding;
 
 export function statusKey(p: { status: PaymentStatus; method: PaymentMethod; reason: string | null }): StatusKey {
   if (isCancelling(p)) return STATUS_KEYS.closing;
@@ -81,9 +76,23 @@ export const FAIL_REASONS = [
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
+/** The engine's and providers' own codes (ProviderRefusal, ProviderError kinds, gateway reasons) worded alike. */
+const SAME_AS: Record<string, FailReason> = {
+  invalid_code: 'code_invalid',
+  server_error: 'provider_error',
+  bad_response: 'provider_error',
+  trade_exists: 'provider_error',
+  trade_paid: 'provider_error',
+  amount_invalid: 'provider_error',
+  invalid_request: 'provider_error',
+  trade_closed: 'closed',
+  closed_by_merchant: 'closed',
+};
+
 /** Providers send their codes in upper case ('INSUFFICIENT_FUNDS'); the wording is keyed in lower case. */
 export function failReasonKey(reason: string | null): `pay.failReason.${FailReason | 'other'}` {
-  const r = (reason ?? '').toLowerCase();
+  const lower = (reason ?? '').toLowerCase();
+  const r = SAME_AS[lower] ?? lower;
   return (FAIL_REASONS as readonly string[]).includes(r) ? `pay.failReason.${r as FailReason}` : 'pay.failReason.other';
 }
 
