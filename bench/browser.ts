@@ -21,6 +21,7 @@ import {
   tempDir,
 } from './common';
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../e2e/chromium';
+import { type Painted, WAIT_MS, waitForPaint } from './page';
 
 const CART_LINES = 200;
 const SCAN_WARMUP = 5;
@@ -30,20 +31,10 @@ const DISPLAY_CHANGES = 60;
 /** A cashier's rhythm: the search box's debounced search (100 ms) after a scan settles before the next. */
 const SCAN_PAUSE_MS = 300;
 const CHANGE_PAUSE_MS = 150;
-const WAIT_MS = 10_000;
 
 /** The renderer's events, as renderer/src/cashier/CartPanel.tsx and customer/CustomerDisplay.tsx send them. */
 const CART_RENDERED = 'tillpoint:cart-rendered';
 const DISPLAY_RENDERED = 'tillpoint:display-rendered';
-
-interface Painted {
-  /** performance.now() at the commit event, at the rAF after it, and once that frame is painted. */
-  commit: number;
-  raf: number;
-  paint: number;
-  /** performance.timeOrigin + paint: a wall clock both pages share. */
-  paintWall: number;
-}
 
 interface KeyRecord {
   key: string;
@@ -151,20 +142,7 @@ function pause(msToWait: number) {
   return new Promise((resolve) => setTimeout(resolve, msToWait));
 }
 
-async function awaitPaint(page: Page, what: string): Promise<Painted> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing painted after ${WAIT_MS / 1000} s`)), WAIT_MS);
-  });
-  try {
-    return await Promise.race([page.evaluate(() => window.__bench.armed!), timeout]);
-  } catch (err) {
-    const state = await pageState(page).catch(() => 'unknown');
-    throw new Error(`${err instanceof Error ? err.message : err}; the page: ${JSON.stringify(state)}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const awaitPaint = (page: Page, what: string) => waitForPaint(page, what, () => window.__bench.armed!, pageState);
 
 interface ScanSetup {
   baseUrl: string;

@@ -86,6 +86,48 @@ export function rssMb(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
+export interface SpawnedProcess {
+  proc: ChildProcess;
+  /** What `ready` matched. */
+  match: RegExpExecArray;
+  /** The last 20,000 characters of its stdout and stderr. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a built entry (`node <entry> ...args`) and resolves once its stdout matches `ready`. (Like
+ * e2e/host.ts, whose paths are relative to its own file and so cannot be bundled into out/bench/.)
+ */
+export async function spawnReady(entry: string, args: string[], ready: RegExp): Promise<SpawnedProcess> {
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
+  const proc = spawn(process.execPath, [entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  };
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      const m = ready.exec(out);
+      if (m) resolve(m);
+    });
+    proc.stderr!.on('data', keep);
+    proc.once('error', reject);
+    exited.then(() => reject(new Error(`${path.basename(entry)} exited before it was ready:\n${out}`)));
+  });
+  return {
+    proc,
+    match,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 export interface RunningHost {
   url: string;
   proc: ChildProcess;
@@ -96,36 +138,13 @@ export interface RunningHost {
 
 /** Starts the built host (`node out/host/host.mjs`) on port 0 and waits for its ready line. */
 export async function startBuiltHost(dataDir: string): Promise<RunningHost> {
-  if (!fs.existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build`);
   const started = performance.now();
-  const proc = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.stderr!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    proc.once('error', reject);
-    exited.then(() => reject(new Error(`the host exited before it was ready:\n${out}`)));
-  });
-  const startMs = performance.now() - started;
-  return {
-    url,
-    proc,
-    startMs,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const host = await spawnReady(
+    HOST_ENTRY,
+    ['--data-dir', dataDir, '--port', '0'],
+    /ready at (http:\/\/127\.0\.0\.1:\d+\/)/,
+  );
+  return { url: host.match[1], proc: host.proc, startMs: performance.now() - started, stop: host.stop };
 }
 
 /** POST /api/<method> to a host, as the renderer's client does; throws on a refusal. */

@@ -5,24 +5,35 @@
 //   3. the same with the gateway's notifications turned off: the till finds out by polling alone.
 // Times are taken where they happen, on one wall clock: performance.timeOrigin + performance.now() in each
 // page and in Node (the same machine clock; each side's offset to Date.now() is measured and removed).
-// "Painted" is as in bench/browser.ts: the frame after the DOM change has run its style, layout and paint
-// (a requestAnimationFrame callback posts a message; the message runs once that frame is done).
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
+// "Painted" is as in bench/browser.ts (bench/page.ts): the frame after the DOM change has run its style,
+// layout and paint (a requestAnimationFrame callback posts a message; the message runs once that frame is done).
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { LOOPBACK_PAY_ARGS } from '../e2e/host';
 import type { PayView } from '../shared/api';
-import { api, HOST_ENTRY, log, median, ms, percentile, removeDir, report, ROOT, runMain, tempDir } from './common';
+import {
+  api,
+  HOST_ENTRY,
+  log,
+  median,
+  ms,
+  percentile,
+  removeDir,
+  report,
+  ROOT,
+  runMain,
+  spawnReady,
+  tempDir,
+} from './common';
+import { type Painted, WAIT_MS, waitForPaint } from './page';
 
 const GATEWAY_ENTRY = path.join(ROOT, 'out', 'gateway', 'gateway.mjs');
 /** A product of the demo catalog a fresh data folder starts with. */
 const DEMO_BARCODE = '2000001000007';
 const WARMUP = 5;
 const ROUNDS = 30;
-const WAIT_MS = 10_000;
 /**
  * A customer takes a moment to scan the QR and confirm. The wait before paying is random, so the payment
  * lands at any point of the till's ~1 s query loop and the renderer's ~1 s poll (a fixed wait would lock
@@ -33,15 +44,6 @@ const PAY_DELAY_MS = { notify: [100, 400], poll: [0, 1000] } as const;
 const QR_TARGET_MS = 150;
 const NOTIFY_TARGET_MS = 300;
 const POLL_TARGET_MS = 1200;
-
-interface Painted {
-  /** performance.now() at the DOM change, at the rAF after it, and once that frame is painted. */
-  commit: number;
-  raf: number;
-  paint: number;
-  /** performance.timeOrigin + paint. */
-  paintWall: number;
-}
 
 interface Click {
   testId: string;
@@ -173,46 +175,6 @@ function randomBetween([lo, hi]: readonly [number, number]): number {
 /** A customer's pace, never a wait for a result. */
 const pause = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
 
-interface Proc {
-  proc: ChildProcess;
-  match: RegExpExecArray;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/**
- * Spawns a built entry and resolves once its output matches `ready`. (Like e2e/host.ts, whose paths are
- * relative to its own file and so cannot be bundled into out/bench/.)
- */
-async function spawnReady(entry: string, args: string[], ready: RegExp): Promise<Proc> {
-  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
-  const proc = spawn(process.execPath, [entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-20_000);
-  };
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      keep(chunk);
-      const m = ready.exec(out);
-      if (m) resolve(m);
-    });
-    proc.stderr!.on('data', keep);
-    proc.once('error', reject);
-    exited.then(() => reject(new Error(`${path.basename(entry)} exited before it was ready:\n${out}`)));
-  });
-  return {
-    proc,
-    match,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 async function sim<T = unknown>(gatewayUrl: string, pathname: string, body?: unknown): Promise<T> {
   const res = await fetch(new URL(pathname, gatewayUrl), {
     method: body === undefined ? 'GET' : 'POST',
@@ -264,30 +226,16 @@ interface Setup {
   offsets: { node: number; cashier: number; display: number };
 }
 
-async function pageState(page: Page) {
-  return page
-    .evaluate(() => ({
-      dialog: document.querySelector('[data-testid="pay-dialog"]')?.outerHTML.slice(0, 200) ?? null,
-      display: document.querySelector('[data-testid="customer-display"]')?.getAttribute('data-phase') ?? null,
-      toasts: [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent),
-    }))
-    .catch(() => 'unknown');
+/** What the page looked like, for a wait that timed out. */
+function pageState(page: Page) {
+  return page.evaluate(() => ({
+    dialog: document.querySelector('[data-testid="pay-dialog"]')?.outerHTML.slice(0, 200) ?? null,
+    display: document.querySelector('[data-testid="customer-display"]')?.getAttribute('data-phase') ?? null,
+    toasts: [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent),
+  }));
 }
 
-async function awaitPaint(page: Page, what: string): Promise<Painted> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not painted after ${WAIT_MS / 1000} s`)), WAIT_MS);
-  });
-  try {
-    return await Promise.race([page.evaluate(() => window.__pay.armed!), timeout]);
-  } catch (err) {
-    const state = await pageState(page);
-    throw new Error(`${err instanceof Error ? err.message : err}; the page: ${JSON.stringify(state)}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const awaitPaint = (page: Page, what: string) => waitForPaint(page, what, () => window.__pay.armed!, pageState);
 
 async function checkoutRound(s: Setup, payDelayMs: number): Promise<Round> {
   const { cashier, display, offsets } = s;

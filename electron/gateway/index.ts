@@ -41,11 +41,11 @@
 // POST /pay/<token>/decline, /favicon.ico; everything else is a 404 page (pages.ts).
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { isMinor } from '../../shared/money';
 import { isValidTradeNumber, maskPaymentCode } from '../../shared/payment';
+import { closeServer, listen, readBody } from '../core/http';
 import { codeOutcome } from './codes';
 import { type Notifier, startNotifier } from './notifier';
 import {
@@ -120,7 +120,7 @@ export interface Faults {
   userPayingQueries: number;
 }
 
-export const DEFAULT_FAULTS: Readonly<Faults> = {
+const DEFAULT_FAULTS: Readonly<Faults> = {
   latencyMs: 0,
   failNext: 0,
   dropNext: 0,
@@ -214,47 +214,21 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new ApiError(400, code, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'INVALID_REQUEST', 'body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The body as text; a body over MAX_BODY_BYTES is a 413 (after being read and discarded). */
+async function readText(req: http.IncomingMessage): Promise<string> {
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body === undefined) throw new ApiError(413, 'INVALID_REQUEST', 'body too large');
+  return body.toString('utf8');
 }
 
 /** This machine's first LAN IPv4 address, for the URL a phone on the shop's Wi-Fi can open. */
-export function lanAddress(): string {
+function lanAddress(): string {
   for (const addrs of Object.values(os.networkInterfaces())) {
     for (const a of addrs ?? []) {
       if (a.family === 'IPv4' && !a.internal) return a.address;
     }
   }
   return '127.0.0.1';
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
@@ -656,7 +630,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
 
   async function handleProvider(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname.startsWith('/sim/')) {
       const a = handleSim(req.method ?? '', url, raw);
@@ -781,7 +755,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   async function handlePay(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const lang: PageLang = pickLang(req.headers['accept-language']);
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'POST') await readBody(req); // the form carries nothing we use
+    if (req.method === 'POST') await readText(req); // the form carries nothing we use
     if (path === '/favicon.ico') {
       res.writeHead(204, { 'cache-control': 'max-age=86400' });
       res.end();

@@ -14,7 +14,7 @@ import {
 import type { NotificationRecord, Store, TradeRecord } from './store';
 
 /** Waits between attempts; the last one repeats. */
-export const DEFAULT_NOTIFY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
+const DEFAULT_NOTIFY_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 /** Like Alipay (~25 h), a notification nobody acknowledges is eventually given up. */
 const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
 const ATTEMPT_TIMEOUT_MS = 5000;

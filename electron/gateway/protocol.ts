@@ -8,6 +8,7 @@
 //   notification: "NOTIFY", timestamp, nonce, body
 // Timestamps are Unix seconds; more than MAX_SKEW_SECONDS away from our clock is refused.
 import { createHash, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import type { ProviderRefusal } from '../payments/provider';
 
 export const HEADER = {
   merchant: 'x-demopay-merchant',
@@ -57,18 +58,9 @@ export function merchantIdFor(publicKeyPem: string): string {
   return `M${createHash('sha256').update(der).digest('hex').slice(0, 20).toUpperCase()}`;
 }
 
-/** Error codes in the `{code, message}` body of a non-2xx answer (business codes match ProviderRefusal). */
+/** Error codes in a non-2xx answer's `{code, message}` body: the till's business refusals and the gateway's own. */
 export type GatewayErrorCode =
-  | 'TRADE_EXISTS'
-  | 'TRADE_PAID'
-  | 'TRADE_CLOSED'
-  | 'TRADE_NOT_FOUND'
-  | 'INVALID_CODE'
-  | 'DECLINED'
-  | 'INSUFFICIENT_FUNDS'
-  | 'AMOUNT_INVALID'
-  | 'REFUND_TOO_LARGE'
-  | 'INVALID_REQUEST'
+  | Exclude<ProviderRefusal, 'OTHER'>
   | 'SIGN_ERROR'
   | 'MERCHANT_UNKNOWN'
   | 'SYSTEM_ERROR'

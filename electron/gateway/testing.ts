@@ -1,10 +1,9 @@
 // Helpers for tests that drive the Demo gateway: temp folders, a gateway on loopback ports, the /sim
 // controls, and a notification listener that records what arrives. Loopback only, port 0 everywhere.
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startNotifyListener as startTillNotifyListener } from '../payments/notify';
 import { type Faults, type Gateway, type GatewayOptions, startGateway } from './index';
 
 export function tempDir(prefix = 'tillpoint-gateway-'): string {
@@ -59,8 +58,8 @@ export interface NotifyListener {
 }
 
 /**
- * A merchant's notification endpoint on 127.0.0.1. `answer` decides the reply to each arrival (index from 0);
- * by default it acknowledges.
+ * A merchant's notification endpoint on 127.0.0.1: the till's own listener with a recording handler.
+ * `answer` decides the reply to each arrival (index from 0); by default it acknowledges.
  */
 export async function startNotifyListener(
   answer: (i: number, n: ReceivedNotification) => { status: number; body: string } = () => ({
@@ -70,36 +69,21 @@ export async function startNotifyListener(
 ): Promise<NotifyListener> {
   const received: ReceivedNotification[] = [];
   const waiters: { n: number; resolve: (r: ReceivedNotification) => void }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const n: ReceivedNotification = {
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])),
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      const reply = answer(received.length, n);
-      received.push(n);
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(reply.body);
-      for (const w of waiters.filter((x) => x.n <= received.length)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(received[w.n - 1]);
-      }
-    });
+  const listener = await startTillNotifyListener((_providerId, n) => {
+    const reply = answer(received.length, n);
+    received.push(n);
+    for (const w of waiters.filter((x) => x.n <= received.length)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(received[w.n - 1]);
+    }
+    return { ...reply, contentType: 'application/json' };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/notify`,
+    url: `${listener.baseUrl}/demo`,
     received,
     nth: (n) =>
       received.length >= n ? Promise.resolve(received[n - 1]) : new Promise((resolve) => waiters.push({ n, resolve })),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => listener.close(),
   };
 }
 

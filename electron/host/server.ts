@@ -3,7 +3,6 @@
 // It listens on loopback only; LAN access waits for device pairing, which will plug into `authorize`.
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -11,6 +10,7 @@ import type { ApiError, Result } from '../../shared/api';
 import { createRouter, httpStatus } from '../api/router';
 import { isLoopback } from '../core/args';
 import type { EventBus } from '../core/bus';
+import { closeServer, listen, readBody } from '../core/http';
 import { defaultRendererDir } from '../core/paths';
 import type { Handlers } from '../core/types';
 
@@ -108,31 +108,6 @@ function sendError(res: ServerResponse, status: number, error: ApiError): void {
 function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-/** The body, or undefined once it exceeds `limit` (the rest is discarded unread). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function isJsonContentType(value: string | undefined): boolean {
@@ -334,14 +309,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     }
   });
 
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: opts.port, host: bind }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, opts.port, bind);
   } catch (err) {
     clearInterval(heartbeat);
     unsubscribe();
@@ -349,7 +319,6 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }
   server.on('error', (err) => console.error('[host] server error', err));
 
-  const port = (server.address() as AddressInfo).port;
   canonicalHost = `${hostForUrl(bind)}:${port}`;
   const names = [hostForUrl(bind), '127.0.0.1', 'localhost', '[::1]', ...(opts.allowedHosts ?? [])];
   for (const name of names) {
@@ -363,14 +332,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     url: `http://${canonicalHost}/`,
     port,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         unsubscribe();
         clearInterval(heartbeat);
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        closing = closeServer(server);
+      }
       return closing;
     },
   };

@@ -1,7 +1,7 @@
 // The loopback listener providers POST their signed notifications to: http://127.0.0.1:<port>/notify/<provider>.
 // It serves nothing else. Only the engine decides what a notification is worth (see Checkout.notify).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBody } from '../core/http';
 import type { IncomingNotification } from './provider';
 
 const MAX_BODY = 64 * 1024;
@@ -24,45 +24,26 @@ export async function startNotifyListener(handle: NotifyHandler, port = 0): Prom
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end('too large');
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (res.headersSent) return;
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      let answer: ReturnType<NotifyHandler>;
-      try {
-        answer = handle(m[1], { headers, body: Buffer.concat(chunks).toString('utf8') });
-      } catch (err) {
-        console.error('[pay] notification failed', err);
-        answer = { status: 500, body: 'error', contentType: 'text/plain' };
-      }
-      res.writeHead(answer.status, { 'Content-Type': answer.contentType }).end(answer.body);
-    });
+    void readBody(req, MAX_BODY).then(
+      (body) => {
+        if (body === undefined) {
+          res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end('too large');
+          return;
+        }
+        const headers: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        let answer: ReturnType<NotifyHandler>;
+        try {
+          answer = handle(m[1], { headers, body: body.toString('utf8') });
+        } catch (err) {
+          console.error('[pay] notification failed', err);
+          answer = { status: 500, body: 'error', contentType: 'text/plain' };
+        }
+        res.writeHead(answer.status, { 'Content-Type': answer.contentType }).end(answer.body);
+      },
+      () => res.destroy(), // the sender went away mid-body: nobody to answer
+    );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${bound}/notify`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const bound = await listen(server, port, '127.0.0.1');
+  return { baseUrl: `http://127.0.0.1:${bound}/notify`, close: () => closeServer(server) };
 }

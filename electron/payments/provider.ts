@@ -19,19 +19,22 @@ export type ProviderErrorKind =
   /** A definite business refusal with `code` (see ProviderRefusal). */
   | 'rejected';
 
-/** Business refusals the engine acts on; providers map their own codes onto these. */
-export type ProviderRefusal =
-  | 'TRADE_EXISTS' // create: this trade number is already known (never a success for this order)
-  | 'TRADE_PAID' // create/close: already paid
-  | 'TRADE_CLOSED' // pay/refund: the trade is closed
-  | 'TRADE_NOT_FOUND'
-  | 'INVALID_CODE' // payment code unknown, expired or used
-  | 'DECLINED' // the customer or their bank said no
-  | 'INSUFFICIENT_FUNDS'
-  | 'AMOUNT_INVALID'
-  | 'REFUND_TOO_LARGE'
-  | 'INVALID_REQUEST'
-  | 'OTHER';
+/** Business refusals the engine acts on, as providers send them (the Demo gateway answers these codes). */
+export const REFUSAL_CODES = [
+  'TRADE_EXISTS', // create: this trade number is already known (never a success for this order)
+  'TRADE_PAID', // create/close: already paid
+  'TRADE_CLOSED', // pay/refund: the trade is closed
+  'TRADE_NOT_FOUND',
+  'INVALID_CODE', // payment code unknown, expired or used
+  'DECLINED', // the customer or their bank said no
+  'INSUFFICIENT_FUNDS',
+  'AMOUNT_INVALID',
+  'REFUND_TOO_LARGE',
+  'INVALID_REQUEST',
+] as const;
+
+/** Providers map their own codes onto these; anything else is 'OTHER'. */
+export type ProviderRefusal = (typeof REFUSAL_CODES)[number] | 'OTHER';
 
 export class ProviderError extends Error {
   constructor(

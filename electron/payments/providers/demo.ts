@@ -31,6 +31,7 @@ import {
   ProviderError,
   type ProviderRefusal,
   type QueryResult,
+  REFUSAL_CODES,
   type ReverseResult,
   type VerifiedNotification,
 } from '../provider';
@@ -58,21 +59,8 @@ interface ProviderFile {
   pins: Record<string, string>;
 }
 
-const REFUSALS: readonly ProviderRefusal[] = [
-  'TRADE_EXISTS',
-  'TRADE_PAID',
-  'TRADE_CLOSED',
-  'TRADE_NOT_FOUND',
-  'INVALID_CODE',
-  'DECLINED',
-  'INSUFFICIENT_FUNDS',
-  'AMOUNT_INVALID',
-  'REFUND_TOO_LARGE',
-  'INVALID_REQUEST',
-];
-
 function refusalFor(code: string): ProviderRefusal {
-  if ((REFUSALS as readonly string[]).includes(code)) return code as ProviderRefusal;
+  if ((REFUSAL_CODES as readonly string[]).includes(code)) return code as ProviderRefusal;
   if (code === 'SIGN_ERROR' || code === 'MERCHANT_UNKNOWN' || code === 'NOT_FOUND') return 'INVALID_REQUEST';
   return 'OTHER';
 }
