@@ -29,8 +29,12 @@ const PaymentCode = z
   .trim()
   .regex(/^\d{16,24}$/, '16 to 24 digits');
 
-/** The open cart and its latest payment attempt (open, or just ended), as the checkout screens show them. */
-export const PayView = z.object({ cart: Order, payment: Payment.nullable() });
+/**
+ * The open cart and its latest payment attempt (open, or just ended), as the checkout screens show them.
+ * `order` is the payment's own order as stored (the cart while it is open, the completed order after);
+ * the cart when there is no payment.
+ */
+export const PayView = z.object({ cart: Order, payment: Payment.nullable(), order: Order });
 export type PayView = z.infer<typeof PayView>;
 
 /** Whether a method can be used now, and its limit, shown before any trade is created. */
@@ -129,10 +133,7 @@ export const api = {
   /** Methods, availability and limits for the open cart's amount due. */
   'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption) })),
   /** Starts a QR (provider or bank) for `amountMinor` (default: all that is due); the cart locks. */
-  'pay.start': method(
-    z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(),
-    PayView,
-  ),
+  'pay.start': method(z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(), PayView),
   /** Charges the customer's payment code read by the scanner (B-scan-C). */
   'pay.withCode': method(z.object({ code: PaymentCode, amountMinor: Minor.optional() }).strict(), PayView),
   /** The open cart and its latest attempt as stored; the checkout screen polls this about once a second. */

@@ -75,7 +75,8 @@ export function isFinal(state: PaymentState): boolean {
   return TRANSITIONS[state].length === 0;
 }
 
-const OPEN_STATES: readonly PaymentState[] = ['created', 'pending', 'unknown', 'closing'];
+/** States in which the trade may still be paid or closed. */
+export const OPEN_STATES: readonly PaymentState[] = ['created', 'pending', 'unknown', 'closing'];
 
 /** The trade may still be paid, so it blocks a new trade for the same order. */
 export function isOpen(state: PaymentState): boolean {

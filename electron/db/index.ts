@@ -23,11 +23,12 @@ export interface Repos {
 
 /** Prepares every statement once; call after the database is migrated. */
 export function createRepos(db: Database): Repos {
+  const journal = new JournalRepo(db);
   return {
     products: new ProductsRepo(db),
     orders: new OrdersRepo(db),
-    payments: new PaymentsRepo(db),
-    journal: new JournalRepo(db),
+    payments: new PaymentsRepo(db, journal),
+    journal,
     settings: new SettingsRepo(db),
   };
 }

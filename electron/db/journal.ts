@@ -1,6 +1,6 @@
 // The append-only journal: one row per meaningful event. Triggers refuse UPDATE and DELETE.
 import type { Database, Statement } from 'better-sqlite3';
-import type { PaymentState } from '../../shared/payment';
+import { maskPaymentCodesIn, type PaymentState } from '../../shared/payment';
 
 export type JournalKind =
   | 'cart.lineAdded'
@@ -31,6 +31,12 @@ export type JournalKind =
   | 'catalog.demoCleared'
   | 'settings.changed';
 
+/** The order and payment a journal row is about. */
+export interface JournalRefs {
+  orderId?: number | null;
+  paymentId?: number | null;
+}
+
 export interface JournalEntry {
   id: number;
   at: string;
@@ -60,13 +66,19 @@ export class JournalRepo {
     this.recentStmt = db.prepare('SELECT * FROM journal ORDER BY id DESC LIMIT ?');
   }
 
-  append(
-    at: string,
-    kind: JournalKind,
-    refs: { orderId?: number | null; paymentId?: number | null } = {},
-    data: Record<string, unknown> = {},
-  ): void {
+  append(at: string, kind: JournalKind, refs: JournalRefs = {}, data: Record<string, unknown> = {}): void {
     this.insertStmt.run(at, kind, refs.orderId ?? null, refs.paymentId ?? null, JSON.stringify(data));
+  }
+
+  /** A row about payments: every run of digits that may be a customer's payment code is masked first. */
+  appendMasked(at: string, kind: JournalKind, refs: JournalRefs, data: Record<string, unknown>): void {
+    this.insertStmt.run(
+      at,
+      kind,
+      refs.orderId ?? null,
+      refs.paymentId ?? null,
+      maskPaymentCodesIn(JSON.stringify(data)),
+    );
   }
 
   forOrder(orderId: number): JournalEntry[] {

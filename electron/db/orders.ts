@@ -250,8 +250,7 @@ export class OrdersRepo {
 
   toOrder(row: OrderRow, lines: readonly LineRow[], payments: Payment[]): Order {
     const paidMinor = paidTowards(payments);
-    // An abandoned attempt no longer holds the cart (the cashier took another way); an unsettled one does.
-    const open = payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
+    const open = openPaymentOf(payments);
     return {
       id: row.id,
       number: row.number,
@@ -270,7 +269,7 @@ export class OrdersRepo {
       itemCount: row.item_count,
       payments,
       paidMinor,
-      dueMinor: row.status === 'completed' ? 0 : Math.max(0, row.total_minor - paidMinor),
+      dueMinor: row.status === 'completed' ? 0 : dueOf(row.total_minor, payments),
       openPaymentId: open?.id ?? null,
       locked: open !== undefined || paidMinor > 0,
       isDemo: row.is_demo === 1,
@@ -290,6 +289,19 @@ export function paidTowards(payments: readonly Payment[]): number {
     }
   }
   return sum;
+}
+
+/** What is left to pay of `totalMinor` after the payments (never below zero). */
+export function dueOf(totalMinor: number, payments: readonly Payment[]): number {
+  return Math.max(0, totalMinor - paidTowards(payments));
+}
+
+/**
+ * A payment that still holds the cart: open and not given up by the cashier (an abandoned attempt no
+ * longer does: the cashier took another way; an unsettled one does).
+ */
+export function openPaymentOf(payments: readonly Payment[]): Payment | undefined {
+  return payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
 }
 
 function toLine(l: LineRow): OrderLine {

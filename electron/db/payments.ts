@@ -1,11 +1,11 @@
 // Payments SQL: every attempt is a row whose status moves through the state machine in shared/payment.ts.
 // A move is ONE `UPDATE … WHERE id = ? AND status = <expected>` written together with its journal row;
 // when no row changed, nothing else happens (the caller learns it from the return value).
-// Journal data from here passes through maskPaymentCodesIn: a customer's payment code is never stored.
+// Journal rows from here are masked (JournalRepo.appendMasked): a customer's payment code is never stored.
 import type { Database, Statement } from 'better-sqlite3';
 import type { Payment, PaymentAttention, PaymentMethod } from '../../shared/domain';
-import { canTransition, maskPaymentCodesIn, type PaymentState } from '../../shared/payment';
-import type { JournalKind } from './journal';
+import { canTransition, maskPaymentCodesIn, OPEN_STATES, type PaymentState } from '../../shared/payment';
+import { type JournalKind, JournalRepo } from './journal';
 
 export interface PaymentRow {
   id: number;
@@ -100,14 +100,15 @@ export interface RefundRow {
   updated_at: string;
 }
 
-export const OPEN_STATES: readonly PaymentState[] = ['created', 'pending', 'unknown', 'closing'];
-
 export class PaymentsRepo {
   private readonly s: ReturnType<typeof prepare>;
   private readonly updates = new Map<string, Statement<unknown[]>>();
   private readonly tx: <T>(fn: () => T) => T;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly journalRepo: JournalRepo = new JournalRepo(db),
+  ) {
     this.s = prepare(db);
     this.tx = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
   }
@@ -119,7 +120,7 @@ export class PaymentsRepo {
   }
 
   /** A wallet or bank attempt with its journal row ('payment.created'), in one transaction. */
-  insertAttempt(a: NewAttempt, journalData: Record<string, unknown> = {}): Payment {
+  insertAttempt(a: NewAttempt): Payment {
     return this.tx(() => {
       const row = this.s.insertAttempt.get({ ...a, isDemo: a.isDemo ? 1 : 0, updatedAt: a.createdAt })!;
       this.journal(a.createdAt, 'payment.created', row, {
@@ -129,7 +130,6 @@ export class PaymentsRepo {
         provider: a.provider,
         tradeNumber: a.tradeNumber,
         maskedCode: a.maskedCode,
-        ...journalData,
       });
       return toPayment(row);
     });
@@ -198,12 +198,7 @@ export class PaymentsRepo {
 
   /** A journal row about a payment, its data masked. */
   journal(at: string, kind: JournalKind, p: { id: number; order_id: number }, data: Record<string, unknown>): void {
-    this.s.journal.run(at, kind, p.order_id, p.id, maskPaymentCodesIn(JSON.stringify(data)));
-  }
-
-  /** A journal row with no payment of ours behind it (a refused notification), masked. */
-  journalLoose(at: string, kind: JournalKind, data: Record<string, unknown>): void {
-    this.s.journal.run(at, kind, null, null, maskPaymentCodesIn(JSON.stringify(data)));
+    this.journalRepo.appendMasked(at, kind, { orderId: p.order_id, paymentId: p.id }, data);
   }
 
   byId(id: number): Payment | undefined {
@@ -306,9 +301,6 @@ function prepare(db: Database) {
         ' masked_code, qr_content, provider_ref, is_demo, created_at, updated_at) VALUES (@orderId, @method,' +
         ' @status, @amountMinor, @provider, @tradeNumber, @expiresAt, @maskedCode, @qrContent, @providerRef,' +
         ' @isDemo, @createdAt, @updatedAt) RETURNING *',
-    ),
-    journal: db.prepare<[string, string, number | null, number | null, string]>(
-      'INSERT INTO journal (at, kind, order_id, payment_id, data) VALUES (?, ?, ?, ?, ?)',
     ),
     byId: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE id = ?'),
     byTrade: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE trade_number = ?'),

@@ -835,14 +835,21 @@ describe('split tender', () => {
 
     const first = await till.call('pay.start', { method: 'qr' });
     expect(first.payment!.amountMinor).toBe(1000);
+    // While the cart is open, the payment's order is the cart (its number reserved with the QR).
+    expect(first.order).toEqual(first.cart);
+    expect(first.order.number).not.toBe('');
     const cancelled = await till.call('pay.cancel', { paymentId: first.payment!.id });
     expect(cancelled.cart).toMatchObject({ paidMinor: 800, dueMinor: 1000 });
 
     const second = await till.call('pay.start', { method: 'qr' });
     provider.pay(second.payment!.tradeNumber!);
     const thanks = till.next('display.changed', (d) => d.phase === 'thanks');
-    await till.call('pay.check', { paymentId: second.payment!.id });
+    const paid = await till.call('pay.check', { paymentId: second.payment!.id });
     expect((await thanks).sale).toMatchObject({ methods: ['cash', 'qr'], tenderedMinor: 1800, changeMinor: 0 });
+    // The cart has cleared: the view carries the completed order, with its number and both parts.
+    expect(paid.order).toMatchObject({ id: part.cart.id, number: first.order.number, status: 'completed' });
+    expect(paid.cart.id).not.toBe(part.cart.id);
+    expect((await till.call('pay.current', {})).order).toEqual(paid.order);
     const [order] = await till.call('orders.today', {});
     expect(order.payments.map((p) => [p.method, p.status, p.amountMinor])).toEqual([
       ['cash', 'paid', 800],

@@ -32,8 +32,8 @@ import {
 } from '../../shared/payment';
 import { crashPoint } from '../core/crash';
 import type { PaymentFields, RefundRow } from '../db/index';
-import { paidTowards } from '../db/orders';
-import { type Cart, openPaymentOf } from '../till/cart';
+import { dueOf, openPaymentOf } from '../db/orders';
+import type { Cart } from '../till/cart';
 import { isoNow, localDay, type TillContext } from '../till/context';
 import type { Display } from '../till/display';
 import { bankQrPayload, bankQrUnavailable, bankReference } from './bank-qr';
@@ -146,10 +146,6 @@ export class Checkout {
     this.ping = undefined;
   }
 
-  get activeProvider(): PaymentProvider | null {
-    return this.provider;
-  }
-
   /** Stops every loop; calls still out at the provider find the engine closed and write nothing. */
   close(): void {
     this.closed = true;
@@ -163,13 +159,24 @@ export class Checkout {
   current(): PayView {
     const cart = this.cart.get();
     const last = cart.payments.at(-1);
-    if (last) return { cart, payment: last };
+    if (last) return { cart, payment: last, order: cart };
     const recent = cart.lines.length === 0 && this.recent !== null ? this.payments.byId(this.recent) : undefined;
-    return { cart, payment: recent ?? null };
+    return this.viewOf(cart, recent ?? null);
   }
 
   private view(paymentId: number): PayView {
-    return { cart: this.cart.get(), payment: this.payments.byId(paymentId) ?? null };
+    return this.viewOf(this.cart.get(), this.payments.byId(paymentId) ?? null);
+  }
+
+  /** The cart, the payment and the payment's own order (read when it is not the cart). */
+  private viewOf(cart: Order, payment: Payment | null): PayView {
+    const order = payment && payment.orderId !== cart.id ? this.tx(() => this.orderById(payment.orderId)) : cart;
+    return { cart, payment, order };
+  }
+
+  /** An order with its lines and payments, as stored now. */
+  private orderById(id: number): Order {
+    return this.orders.toOrder(this.orders.byId(id)!, this.orders.lines(id), this.payments.forOrder(id));
   }
 
   /** What the customer display shows for the cart's open payment. */
@@ -406,7 +413,7 @@ export class Checkout {
             status: open.status,
           });
         }
-        const dueMinor = Math.max(0, draft.total_minor - paidTowards(payments));
+        const dueMinor = dueOf(draft.total_minor, payments);
         if (dueMinor === 0) throw new TillError('NOTHING_DUE', 'Nothing is left to pay');
         const amountMinor = amountInput ?? dueMinor;
         this.checkAmount(method, amountMinor, dueMinor);
@@ -584,7 +591,7 @@ export class Checkout {
         if (!p || !canTransition(p.status, 'paid')) return null;
         const order = this.orders.byId(p.orderId)!;
         const others = this.payments.forOrder(order.id).filter((x) => x.id !== id);
-        const dueBefore = order.total_minor - paidTowards(others);
+        const dueBefore = dueOf(order.total_minor, others);
         const orderOpen = order.status === 'draft' || order.status === 'held';
         const late =
           isLatePayment(p.status, 'paid') || p.attention === 'abandoned' || !orderOpen || p.amountMinor > dueBefore;
@@ -620,8 +627,8 @@ export class Checkout {
     const row = this.orders.byId(orderId)!;
     const wasCart = row.status === 'draft' && row.till_id === this.ctx.tillId;
     this.cart.completeOrder(row, when);
-    const sold = this.orders.toOrder(row, this.orders.lines(row.id), this.payments.forOrder(row.id));
-    const cart = wasCart ? this.cart.openNext(when.toISOString()) : null;
+    const sold = this.orderById(row.id);
+    const cart = wasCart ? this.cart.openEmpty(when.toISOString()) : null;
     return { sold, cart };
   }
 
@@ -739,37 +746,19 @@ export class Checkout {
     const now = isoNow(this.ctx);
     const payment = this.guard(() =>
       this.tx(() => {
-        const { draft, lines, payments } = this.cart.current();
-        if (lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-        const open = openPaymentOf(payments);
-        if (open) {
-          throw new TillError('PAYMENT_OPEN', 'A payment for this order is still open', { paymentId: open.id });
-        }
-        const dueMinor = Math.max(0, draft.total_minor - paidTowards(payments));
-        if (amountMinor < 1)
-          throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be at least 0.01', { minMinor: 1 });
-        if (amountMinor >= dueMinor) {
-          throw new TillError('AMOUNT_TOO_LARGE', 'A part payment must leave something to pay; take cash instead', {
-            maxMinor: Math.max(0, dueMinor - 1),
-          });
-        }
-        const p = this.payments.insert({
-          orderId: draft.id,
-          method: 'cash',
-          status: 'paid',
-          amountMinor,
-          tenderedMinor: amountMinor,
-          changeMinor: 0,
-          staffId: null,
-          createdAt: now,
+        const open = this.cart.current();
+        const p = this.cart.takeCash(open, now, (dueMinor) => {
+          if (amountMinor < 1) {
+            throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be at least 0.01', { minMinor: 1 });
+          }
+          if (amountMinor >= dueMinor) {
+            throw new TillError('AMOUNT_TOO_LARGE', 'A part payment must leave something to pay; take cash instead', {
+              maxMinor: Math.max(0, dueMinor - 1),
+            });
+          }
+          return { amountMinor, tenderedMinor: amountMinor, changeMinor: 0, part: true };
         });
-        this.ctx.repos.journal.append(
-          now,
-          'payment.recorded',
-          { orderId: draft.id, paymentId: p.id },
-          { method: 'cash', amountMinor, tenderedMinor: amountMinor, changeMinor: 0, part: true },
-        );
-        this.orders.touch(draft.id, now);
+        this.orders.touch(open.draft.id, now);
         return p;
       }),
     );
@@ -797,7 +786,7 @@ export class Checkout {
           !this.refundUnderway(p.id) &&
           orderOpen &&
           !openPaymentOf(others) &&
-          p.amountMinor <= order.total_minor - paidTowards(others)
+          p.amountMinor <= dueOf(order.total_minor, others)
         ) {
           actions.push('apply');
         }
@@ -972,10 +961,10 @@ export class Checkout {
         const others = this.payments.forOrder(order.id).filter((x) => x.id !== p.id);
         const open = openPaymentOf(others);
         if (open) throw new TillError('PAYMENT_OPEN', 'Another payment for this order is open', { paymentId: open.id });
-        const dueMinor = order.total_minor - paidTowards(others);
+        const dueMinor = dueOf(order.total_minor, others);
         if (p.amountMinor > dueMinor) {
           throw new TillError('AMOUNT_TOO_LARGE', 'The payment is more than the order still needs; refund it', {
-            maxMinor: Math.max(0, dueMinor),
+            maxMinor: dueMinor,
           });
         }
         const payment = this.payments.amend(p.id, 'paid', { attention: null }, { at: now, kind: 'payment.applied' });
@@ -1012,14 +1001,14 @@ export class Checkout {
       const at = isoNow(this.ctx);
       console.warn(`[pay] notification refused (${reason})`, maskPaymentCodesIn(JSON.stringify(data)));
       const p = paymentId !== undefined ? this.payments.byId(paymentId) : undefined;
-      if (p)
-        this.payments.journal(
-          at,
-          'payment.notificationRejected',
-          { id: p.id, order_id: p.orderId },
-          { reason, ...data },
-        );
-      else this.payments.journalLoose(at, 'payment.notificationRejected', { reason, provider: providerId, ...data });
+      // Not about a payment of ours: which provider sent it.
+      const [refs, row] = p
+        ? [
+            { orderId: p.orderId, paymentId: p.id },
+            { reason, ...data },
+          ]
+        : [{}, { reason, provider: providerId, ...data }];
+      this.ctx.repos.journal.appendMasked(at, 'payment.notificationRejected', refs, row);
       return { status: 400, body: `refused: ${reason}`, contentType: 'text/plain' };
     };
     const provider = this.provider;
@@ -1230,7 +1219,7 @@ export class Checkout {
     if (order.status !== 'draft' || order.till_id !== this.ctx.tillId) return null;
     this.orders.hold(order.id, null, now);
     this.ctx.repos.journal.append(now, 'cart.held', { orderId: order.id }, { label: null, reason: 'unsettled' });
-    return this.cart.openNext(now);
+    return this.cart.openEmpty(now);
   }
 
   /** An error from the provider during a step: an unknown outcome puts the payment in 'unknown'. */

@@ -22,16 +22,23 @@ import { MAX_QUANTITY } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
-import type { LineRow, OrderRow } from '../db/orders';
-import { paidTowards } from '../db/orders';
-import { isOpen } from '../../shared/payment';
+import { dueOf, type LineRow, type OrderRow, openPaymentOf, paidTowards } from '../db/orders';
 import { isoNow, localDay, localDayRange, type TillContext } from './context';
 import type { Display } from './display';
 
-interface OpenCart {
+/** The open cart's order row, lines and payments, as stored. */
+export interface OpenCart {
   draft: OrderRow;
   lines: LineRow[];
   payments: Payment[];
+}
+
+/** Cash taken for an order: `part` when it is a split tender's cash part (the rest is paid another way). */
+export interface CashTaken {
+  amountMinor: number;
+  tenderedMinor: number;
+  changeMinor: number;
+  part?: true;
 }
 
 export class Cart {
@@ -95,8 +102,8 @@ export class Cart {
     return this.orders.insertDraft(this.ctx.tillId, this.ctx.settings.get().currency, now);
   }
 
-  /** Inside a transaction that ended the draft: the next customer's empty cart. */
-  private openEmpty(now: string): Order {
+  /** Inside the caller's transaction that ended the draft (completed, held): the next customer's empty cart. */
+  openEmpty(now: string): Order {
     this.open = { draft: this.newDraft(now), lines: [], payments: [] };
     return this.orderOf(this.open);
   }
@@ -402,42 +409,23 @@ export class Cart {
   checkoutCash(tenderedMinor: number): MethodOutput<'checkout.cash'> {
     const { order, cart, changeMinor, paidBefore } = this.write(() => {
       const open = this.openCart();
-      const { draft } = open;
-      if (open.lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-      assertNoOpenPayment(open.payments);
       const paidBefore = paidTowards(open.payments);
-      const dueMinor = Math.max(0, draft.total_minor - paidBefore);
-      if (tenderedMinor < dueMinor) {
-        throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than what is due', {
-          totalMinor: dueMinor,
-          dueMinor,
-          tenderedMinor,
-        });
-      }
       const when = this.ctx.clock();
       const now = when.toISOString();
-      const changeMinor = tenderedMinor - dueMinor;
-      this.completeOrder(draft, when, () => {
-        crashPoint('sale.afterOrderUpdate');
-        const payment = this.ctx.repos.payments.insert({
-          orderId: draft.id,
-          method: 'cash',
-          status: 'paid',
-          amountMinor: dueMinor,
-          tenderedMinor,
-          changeMinor,
-          staffId: null,
-          createdAt: now,
-        });
-        open.payments.push(payment);
-        crashPoint('sale.afterPaymentInsert');
-        this.journal.append(
-          now,
-          'payment.recorded',
-          { orderId: draft.id, paymentId: payment.id },
-          { method: 'cash', amountMinor: dueMinor, tenderedMinor, changeMinor },
-        );
+      let changeMinor = 0;
+      this.takeCash(open, now, (dueMinor) => {
+        if (tenderedMinor < dueMinor) {
+          throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than what is due', {
+            totalMinor: dueMinor,
+            dueMinor,
+            tenderedMinor,
+          });
+        }
+        changeMinor = tenderedMinor - dueMinor;
+        return { amountMinor: dueMinor, tenderedMinor, changeMinor };
       });
+      crashPoint('sale.afterPaymentInsert');
+      this.completeOrder(open.draft, when, () => crashPoint('sale.afterOrderUpdate'));
       const sold = this.orderOf(open);
       const cart = this.openEmpty(now);
       crashPoint('sale.beforeCommit');
@@ -452,9 +440,39 @@ export class Cart {
   }
 
   /**
+   * Inside the caller's transaction: cash for the open cart, all that is due (the sale) or a part (split
+   * tender), stored with its 'payment.recorded' journal row. Refused when the cart is empty or a payment
+   * holds it; `take` is told what is due and answers what is taken, or refuses by throwing.
+   */
+  takeCash(open: OpenCart, now: string, take: (dueMinor: number) => CashTaken): Payment {
+    const { draft } = open;
+    if (open.lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
+    assertNoOpenPayment(open.payments);
+    const cash = take(dueOf(draft.total_minor, open.payments));
+    const payment = this.ctx.repos.payments.insert({
+      orderId: draft.id,
+      method: 'cash',
+      status: 'paid',
+      amountMinor: cash.amountMinor,
+      tenderedMinor: cash.tenderedMinor,
+      changeMinor: cash.changeMinor,
+      staffId: null,
+      createdAt: now,
+    });
+    open.payments.push(payment);
+    this.journal.append(
+      now,
+      'payment.recorded',
+      { orderId: draft.id, paymentId: payment.id },
+      { method: 'cash', ...cash },
+    );
+    return payment;
+  }
+
+  /**
    * Inside the caller's transaction: completes an open order (draft or held) under its reserved number or
    * the day's next one, with its 'sale.completed' journal row. `between` runs after the order row is
-   * written and before the journal row (the cash sale records its payment there).
+   * written and before the journal row.
    */
   completeOrder(row: OrderRow, when: Date, between?: () => void): void {
     const now = when.toISOString();
@@ -471,19 +489,9 @@ export class Cart {
   }
 
   /** Inside the caller's transaction: the open cart's order row, lines and payments as stored now. */
-  current(): { draft: OrderRow; lines: LineRow[]; payments: Payment[] } {
+  current(): OpenCart {
     this.open = undefined;
     return this.openCart();
-  }
-
-  /** Inside the caller's transaction: the cart as an Order (after current() or a change). */
-  currentOrder(): Order {
-    return this.orderOf(this.openCart());
-  }
-
-  /** Inside the caller's transaction that ended the draft (completed, held): a new empty cart. */
-  openNext(now: string): Order {
-    return this.openEmpty(now);
   }
 
   /** Tells everyone that the open cart changed from outside (a payment moved): cart.changed and the display. */
@@ -494,11 +502,6 @@ export class Cart {
     this.display().cartChanged(cart);
     return cart;
   }
-}
-
-/** A payment that still holds the cart: open and not given up by the cashier. */
-export function openPaymentOf(payments: readonly Payment[]): Payment | undefined {
-  return payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
 }
 
 function assertNoOpenPayment(payments: readonly Payment[]): void {

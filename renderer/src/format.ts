@@ -7,11 +7,11 @@ export function useLocale(): string {
   return useTranslation().i18n.language;
 }
 
-/** Formats minor units in the given currency, or the shop's. */
-export function useMoney(): (minor: number, currency?: string) => string {
+/** Formats minor units in the currency given to the formatter, else the one given here, else the shop's. */
+export function useMoney(defaultCurrency?: string): (minor: number, currency?: string) => string {
   const locale = useLocale();
   const shopCurrency = useSettings((s) => s.settings?.currency ?? 'CNY');
-  return (minor, currency) => formatMoney(minor, currency ?? shopCurrency, locale);
+  return (minor, currency) => formatMoney(minor, currency ?? defaultCurrency ?? shopCurrency, locale);
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

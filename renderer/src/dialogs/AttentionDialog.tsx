@@ -6,6 +6,7 @@ import type { AttentionItem } from '../../../shared/api';
 import { request } from '../api/call';
 import { client } from '../api/client';
 import { SHORTCUTS } from '../cashier/shortcutKeys';
+import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
 import { formatTime, useLocale, useMoney } from '../format';
 import { statusKey } from '../paymentText';
@@ -59,7 +60,7 @@ function Item({ item, onResolved }: { item: AttentionItem; onResolved: (items: A
           {p.maskedCode ? ` · ${p.maskedCode}` : ''}
           {p.tradeNumber ? ` · ${t('history.tradeNo', { number: p.tradeNumber })}` : ''}
         </span>
-        {p.isDemo && <span className="demo-badge">{t('pay.demo')}</span>}
+        {p.isDemo && <DemoBadge inline />}
       </div>
       {confirmRefund ? (
         <div className="pay-confirm" data-testid="attention-refund-panel">

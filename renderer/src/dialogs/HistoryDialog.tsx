@@ -5,6 +5,7 @@ import type { Order, Payment } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { request } from '../api/call';
 import { client } from '../api/client';
+import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
 import { displayName, formatTime, useLocale } from '../format';
 import { statusKey } from '../paymentText';
@@ -36,7 +37,7 @@ function PaymentRow({ payment: p, money }: { payment: Payment; money: (minor: nu
           </span>
         )}
         {p.refundedMinor > 0 && <span> · {t('history.refunded', { amount: money(p.refundedMinor) })}</span>}
-        {p.isDemo && <span className="demo-badge">{t('pay.demo')}</span>}
+        {p.isDemo && <DemoBadge inline />}
       </span>
       <span className="muted">
         {formatTime(p.settledAt ?? p.createdAt, locale)}

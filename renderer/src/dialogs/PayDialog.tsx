@@ -5,13 +5,12 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PayOption } from '../../../shared/api';
 import type { Order, Payment, WalletMethod } from '../../../shared/domain';
-import { formatMoney } from '../../../shared/money';
 import { isOpen } from '../../../shared/payment';
-import { request } from '../api/call';
 import { SHORTCUTS } from '../cashier/shortcutKeys';
+import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
 import { errorText } from '../i18n';
-import { useLocale } from '../format';
+import { useMoney } from '../format';
 import { failReasonKey, formatCountdown, isCancelling, msUntil, optionReasonKey, statusKey } from '../paymentText';
 import { Poller } from '../poller';
 import { useCart } from '../stores/cart';
@@ -36,19 +35,7 @@ import { useBusy } from './useBusy';
 const ABANDON_AFTER_MS = 5000;
 const METHOD_ORDER: WalletMethod[] = ['qr', 'payment_code', 'bank_qr'];
 
-function useMoneyIn(currency: string) {
-  const locale = useLocale();
-  return (minor: number) => formatMoney(minor, currency, locale);
-}
-
-export function DemoBadge() {
-  const { t } = useTranslation();
-  return (
-    <span className="demo-badge pay-demo" data-testid="demo-badge">
-      {t('pay.demo')}
-    </span>
-  );
-}
+// StartupReportDialog takes the badge from here.
 
 function takeCash() {
   closeDialog();
@@ -69,7 +56,7 @@ function usePolling(enabled: boolean) {
 
 function Chooser({ currency }: { currency: string }) {
   const { t } = useTranslation();
-  const money = useMoneyIn(currency);
+  const money = useMoney(currency);
   const options = usePay((s) => s.options);
   const awaitingCode = usePay((s) => s.awaitingCode);
   const error = usePay((s) => s.error);
@@ -171,7 +158,7 @@ function Chooser({ currency }: { currency: string }) {
  */
 function LatePaid({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
-  const money = useMoneyIn(currency);
+  const money = useMoney(currency);
   return (
     <div className="pay-late" data-testid="pay-late">
       <p className="pay-status-text">{t('pay.late.title', { amount: money(payment.amountMinor) })}</p>
@@ -194,9 +181,17 @@ function LatePaid({ payment, currency }: { payment: Payment; currency: string })
   );
 }
 
-/** "Total ¥40.00 · Cash ¥10.00 + Wallet QR ¥30.00" when the order was paid in parts; null when in one. */
-function splitText(t: ReturnType<typeof useTranslation>['t'], order: Order, money: (minor: number) => string) {
-  const parts = order.payments.filter((p) => p.status === 'paid');
+/**
+ * "Total ¥40.00 · Cash ¥10.00 + Wallet QR ¥30.00" when the order was paid in parts; null when in one.
+ * `payment` is the latest word on one of them (a push may be newer than the order's copy).
+ */
+function splitText(
+  t: ReturnType<typeof useTranslation>['t'],
+  order: Order,
+  payment: Payment,
+  money: (minor: number) => string,
+) {
+  const parts = order.payments.map((p) => (p.id === payment.id ? payment : p)).filter((p) => p.status === 'paid');
   if (parts.length < 2) return null;
   const list = parts.map((p) => `${t(`pay.method.${p.method}`)} ${money(p.amountMinor)}`).join(' + ');
   return t('pay.splitTotal', { total: money(order.totalMinor), parts: list });
@@ -204,27 +199,13 @@ function splitText(t: ReturnType<typeof useTranslation>['t'], order: Order, mone
 
 function Paid({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
-  const money = useMoneyIn(currency);
-  const number = usePay((s) => s.orderNumber);
-  const [order, setOrder] = useState<Order | null>(null);
+  const money = useMoney(currency);
+  const order = usePay((s) => s.order);
   const newSale = useRef<HTMLButtonElement>(null);
 
   useEffect(() => newSale.current?.focus(), []);
-  // The cart has cleared: today's orders have this one, with its number (if this screen missed it) and
-  // any cash part paid before the QR.
-  useEffect(() => {
-    let live = true;
-    void request('orders.today', { limit: 50 }).then((orders) => {
-      const found = orders?.find((o) => o.id === payment.orderId);
-      if (!live || !found) return;
-      setOrder(found);
-      if (found.number && !usePay.getState().orderNumber) usePay.setState({ orderNumber: found.number });
-    });
-    return () => {
-      live = false;
-    };
-  }, [payment.orderId]);
-  const split = order ? splitText(t, order, money) : null;
+  const number = order?.number || null;
+  const split = order ? splitText(t, order, payment, money) : null;
 
   return (
     <div className="sale-done" data-testid="pay-paid">
@@ -261,7 +242,7 @@ function Paid({ payment, currency }: { payment: Payment; currency: string }) {
 
 function Attempt({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
-  const money = useMoneyIn(currency);
+  const money = useMoney(currency);
   const [busy, run] = useBusy();
   const [confirming, setConfirming] = useState<'bank' | 'abandon' | null>(null);
   const open = isOpen(payment.status);
@@ -271,7 +252,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
   // comes a fixed time after that, whether a query meanwhile reads it as closing, unknown or pending.
   const [cancelSince, setCancelSince] = useState<{ id: number; at: number } | null>(null);
   const error = usePay((s) => s.error);
-  const number = usePay((s) => s.orderNumber);
+  const number = usePay((s) => s.order?.number);
 
   useEffect(() => {
     if (cancelling) setCancelSince((s) => (s?.id === payment.id ? s : { id: payment.id, at: Date.now() }));

@@ -6,7 +6,7 @@ import { Modal } from '../components/Modal';
 import { useMoney } from '../format';
 import { usePay } from '../stores/payment';
 import { closeDialog, openDialog } from '../stores/ui';
-import { DemoBadge } from './PayDialog';
+import { DemoBadge } from '../components/DemoBadge';
 
 export function StartupReportDialog() {
   const { t } = useTranslation();

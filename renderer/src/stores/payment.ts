@@ -11,7 +11,7 @@ import type {
   PayView,
   StartupReport,
 } from '../../../shared/api';
-import type { Payment } from '../../../shared/domain';
+import type { Order, Payment } from '../../../shared/domain';
 import { isOpen, maskPaymentCode } from '../../../shared/payment';
 import { client } from '../api/client';
 import { beep } from '../beep';
@@ -29,8 +29,8 @@ interface PayState {
   activeId: number | null;
   /** The latest wallet/bank attempt of the cart the checkout dialog is about (never a cash part). */
   payment: Payment | null;
-  /** The order number of `payment`'s order, once known (reserved when the QR is made). */
-  orderNumber: string | null;
+  /** `payment`'s own order as the till last answered it (its number is reserved when the QR is made). */
+  order: Order | null;
   options: PayOptions | null;
   /** The last refusal of a start or charge, shown in the dialog as well as a toast. */
   error: ApiError | null;
@@ -44,7 +44,7 @@ interface PayState {
 export const usePay = create<PayState>(() => ({
   activeId: null,
   payment: null,
-  orderNumber: null,
+  order: null,
   options: null,
   error: null,
   awaitingCode: false,
@@ -59,7 +59,7 @@ export function applyPayment(incoming: Payment): void {
   if (incoming.method === 'cash') return;
   const { payment } = usePay.getState();
   if (!isNewerPayment(payment, incoming)) return;
-  usePay.setState({ payment: incoming, ...(payment?.orderId !== incoming.orderId ? { orderNumber: null } : {}) });
+  usePay.setState({ payment: incoming, ...(payment?.orderId !== incoming.orderId ? { order: null } : {}) });
   // Paid while checkout is not on screen (closed with Esc): the cart just cleared, so say why.
   if (incoming.status === 'paid' && payment?.id === incoming.id && payment.status !== 'paid') {
     // A late payment completed nothing: it waits on the attention list.
@@ -73,9 +73,11 @@ export function applyPayView(view: PayView, checkedAt?: number): void {
   const stale = checkedAt !== undefined && checkedAt !== pushes;
   applyOrder(view.cart, checkedAt === undefined);
   if (view.payment && !stale) applyPayment(view.payment);
-  const { payment } = usePay.getState();
-  if (payment && view.cart.id === payment.orderId && view.cart.number)
-    usePay.setState({ orderNumber: view.cart.number });
+  // The payment's order, unless an answer read earlier (an older revision) arrives late.
+  const { payment, order } = usePay.getState();
+  if (payment?.orderId === view.order.id && (order?.id !== view.order.id || view.order.revision >= order.revision)) {
+    usePay.setState({ order: view.order });
+  }
 }
 
 type PayMethod = {
@@ -234,13 +236,6 @@ export function syncPayments(): () => void {
     }),
     client.on('attention.changed', ({ count }) => usePay.setState({ attentionCount: count })),
     client.onConnect(() => void loadAttentionCount()),
-    // The number is reserved when the QR is made; the cart carries it until the sale completes.
-    useCart.subscribe(({ order }) => {
-      const { payment, orderNumber } = usePay.getState();
-      if (payment && order?.id === payment.orderId && order.number && order.number !== orderNumber) {
-        usePay.setState({ orderNumber: order.number });
-      }
-    }),
   ];
   return () => {
     for (const off of offs) off();
