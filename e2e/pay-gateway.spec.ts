@@ -118,6 +118,10 @@ gatewayTest(
     await cashier.openQrPay();
     await page.getByTestId('pay-method-payment_code').click();
     await expect(page.getByTestId('pay-scan-prompt')).toBeVisible();
+    // The customer display asks the customer to show their code.
+    await expect(display.page.getByTestId('display-prompt')).toHaveText(
+      'Please show the payment code in your wallet app to the cashier',
+    );
 
     // The customer shows the code in their wallet; the scanner types it as a fast burst ending in Enter.
     await cashier.scan(CODE);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   AppInfo,
   Barcode,
+  DisplayPrompt,
   DisplayState,
   HeldOrder,
   OrderStatus,
@@ -159,6 +160,8 @@ export const api = {
   'orders.today': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(Order)),
 
   'display.get': method(Empty, DisplayState),
+  /** Asks the customer for something (their payment code) or stops asking (null). */
+  'display.prompt': method(z.object({ prompt: DisplayPrompt.nullable() }).strict(), DisplayState),
 } as const;
 
 export type Api = typeof api;

@@ -228,6 +228,8 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 export const DisplayPhase = z.enum(['idle', 'cart', 'payment', 'thanks']);
+export const DisplayPrompt = z.enum(['payment_code']);
+export type DisplayPrompt = z.infer<typeof DisplayPrompt>;
 
 /** What the customer sees while paying: the QR for exactly this amount, or "scan your code" / "confirming". */
 export const DisplayPayment = z.object({
@@ -264,6 +266,8 @@ export const DisplayState = z.object({
     .nullable(),
   /** Set during 'payment'. */
   payment: DisplayPayment.nullable(),
+  /** What the customer is asked to do now, during 'cart': show their wallet's payment code to the scanner. */
+  prompt: DisplayPrompt.nullable(),
   /** Increases with every state, across restarts of the till within a day. */
   seq: z.number().int().min(0),
 });

@@ -27,6 +27,27 @@ describe('the customer display', () => {
     expect(await till.call('display.get', {})).toEqual(state);
   });
 
+  it('asks the customer for their payment code while the checkout waits for it, until the sale', async () => {
+    await till.call('cart.scan', { barcode: '2000001000007' });
+    const asked = till.next('display.changed');
+    expect(await till.call('display.prompt', { prompt: 'payment_code' })).toMatchObject({
+      phase: 'cart',
+      prompt: 'payment_code',
+    });
+    expect(await asked).toMatchObject({ phase: 'cart', prompt: 'payment_code' });
+    // Scanning more goods keeps asking; stopping stops it.
+    expect((await till.call('cart.scan', { barcode: '2000002000006' })).lines).toHaveLength(2);
+    expect((await till.call('display.get', {})).prompt).toBe('payment_code');
+    expect((await till.call('display.prompt', { prompt: null })).prompt).toBeNull();
+    // A sale ends the question, and the next customer is not asked.
+    await till.call('display.prompt', { prompt: 'payment_code' });
+    const thanks = till.next('display.changed', (d) => d.phase === 'thanks');
+    await till.call('checkout.cash', { tenderedMinor: 4000 });
+    expect((await thanks).prompt).toBeNull();
+    await till.call('cart.scan', { barcode: '2000001000007' });
+    expect((await till.call('display.get', {})).prompt).toBeNull();
+  });
+
   it('shows tendered, change and thanks after a sale, then goes back to idle by itself', async () => {
     await till.call('cart.scan', { barcode: '2000001000007' });
     const thanks = till.next('display.changed');

@@ -1,7 +1,7 @@
 // The customer display's state: idle (empty cart), cart, payment (the QR for exactly what is due, while a
 // wallet or bank payment is open on the cart), or thanks (change and thanks after a sale).
 // The till pushes every new state as `display.changed`; a display that connects late asks `display.get`.
-import type { DisplayPayment, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
+import type { DisplayPayment, DisplayPrompt, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
 import { paidTowards } from '../db/orders';
 import type { EventBus } from '../core/bus';
 
@@ -25,6 +25,8 @@ export class Display {
   // every number it sent before, so a display never takes a new state for an old one.
   private seq = Date.now();
   private sale: SaleShown | null = null;
+  /** Set by the checkout while it waits for the customer's payment code; ends with the payment or the sale. */
+  private prompt: DisplayPrompt | null = null;
   private timer: NodeJS.Timeout | undefined;
   private timerMs = 0;
 
@@ -58,14 +60,26 @@ export class Display {
           methods: methodsOf(order),
         },
         payment: null,
+        prompt: null,
       };
     }
     const open = cart ?? this.src.cart();
     const payment = open.openPaymentId !== null ? (this.src.payment?.(open) ?? null) : null;
-    if (payment) return { shopName, currency, isDemo, seq, phase: 'payment', cart: open, sale: null, payment };
+    if (payment) {
+      return { shopName, currency, isDemo, seq, phase: 'payment', cart: open, sale: null, payment, prompt: null };
+    }
     return open.lines.length
-      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null, payment: null }
-      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null, payment: null };
+      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null, payment: null, prompt: this.prompt }
+      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null, payment: null, prompt: null };
+  }
+
+  /** The checkout asks the customer for their payment code (or stops asking). */
+  ask(prompt: DisplayPrompt | null): DisplayState {
+    if (prompt !== this.prompt) {
+      this.prompt = prompt;
+      this.push();
+    }
+    return this.get();
   }
 
   /** The cart changed to `cart` (the very object the till answers with): a thanks screen gives way at once. */
@@ -81,6 +95,7 @@ export class Display {
 
   saleCompleted(sale: SaleShown): void {
     this.sale = sale;
+    this.prompt = null;
     const ms = this.src.settings().displayThanksMs;
     // One timer, re-armed for each sale (a busy till makes hundreds): cheaper than a new one each time.
     if (this.timer && this.timerMs === ms) this.timer.refresh();
@@ -98,6 +113,7 @@ export class Display {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.sale = null;
+    this.prompt = null;
   }
 
   private thanksOver(): void {

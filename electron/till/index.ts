@@ -210,6 +210,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     'orders.today': ({ limit }) => cart.today(limit),
 
     'display.get': () => display.get(),
+    'display.prompt': ({ prompt }) => display.ask(prompt),
   };
 
   const pay = opts.payments ?? {};

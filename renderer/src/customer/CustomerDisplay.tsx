@@ -45,6 +45,11 @@ function CartView({ state, notCompleted }: { state: DisplayState; notCompleted: 
           {t('display.payNotCompleted')}
         </p>
       )}
+      {state.prompt === 'payment_code' && !notCompleted && (
+        <p className="cd-notice cd-ask" data-testid="display-prompt" role="status">
+          {t('display.showPaymentCode')}
+        </p>
+      )}
       <ol className="cd-lines" data-testid="display-lines" ref={list}>
         {order.lines.map((l) => (
           <Line key={l.id} line={l} currency={order.currency} locale={locale} />

@@ -437,7 +437,11 @@ export function PayDialog() {
 
   // Opening checkout shows this cart's open attempt again, or the methods.
   // Before the first paint, so a previous sale's "Paid" never flashes.
-  useLayoutEffect(() => resetCheckout(), []);
+  useLayoutEffect(() => {
+    resetCheckout();
+    // Closed: the customer display stops asking for a payment code.
+    return () => usePay.setState({ awaitingCode: false });
+  }, []);
   usePolling(activeId !== null && payment?.status !== 'paid');
 
   const status = payment?.status ?? (activeId !== null ? 'loading' : 'choose');

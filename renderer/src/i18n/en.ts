@@ -369,6 +369,7 @@ export const en = {
   },
   display: {
     welcome: 'Welcome',
+    showPaymentCode: 'Please show the payment code in your wallet app to the cashier',
     thanks: 'Thank you!',
     total: 'Total',
     items_one: '{{count}} item',

@@ -368,6 +368,7 @@ export const zhCN: Messages = {
   },
   display: {
     welcome: '欢迎光临',
+    showPaymentCode: '请出示手机上的付款码',
     thanks: '谢谢惠顾',
     total: '合计',
     items_one: '共 {{count}} 件',

@@ -226,6 +226,12 @@ export function syncPayments(): () => void {
   void loadAttentionCount();
   void loadStartupReport();
   const offs = [
+    // While checkout waits for the customer's payment code, the customer display asks them to show it.
+    usePay.subscribe((now, before) => {
+      if (now.awaitingCode !== before.awaitingCode) {
+        void client.call('display.prompt', { prompt: now.awaitingCode ? 'payment_code' : null });
+      }
+    }),
     client.on('pay.startupReport', showStartupReport),
     client.on('payment.changed', (p) => {
       pushes++;
