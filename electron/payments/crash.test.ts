@@ -1,25 +1,19 @@
 // Kills a real till process at each named payment crash point and reopens its data with the same
 // provider (the scripted one, its trades in a file): the startup sweep settles the payment, exactly once.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../core/crash';
 import { findAssetsDir } from '../till/catalog';
-import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
+import { buildTillScript, openTestTill, runTillScript, type TestTill, tempDataDir, testClock } from '../till/testing';
 import { ScriptedProvider } from './testing';
 
-const root = path.resolve(__dirname, '..', '..');
 let script: string;
 
 beforeAll(() => {
-  const dir = tempDataDir('tillpoint-pay-crash-');
-  const entry = path.join(dir, 'entry.ts');
-  fs.writeFileSync(
-    entry,
-    `import { createTill } from ${JSON.stringify(path.join(root, 'electron/till/index.ts'))};
-import { ScriptedProvider } from ${JSON.stringify(path.join(root, 'electron/payments/testing.ts'))};
+  script = buildTillScript(
+    'tillpoint-pay-crash-',
+    `import { createTill } from '@till/till/index.ts';
+import { ScriptedProvider } from '@till/payments/testing.ts';
 async function main() {
   const [dataDir, assetsDir, stateFile, action, paymentId] = process.argv.slice(2);
   const provider = new ScriptedProvider({ stateFile });
@@ -39,26 +33,12 @@ async function main() {
 main().catch((err) => { console.error(err); process.exit(3); });
 `,
   );
-  script = path.join(dir, 'till.cjs');
-  buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: script,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-  });
 });
 
 type Action = 'start' | 'check' | 'cancel' | 'refund';
 
 function runTill(dataDir: string, stateFile: string, action: Action, crashAt: CrashPoint, id = 0) {
-  return spawnSync(process.execPath, [script, dataDir, findAssetsDir(), stateFile, action, String(id)], {
-    env: { ...process.env, TILLPOINT_CRASH_AT: crashAt, NODE_PATH: path.join(root, 'node_modules') },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  return runTillScript(script, [dataDir, findAssetsDir(), stateFile, action, String(id)], crashAt);
 }
 
 function open(dataDir: string, stateFile: string, clock?: () => Date): TestTill {

@@ -1,23 +1,16 @@
 // Kills a real till process at each named crash point (electron/core/crash.ts) and reopens its data:
 // a sale must be wholly there or wholly absent, never half-written.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../core/crash';
 import { findAssetsDir } from './catalog';
-import { openTestTill, tempDataDir } from './testing';
+import { buildTillScript, openTestTill, runTillScript, tempDataDir } from './testing';
 
-const root = path.resolve(__dirname, '..', '..');
 let script: string;
 
 beforeAll(() => {
-  const dir = tempDataDir('tillpoint-crash-');
-  const entry = path.join(dir, 'entry.ts');
-  fs.writeFileSync(
-    entry,
-    `import { createTill } from ${JSON.stringify(path.join(root, 'electron/till/index.ts'))};
+  script = buildTillScript(
+    'tillpoint-crash-',
+    `import { createTill } from '@till/till/index.ts';
 const [dataDir, assetsDir, action] = process.argv.slice(2);
 const till = createTill({ dataDir, assetsDir, mode: 'host', version: 'crash' });
 const ctx = { transport: 'http' } as const;
@@ -26,25 +19,10 @@ else till.handlers['checkout.cash']({ tenderedMinor: 10_000 }, ctx);
 till.close();
 `,
   );
-  script = path.join(dir, 'till.cjs');
-  // CJS so that NODE_PATH finds better-sqlite3 from the temp folder.
-  buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: script,
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-  });
 });
 
 function runTill(dataDir: string, action: 'scan' | 'checkout', crashAt: CrashPoint) {
-  return spawnSync(process.execPath, [script, dataDir, findAssetsDir(), action], {
-    env: { ...process.env, TILLPOINT_CRASH_AT: crashAt, NODE_PATH: path.join(root, 'node_modules') },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  return runTillScript(script, [dataDir, findAssetsDir(), action], crashAt);
 }
 
 /** A till with one coffee in the cart, closed. */

@@ -1,4 +1,5 @@
 // Helpers for tests that drive a real till on a real SQLite file in a temp folder.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import {
   type MethodOutput,
 } from '../../shared/api';
 import type { Product, ProductInput } from '../../shared/domain';
+import { buildSync } from 'esbuild';
+import type { CrashPoint } from '../core/crash';
 import { createTill, type Till, type TillOptions } from './index';
 
 export function tempDataDir(prefix = 'tillpoint-test-'): string {
@@ -75,4 +78,38 @@ export function openTestTill(opts: Partial<TillOptions> = {}): TestTill {
 export function asInput(p: Product): ProductInput {
   const { isDemo: _, ...input } = p;
   return input;
+}
+
+/** The package root, for child-process scripts that import the till's sources. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Bundles a till entry (TypeScript source; `import … from '@till/…'` names files under electron/) into a
+ * script of its own, so a test can run a real till process and kill it at a crash point.
+ */
+export function buildTillScript(prefix: string, source: string): string {
+  const dir = tempDataDir(prefix);
+  const entry = path.join(dir, 'entry.ts');
+  fs.writeFileSync(entry, source.replaceAll("'@till/", `'${path.join(REPO_ROOT, 'electron')}/`));
+  const script = path.join(dir, 'till.cjs');
+  // CJS so that NODE_PATH finds better-sqlite3 from the temp folder.
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: script,
+    external: ['better-sqlite3'],
+    logLevel: 'silent',
+  });
+  return script;
+}
+
+/** Runs a script from buildTillScript with TILLPOINT_CRASH_AT set; the process dies (SIGKILL) there. */
+export function runTillScript(script: string, args: string[], crashAt: CrashPoint): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [script, ...args], {
+    env: { ...process.env, TILLPOINT_CRASH_AT: crashAt, NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
