@@ -1,10 +1,11 @@
 // Cash: tendered amount (typed or a quick amount), change shown live, Enter confirms; then the
 // change due big and the order number.
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMoney, minorToDecimal, parseMoney } from '../../../shared/money';
 import { changeDue, suggestTenders } from '../cash';
 import { Modal } from '../components/Modal';
+import { NewSaleButton } from '../components/NewSaleButton';
 import { useLocale } from '../format';
 import { checkoutCash, useCart } from '../stores/cart';
 import { cashPart } from '../stores/payment';
@@ -28,12 +29,6 @@ export function CashDialog() {
   const [busy, run] = useBusy();
   const [sale, setSale] = useState<Sale | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const newSale = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (sale) newSale.current?.focus();
-  }, [sale]);
-
   if (sale) {
     const money = (minor: number) => formatMoney(minor, sale.currency, locale);
     return (
@@ -56,15 +51,7 @@ export function CashDialog() {
           <p className="change-big" data-testid="change-due">
             {money(sale.changeMinor)}
           </p>
-          <button
-            type="button"
-            ref={newSale}
-            className="btn btn-primary btn-wide"
-            data-testid="new-sale"
-            onClick={closeDialog}
-          >
-            {t('cash.newSale')}
-          </button>
+          <NewSaleButton />
         </div>
       </Modal>
     );

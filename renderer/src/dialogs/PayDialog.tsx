@@ -9,6 +9,7 @@ import { isOpen } from '../../../shared/payment';
 import { SHORTCUTS } from '../cashier/shortcutKeys';
 import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
+import { NewSaleButton } from '../components/NewSaleButton';
 import { errorText } from '../i18n';
 import { useMoney } from '../format';
 import { failReasonKey, formatCountdown, isCancelling, msUntil, optionReasonKey, statusKey } from '../paymentText';
@@ -201,9 +202,6 @@ function Paid({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
   const money = useMoney(currency);
   const order = usePay((s) => s.order);
-  const newSale = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => newSale.current?.focus(), []);
   const number = order?.number || null;
   const split = order ? splitText(t, order, payment, money) : null;
 
@@ -227,15 +225,7 @@ function Paid({ payment, currency }: { payment: Payment; currency: string }) {
           {split}
         </p>
       )}
-      <button
-        type="button"
-        ref={newSale}
-        className="btn btn-primary btn-wide"
-        data-testid="new-sale"
-        onClick={closeDialog}
-      >
-        {t('cash.newSale')}
-      </button>
+      <NewSaleButton />
     </div>
   );
 }
