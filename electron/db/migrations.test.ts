@@ -278,6 +278,56 @@ describe('migration 3', () => {
   });
 });
 
+describe('migration 4', () => {
+  /** A till's journal with two entries, and the statements that would change or remove one of them. */
+  function journal(version = migrations.length) {
+    const db = raw();
+    migrate(db, migrations.slice(0, version));
+    const now = '2026-12-04T10:00:00.000Z';
+    db.prepare("INSERT INTO journal (at, kind, data) VALUES (?, 'sale.completed', '{\"totalMinor\":1200}')").run(now);
+    db.prepare("INSERT INTO journal (at, kind) VALUES (?, 'cart.voided')").run(now);
+    const rows = () => db.prepare('SELECT id, at, kind, order_id, payment_id, data FROM journal ORDER BY id').all();
+    return { db, rows, before: rows() };
+  }
+  const REWRITES: [string, string][] = [
+    ['UPDATE', "UPDATE journal SET data = '{\"totalMinor\":1}' WHERE id = 1"],
+    ['UPDATE OR REPLACE', "UPDATE OR REPLACE journal SET kind = 'x' WHERE id = 1"],
+    ['UPDATE of the id', 'UPDATE journal SET id = 99 WHERE id = 1'],
+    ['DELETE', 'DELETE FROM journal WHERE id = 1'],
+    ['DELETE all', 'DELETE FROM journal'],
+    ['INSERT OR REPLACE', "INSERT OR REPLACE INTO journal (id, at, kind) VALUES (1, 'x', 'forged')"],
+    ['REPLACE INTO', "REPLACE INTO journal (id, at, kind) VALUES (1, 'x', 'forged')"],
+    [
+      'UPSERT',
+      "INSERT INTO journal (id, at, kind) VALUES (1, 'x', 'forged') ON CONFLICT (id) DO UPDATE SET kind = excluded.kind",
+    ],
+    ['REPLACE copying another entry over it', 'INSERT OR REPLACE INTO journal SELECT 1, at, kind, order_id, payment_id, data FROM journal WHERE id = 2'],
+  ];
+
+  it.each(REWRITES)('refuses %s and leaves every journal row as it was', (_name, sql) => {
+    const { db, rows, before } = journal();
+    expect(() => db.exec(sql)).toThrow(/append-only/);
+    expect(rows()).toEqual(before);
+  });
+
+  it('was needed: before it, INSERT OR REPLACE rewrote an entry without a word', () => {
+    const { db, rows, before } = journal(3);
+    db.exec("INSERT OR REPLACE INTO journal (id, at, kind) VALUES (1, 'x', 'forged')");
+    expect(rows()).not.toEqual(before);
+  });
+
+  it('still appends new entries, with or without an id of their own', () => {
+    const { db, rows, before } = journal();
+    db.prepare("INSERT INTO journal (at, kind) VALUES ('t', 'next')").run();
+    db.prepare("INSERT INTO journal (id, at, kind) VALUES (10, 't', 'numbered')").run();
+    expect(rows().slice(0, 2)).toEqual(before);
+    expect(db.prepare('SELECT id, kind FROM journal WHERE id > 2 ORDER BY id').all()).toEqual([
+      { id: 3, kind: 'next' },
+      { id: 10, kind: 'numbered' },
+    ]);
+  });
+});
+
 describe('migrate', () => {
   it('applies every migration once and is a no-op on an up-to-date database', () => {
     const file = tempFile();

@@ -202,6 +202,17 @@ export const migrations: Migration[] = [
         WHERE number <> '';
     `);
   },
+
+  // 4: INSERT OR REPLACE (and REPLACE INTO) over a journal row deletes the old row without firing DELETE
+  // triggers, so the append-only guard had a hole. An insert may never name an id that is already there;
+  // an UPSERT is refused by the same trigger before its DO UPDATE is considered.
+  (db) => {
+    db.exec(`
+      CREATE TRIGGER journal_no_replace BEFORE INSERT ON journal
+        WHEN EXISTS (SELECT 1 FROM journal WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;
