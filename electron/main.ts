@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } 
 import { createRouter } from './api/router';
 import { ArgsError, parseArgs, USAGE } from './core/args';
 import { acquireDataDirLock, type DataDirLock } from './core/lock';
+import { makePrivateDir } from './core/private-dir';
 import { registerAppScheme } from './shell/protocol';
 import { shellStrings } from './shell/strings';
 import { type Shell, startShell } from './shell/windows';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   let till: Till;
   process.on('exit', () => lock?.release());
   try {
-    fs.mkdirSync(args.dataDir, { recursive: true });
+    makePrivateDir(args.dataDir);
     lock = acquireDataDirLock(args.dataDir, 'electron');
     till = createTill({
       dataDir: args.dataDir,

@@ -88,7 +88,7 @@ export function acquireDataDirLock(dataDir: string, mode: LockMode): DataDirLock
 
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      fs.writeFileSync(file, content, { flag: 'wx' });
+      fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
       return lockHandle(file, me.token);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

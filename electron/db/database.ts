@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PRIVATE_DIR_MODE, touchPrivateFile } from '../core/private-dir';
 import { migrate } from './migrations';
 
 export const DB_FILENAME = 'tillpoint.db';
@@ -12,7 +13,9 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Created 0600 before SQLite opens it: its -wal and -shm files then take the same mode.
+  touchPrivateFile(file);
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
     // WAL + synchronous=NORMAL: a killed process loses nothing committed (only power loss may drop the

@@ -99,7 +99,7 @@ export interface Store {
 
 /** Loads the state file, or creates one with new keys (a new install of the gateway). */
 export function openStore(stateDir: string): Store {
-  fs.mkdirSync(stateDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, STATE_FILE);
   let state: GatewayState;
   try {

@@ -189,6 +189,40 @@ describe('host command line', () => {
     expect(r.stderr()).toContain('--port must be a whole number from 0 to 65535 (got "eighty")');
   });
 
+  it.runIf(process.platform !== 'win32')(
+    'keeps the shop data private to this user, on a new install and on one from before the rule',
+    async () => {
+      /** Every file and folder in the data folder whose mode lets anyone else read, write or enter it. */
+      const open = () =>
+        (fs.readdirSync(dataDir, { recursive: true }) as string[])
+          .map((f) => ({ f, mode: fs.lstatSync(path.join(dataDir, f)).mode & 0o777 }))
+          .filter(({ mode }) => (mode & 0o077) !== 0)
+          .concat((fs.statSync(dataDir).mode & 0o077) !== 0 ? [{ f: '.', mode: 0 }] : []);
+
+      const first = run(['--data-dir', dataDir, '--port', '0']);
+      const { url } = await ready(first);
+      await payments(first);
+      await call(url, 'settings.update', { shopName: 'Corner Cafe' });
+      expect(fs.readdirSync(dataDir)).toEqual(expect.arrayContaining(['tillpoint.db', 'tillpoint.db-wal']));
+      expect(open()).toEqual([]);
+      first.child.kill('SIGKILL');
+      await exitCode(first);
+
+      // An install from before: everything readable by every local user.
+      fs.chmodSync(dataDir, 0o755);
+      for (const f of fs.readdirSync(dataDir, { recursive: true }) as string[]) {
+        const p = path.join(dataDir, f);
+        fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+      }
+      expect(open().length).toBeGreaterThan(3);
+      const second = run(['--data-dir', dataDir, '--port', '0']);
+      const again = await ready(second);
+      await payments(second);
+      expect(open()).toEqual([]);
+      expect((await call(again.url, 'settings.get', {})).shopName).toBe('Corner Cafe');
+    },
+  );
+
   it('applies --thanks-ms to the customer display setting', async () => {
     const r = run(['--data-dir', dataDir, '--port', '0', '--thanks-ms', '800']);
     const { url } = await ready(r);

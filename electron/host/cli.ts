@@ -1,9 +1,9 @@
 // `npm run host` / `node out/host/host.mjs`: the till without Electron, served to a browser.
 // Prints one ready line that people click and tests parse; exits 1 with a plain message when it cannot start.
-import fs from 'node:fs';
 import { ArgsError, parseArgs, USAGE } from '../core/args';
 import { acquireDataDirLock, type DataDirLock } from '../core/lock';
 import { packageVersion } from '../core/paths';
+import { makePrivateDir } from '../core/private-dir';
 import { createTill, type Till } from '../till/index';
 import { type Host, startHost } from './server';
 
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
   process.on('exit', () => lock?.release());
 
   try {
-    fs.mkdirSync(args.dataDir, { recursive: true });
+    makePrivateDir(args.dataDir);
     lock = acquireDataDirLock(args.dataDir, 'host');
     till = createTill({
       dataDir: args.dataDir,

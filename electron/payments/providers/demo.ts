@@ -111,7 +111,7 @@ export function createDemoProvider(opts: DemoProviderOptions): PaymentProvider {
   const seenNotifications = new Map<string, number>();
 
   function writeFile(data: ProviderFile, exclusive: boolean): void {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(data, null, 2), { mode: 0o600 });
     if (exclusive) {
