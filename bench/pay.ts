@@ -350,7 +350,8 @@ function figures(xs: number[]) {
 
 const SHAPE =
   'Built host (node out/host/host.mjs --gateway <gateway API URL>, phone pages on loopback) and the Demo gateway ' +
-  'as its own process (out/gateway/gateway.mjs), as a shop runs them; the cashier and the display in two browser ' +
+  'as its own process (out/gateway/gateway.mjs, with --sim-controls for the simulated customer), as a shop runs ' +
+  'them; the cashier and the display in two browser ' +
   'windows; fresh data folder with the demo catalog; one product a sale (cart.scan over the API).';
 
 /** How often each API method overlapped a round's pay.start, e.g. "pay.options x30". */
@@ -447,7 +448,7 @@ runMain(async () => {
   try {
     const gateway = await spawnReady(
       GATEWAY_ENTRY,
-      ['--port', '0', '--state-dir', stateDir, ...LOOPBACK_PAY_ARGS],
+      ['--port', '0', '--state-dir', stateDir, '--sim-controls', ...LOOPBACK_PAY_ARGS],
       /Demo gateway ready at (http:\/\/127\.0\.0\.1:\d+) \(phone pages: (\S+)\)/,
     );
     try {

@@ -155,7 +155,11 @@ export class PhonePage {
   }
 }
 
-/** The Demo gateway's own record and fault controls (/sim, on its provider API port; unsigned, loopback). */
+/**
+ * The Demo gateway's own record and fault controls (/sim, on its provider API port; unsigned, loopback; the
+ * gateway must be started with --sim-controls). Node's fetch sends this machine's Host and no Origin; POSTs
+ * carry JSON, as the controls require.
+ */
 export class GatewaySim {
   constructor(readonly apiUrl: string) {}
 

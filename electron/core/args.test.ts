@@ -12,6 +12,7 @@ describe('parseArgs', () => {
       bind: '127.0.0.1',
       payPort: DEFAULT_PORT + 1,
       payBind: '0.0.0.0',
+      simControls: false,
       help: false,
     });
   });
@@ -28,6 +29,7 @@ describe('parseArgs', () => {
       thanksMs: 800,
       payPort: 0,
       payBind: '0.0.0.0',
+      simControls: false,
       help: false,
     });
     expect(parseArgs(['--bind', '[::1]']).bind).toBe('::1');
@@ -53,6 +55,12 @@ describe('parseArgs', () => {
       gatewayUrl: 'https://127.0.0.1:4880',
     });
     expect(parseArgs(['--pay-bind', '[::]']).payBind).toBe('::');
+  });
+
+  it("turns the built-in gateway's test controls on only with --sim-controls", () => {
+    expect(parseArgs([]).simControls).toBe(false);
+    expect(parseArgs(['--sim-controls', '--port', '0']).simControls).toBe(true);
+    expect(() => parseArgs(['--sim-controls=yes'])).toThrow('--sim-controls takes no value');
   });
 
   it.each([

@@ -25,6 +25,8 @@ export interface TillArgs {
   payUrl?: string;
   /** An external Demo gateway (`npm run gateway`) instead of the embedded one. */
   gatewayUrl?: string;
+  /** The embedded Demo gateway serves its test controls (/sim); tests only, ignored by a packaged app. */
+  simControls: boolean;
   help: boolean;
 }
 
@@ -43,6 +45,8 @@ export const USAGE = `Usage: tillpoint [options]
   --pay-url URL    start of the URL inside the payment QR, http(s)
                    (default: http://<this computer's LAN address>:<pay-port>)
   --gateway URL    use a Demo gateway started on its own (npm run gateway) instead of the built-in one
+  --sim-controls   the built-in Demo gateway serves its test controls (/sim: faults, trades, pay) on its
+                   API port, for tests and benchmarks (default: off; never in the packaged app)
   -h, --help       show this help`;
 
 export class ArgsError extends Error {
@@ -88,7 +92,7 @@ function httpUrl(flag: string, raw: string): string {
   }
   return raw.replace(/\/+$/, '');
 }
-const BOOLEAN_FLAGS = new Set(['--headless', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--headless', '--sim-controls', '--help', '-h']);
 
 export interface ParseOptions {
   /**
@@ -108,6 +112,7 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
     bind: DEFAULT_BIND,
     payPort: 0,
     payBind: DEFAULT_PAY_BIND,
+    simControls: false,
     help: false,
   };
   let dataDir: string | undefined;
@@ -121,6 +126,7 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
     if (BOOLEAN_FLAGS.has(flag)) {
       if (eq > 0) throw new ArgsError(`${flag} takes no value`);
       if (flag === '--headless') out.headless = true;
+      else if (flag === '--sim-controls') out.simControls = true;
       else out.help = true;
       continue;
     }

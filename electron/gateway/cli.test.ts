@@ -41,10 +41,11 @@ afterAll(async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-it('prints one ready line, serves, and stops cleanly on SIGTERM', async () => {
+/** Starts the bundled gateway with `extra` flags; resolves with its ready line and what it printed so far. */
+async function start(extra: string[]): Promise<{ ready: RegExpExecArray; out: () => string }> {
   child = spawn(
     process.execPath,
-    [entry, '--port', '0', '--pay-port', '0', '--pay-bind', '127.0.0.1', '--state-dir', stateDir, '--quiet'],
+    [entry, '--port', '0', '--pay-port', '0', '--pay-bind', '127.0.0.1', '--state-dir', stateDir, '--quiet', ...extra],
     { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -59,16 +60,49 @@ it('prints one ready line, serves, and stops cleanly on SIGTERM', async () => {
     child?.stdout?.on('data', check);
     child?.once('exit', (code) => reject(new Error(`gateway exited ${code}: ${out}`)));
   });
+  return { ready, out: () => out };
+}
+
+async function stop(): Promise<number | null> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+it('has no test controls unless started with --sim-controls', async () => {
+  const { ready } = await start([]);
+  try {
+    expect((await fetch(`${ready[1]}/sim/faults`)).status).toBe(404);
+    const post = await fetch(`${ready[1]}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ failNext: 1 }),
+    });
+    expect(post.status).toBe(404);
+    expect((await fetch(`${ready[1]}/sim/trades`)).status).toBe(404);
+  } finally {
+    expect(await stop()).toBe(0);
+  }
+});
+
+it('prints one ready line, serves, and stops cleanly on SIGTERM', async () => {
+  const { ready, out } = await start(['--sim-controls']);
   expect(ready[3]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const faults = await fetch(`${ready[1]}/sim/faults`);
   expect(faults.status).toBe(200);
   expect(await faults.json()).toMatchObject({ notifications: true });
+  // Still only for a same-machine JSON request.
+  const form = await fetch(`${ready[1]}/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'failNext=1',
+  });
+  expect(form.status).toBe(415);
   expect((await fetch(`${ready[3]}/pay/nothing`)).status).toBe(404);
   expect(fs.existsSync(path.join(stateDir, STATE_FILE))).toBe(true);
 
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const [code] = await exited;
-  expect(code).toBe(0);
-  expect(out.match(/Demo gateway ready/g)).toHaveLength(1);
+  expect(await stop()).toBe(0);
+  expect(out().match(/Demo gateway ready/g)).toHaveLength(1);
 });

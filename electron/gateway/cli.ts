@@ -1,6 +1,6 @@
-// `npm run gateway -- [--port N] [--pay-port N] [--pay-bind ADDR] [--pay-url URL] [--state-dir DIR]`: the Demo
-// gateway as its own process, so it stays alive while a till stops or crashes (`--gateway URL` points the
-// host at it). Prints exactly one ready line, which tests parse; stops cleanly on SIGINT/SIGTERM.
+// `npm run gateway -- [--port N] [--pay-port N] [--pay-bind ADDR] [--pay-url URL] [--state-dir DIR] [--sim-controls]`:
+// the Demo gateway as its own process, so it stays alive while a till stops or crashes (`--gateway URL` points
+// the host at it). Prints exactly one ready line, which tests parse; stops cleanly on SIGINT/SIGTERM.
 import path from 'node:path';
 import { defaultDataDir } from '../core/paths';
 import { type Gateway, startGateway } from './index';
@@ -11,6 +11,8 @@ const USAGE = `Usage: npm run gateway -- [options]
   --pay-bind ADDR   address the phone pages listen on (default 0.0.0.0: phones on the shop Wi-Fi)
   --pay-url URL     start of the URL inside the QR (default http://<LAN address>:<pay port>)
   --state-dir DIR   the gateway's state file (default: ${path.join(defaultDataDir(), 'gateway-standalone')})
+  --sim-controls    serve the test controls (/sim: faults, trades, pay) on the API port; for tests and
+                    benchmarks only (default: off, /sim answers 404)
   --quiet           print only the ready line`;
 
 interface CliArgs {
@@ -19,6 +21,7 @@ interface CliArgs {
   payBind: string;
   payUrl?: string;
   stateDir: string;
+  simControls: boolean;
   quiet: boolean;
 }
 
@@ -29,7 +32,7 @@ function parsePort(flag: string, value: string | undefined): number {
 }
 
 function parseCli(argv: string[]): CliArgs | 'help' {
-  const out: Partial<CliArgs> = { quiet: false };
+  const out: Partial<CliArgs> = { quiet: false, simControls: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -59,6 +62,10 @@ function parseCli(argv: string[]): CliArgs | 'help' {
       case '--quiet':
         out.quiet = true;
         break;
+      case '--sim-controls':
+        if (inline !== undefined) throw new Error('--sim-controls takes no value');
+        out.simControls = true;
+        break;
       default:
         throw new Error(`Unknown option ${argv[i]}\n${USAGE}`);
     }
@@ -70,6 +77,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
     payBind: out.payBind ?? '0.0.0.0',
     payUrl: out.payUrl,
     stateDir: path.resolve(out.stateDir ?? path.join(defaultDataDir(), 'gateway-standalone')),
+    simControls: out.simControls ?? false,
     quiet: out.quiet ?? false,
   };
 }
@@ -95,6 +103,7 @@ async function main(): Promise<void> {
       payPort: args.payPort,
       payBind: args.payBind,
       payUrl: args.payUrl,
+      simControls: args.simControls,
       log: (line) => {
         if (!quiet) console.log(`[gateway] ${line}`);
       },

@@ -3,7 +3,7 @@
 //
 // Provider API (127.0.0.1 only). Requests are JSON, signed by the merchant (see protocol.ts); a bad signature,
 // a timestamp more than 300 s off or a replayed nonce gets 401. Every answer is signed by the gateway's key.
-// Errors answer 4xx/5xx with {code, message}.
+// Errors answer 4xx/5xx with {code, message}; a path outside /v1 (unsigned or not) is 404 NOT_FOUND.
 //   POST /v1/merchants                  {name, publicKey} → {merchantId, gatewayPublicKey}  (idempotent per key;
 //                                       signed with the key being registered)
 //   GET  /v1/ping                       → {ok: true, merchantId}
@@ -19,7 +19,13 @@
 // itself at expiresAt; paying a closed trade is refused (unless the fault payAfterClose is on).
 // When a trade becomes paid, a signed notification is POSTed to its notifyUrl until acknowledged (notifier.ts).
 //
-// Fault controls and the gateway's own record, for tests and benchmarks (same port, unsigned):
+// Fault controls and the gateway's own record, for tests and benchmarks (same port, unsigned). They exist only
+// when the gateway is started with simControls (`--sim-controls`; never in a packaged app): otherwise every
+// /sim path answers 404 like any unknown path. With them, a request must carry one Host header naming this
+// port (127.0.0.1, localhost or [::1]: no DNS rebinding), no Origin but this port's own (no cross-site
+// page), and a POST must be application/json (no simple form): the host's checks (sameMachineGuard in
+// core/http.ts); else 403 / 415 {code, message} and nothing changes. Two Host headers are a 400 on every
+// path of this port.
 //   GET  /sim/faults                    → Faults
 //   POST /sim/faults                    Partial<Faults> → Faults, where Faults = {
 //          latencyMs: number       delay every /v1 answer by this much
@@ -45,7 +51,15 @@ import os from 'node:os';
 import { z } from 'zod';
 import { isMinor } from '../../shared/money';
 import { isValidTradeNumber, maskPaymentCode } from '../../shared/payment';
-import { closeServer, listen, readBody } from '../core/http';
+import {
+  closeServer,
+  hostHeaderCount,
+  isJsonContentType,
+  listen,
+  readBody,
+  type SameMachineGuard,
+  sameMachineGuard,
+} from '../core/http';
 import { codeOutcome } from './codes';
 import { type Notifier, startNotifier } from './notifier';
 import {
@@ -82,6 +96,11 @@ export interface GatewayOptions {
   stateDir: string;
   /** Provider API and fault controls; always bound to 127.0.0.1. 0 = any free port. */
   port?: number;
+  /**
+   * Serve the unsigned test controls (/sim/*) on the API port, behind Host, Origin and JSON checks.
+   * Default false: /sim answers 404. Tests and benchmarks only; never in a packaged app.
+   */
+  simControls?: boolean;
   /** The phone pages' own port (serves nothing else). 0 = any free port. */
   payPort: number;
   /** Bind address for the phone pages; default all interfaces ('0.0.0.0'). */
@@ -630,14 +649,28 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
 
   async function handleProvider(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readText(req);
+    const method = req.method ?? '';
     const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname.startsWith('/sim/')) {
-      const a = handleSim(req.method ?? '', url, raw);
+    if (hostHeaderCount(req) > 1) {
+      // Which one would a proxy or the next parser read? Refused before anything else, on every path.
+      sendSigned(req, res, errorAnswer(new ApiError(400, 'INVALID_REQUEST', 'two Host headers')));
+      return;
+    }
+    if (simGuard && url.pathname.startsWith('/sim/')) {
+      const refused = simRefusal(simGuard, req);
+      const a = refused ?? handleSim(method, url, await readText(req));
       res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify(a.body));
       return;
     }
+    if (!url.pathname.startsWith('/v1/')) {
+      // Nothing lives here (/sim without simControls included): the same 404 for every such path, before
+      // signatures and faults, so it neither hints at what might exist nor uses up a fault.
+      await readText(req);
+      sendSigned(req, res, errorAnswer(new ApiError(404, 'NOT_FOUND', `no such endpoint ${method} ${url.pathname}`)));
+      return;
+    }
+    const raw = await readText(req);
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     let fault: 'fail' | 'drop' | null = null;
     if (faults.dropNext > 0) {
@@ -676,6 +709,22 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 
   // --- Fault controls --------------------------------------------------------------------------------------
+
+  /** Set once the API port is known, when simControls is on; undefined = there are no /sim controls. */
+  let simGuard: SameMachineGuard | undefined;
+
+  /** A page in a browser on this machine must not reach the controls: see the top of this file. */
+  function simRefusal(guard: SameMachineGuard, req: http.IncomingMessage): Answer | null {
+    const refusal = guard.check(req);
+    if (refusal) {
+      const code = refusal.status === 403 ? 'FORBIDDEN' : 'INVALID_REQUEST';
+      return { status: refusal.status, body: { code, message: refusal.message } satisfies ErrorBody };
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isJsonContentType(req.headers['content-type'])) {
+      return { status: 415, body: { code: 'INVALID_REQUEST', message: 'Content-Type must be application/json' } };
+    }
+    return null;
+  }
 
   function simTrade(t: TradeRecord) {
     const { token: _token, ...rest } = t;
@@ -814,6 +863,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   try {
     const port = await listen(api, opts.port ?? 0, '127.0.0.1');
+    if (opts.simControls) simGuard = sameMachineGuard({ bind: '127.0.0.1', port });
     const payPort = await listen(pay, opts.payPort, opts.payBind ?? '0.0.0.0');
     // Bound to one address (e.g. 127.0.0.1 in tests): the pages can only be opened there.
     const bind = opts.payBind ?? '0.0.0.0';

@@ -64,7 +64,8 @@ export type GatewayErrorCode =
   | 'SIGN_ERROR'
   | 'MERCHANT_UNKNOWN'
   | 'SYSTEM_ERROR'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'FORBIDDEN';
 
 export interface ErrorBody {
   code: GatewayErrorCode;

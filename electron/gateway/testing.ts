@@ -10,7 +10,7 @@ export function tempDir(prefix = 'tillpoint-gateway-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A gateway on 127.0.0.1 with OS-assigned ports and fast notification retries. */
+/** A gateway on 127.0.0.1 with OS-assigned ports, fast notification retries and the /sim controls on. */
 export function startTestGateway(opts: Partial<GatewayOptions> = {}): Promise<Gateway> {
   return startGateway({
     stateDir: opts.stateDir ?? tempDir(),
@@ -18,6 +18,7 @@ export function startTestGateway(opts: Partial<GatewayOptions> = {}): Promise<Ga
     payPort: 0,
     payBind: '127.0.0.1',
     notifyBackoffMs: [50, 100, 200],
+    simControls: true,
     ...opts,
   });
 }
@@ -32,6 +33,7 @@ export async function sim<T = Record<string, unknown>>(
   route: string,
   body?: unknown,
 ): Promise<SimAnswer<T>> {
+  // Same-machine Host (fetch sends 127.0.0.1:<port>), no Origin, JSON: what the controls accept.
   const res = await fetch(`${gateway.apiUrl}/sim/${route}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },

@@ -103,6 +103,22 @@ function payments(r: Run): Promise<void> {
   });
 }
 
+/** Resolves with the first match of `re` in what the process printed, once it is there. */
+function printed(r: Run, re: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const m = re.exec(r.stdout());
+      if (m) {
+        r.child.stdout!.off('data', check);
+        resolve(m);
+      }
+    };
+    r.child.stdout!.on('data', check);
+    r.child.once('exit', (code) => reject(new Error(`host exited ${code}: ${r.stdout()} ${r.stderr()}`)));
+    check();
+  });
+}
+
 async function exitCode(r: Run): Promise<number | null> {
   if (r.child.exitCode !== null) return r.child.exitCode;
   const [code] = await once(r.child, 'exit');
@@ -222,6 +238,32 @@ describe('host command line', () => {
       expect((await call(again.url, 'settings.get', {})).shopName).toBe('Corner Cafe');
     },
   );
+
+  it('passes --sim-controls on to its built-in Demo gateway, which has no test controls without it', async () => {
+    const GATEWAY = /^gateway API: (http:\/\/127\.0\.0\.1:\d+)(.*)$/m;
+    const json = { 'content-type': 'application/json' };
+    for (const simControls of [false, true]) {
+      // A fresh folder each time: the first run leaves its payment open (and the cart locked).
+      const dir = path.join(dataDir, String(simControls));
+      const r = run(['--data-dir', dir, '--port', '0', ...(simControls ? ['--sim-controls'] : [])]);
+      const { url } = await ready(r);
+      const [, gateway, note] = await printed(r, GATEWAY);
+      expect(note.includes('test controls on'), note).toBe(simControls);
+      await call(url, 'cart.scan', { barcode: '2000001000007' });
+      const { payment } = await call(url, 'pay.start', { method: 'qr' });
+      const pay = `${gateway}/sim/trades/${payment!.tradeNumber}/pay`;
+      // A foreign page's POST never gets through; this machine's own JSON POST only with the flag.
+      expect((await fetch(pay, { method: 'POST', headers: { ...json, origin: 'http://evil.example' } })).status).toBe(
+        simControls ? 403 : 404,
+      );
+      expect((await fetch(`${gateway}/sim/faults`)).status).toBe(simControls ? 200 : 404);
+      expect((await fetch(pay, { method: 'POST', headers: json })).status).toBe(simControls ? 200 : 404);
+      const after = (await call(url, 'pay.check', { paymentId: payment!.id })).payment;
+      expect(after?.status).toBe(simControls ? 'paid' : 'pending');
+      r.child.kill('SIGTERM');
+      expect(await exitCode(r)).toBe(0);
+    }
+  });
 
   it('applies --thanks-ms to the customer display setting', async () => {
     const r = run(['--data-dir', dataDir, '--port', '0', '--thanks-ms', '800']);

@@ -63,7 +63,13 @@ async function main(argv: string[]): Promise<void> {
       dataDir: args.dataDir,
       mode: 'host',
       version: version(),
-      payments: { gatewayUrl: args.gatewayUrl, payPort: args.payPort, payBind: args.payBind, payUrl: args.payUrl },
+      payments: {
+        gatewayUrl: args.gatewayUrl,
+        payPort: args.payPort,
+        payBind: args.payBind,
+        payUrl: args.payUrl,
+        simControls: args.simControls,
+      },
     });
     if (args.thanksMs !== undefined) {
       await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
@@ -90,6 +96,13 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Tillpoint is ready at ${host.url} (customer display: ${host.url}customer)`);
   console.log(`data: ${args.dataDir}`);
   console.log(paymentsLine(till.payments()));
+  const p = till.payments();
+  // The embedded gateway's own API (loopback), and whether its test controls are on (--sim-controls).
+  if (p.kind === 'embedded') {
+    console.log(`gateway API: ${p.gatewayUrl}${args.simControls ? ' (test controls on at /sim: for tests only)' : ''}`);
+  } else if (args.simControls) {
+    console.warn('--sim-controls applies to the built-in Demo gateway; start `npm run gateway` with it instead');
+  }
 }
 
 function paymentsLine(p: ReturnType<Till['payments']>): string {

@@ -52,6 +52,8 @@ export interface PaymentOptions {
   payBind?: string;
   /** Start of the URL inside the QR (default http://<LAN address>:<payPort>). */
   payUrl?: string;
+  /** The embedded gateway serves its test controls (/sim; --sim-controls). Default false. */
+  simControls?: boolean;
   /** Use this provider instead of the Demo gateway (tests: the scripted provider). */
   provider?: PaymentProvider;
   /** Query intervals, sweep wait and loops (tests). */
@@ -241,6 +243,7 @@ function assemble(db: Database, opts: TillOptions): Till {
             payPort: pay.payPort ?? 0,
             payBind: pay.payBind,
             payUrl: pay.payUrl,
+            simControls: pay.simControls ?? false,
             clock: opts.clock,
           });
           if (closed) return;

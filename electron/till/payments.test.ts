@@ -33,19 +33,39 @@ describe('the till with its embedded Demo gateway', () => {
   });
 
   it('is settled by the gateway signed notification when the customer pays, and completes the order', async () => {
-    const till = openTestTill({ payments: { payPort: 0, payBind: '127.0.0.1' } });
+    const till = openTestTill({ payments: { payPort: 0, payBind: '127.0.0.1', simControls: true } });
     tills.push(till);
     await till.start();
     await till.call('cart.scan', { barcode: '2000001000007' });
     const { payment, cart } = await till.call('pay.start', { method: 'qr' });
     const paid = till.next('payment.changed', (p) => p.status === 'paid');
     // What the phone page's Pay button does, through the simulator's loopback control.
-    const res = await fetch(`${till.payments().gatewayUrl}/sim/trades/${payment!.tradeNumber}/pay`, { method: 'POST' });
+    const res = await fetch(`${till.payments().gatewayUrl}/sim/trades/${payment!.tradeNumber}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(await paid).toMatchObject({ id: payment!.id });
     const [order] = await till.call('orders.today', {});
     expect(order).toMatchObject({ id: cart.id, status: 'completed', number: '0001', paidMinor: 1800 });
     expect(till.db.prepare("SELECT count(*) FROM journal WHERE kind = 'payment.paid'").pluck().get()).toBe(1);
+  });
+
+  it('starts its embedded gateway without the /sim test controls unless told to', async () => {
+    const till = openTestTill({ payments: { payPort: 0, payBind: '127.0.0.1' } });
+    tills.push(till);
+    await till.start();
+    await till.call('cart.scan', { barcode: '2000001000007' });
+    const { payment } = await till.call('pay.start', { method: 'qr' });
+    const base = till.payments().gatewayUrl;
+    const pay = await fetch(`${base}/sim/trades/${payment!.tradeNumber}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(pay.status).toBe(404);
+    expect((await fetch(`${base}/sim/trades`)).status).toBe(404);
+    expect((await till.call('pay.current', {})).payment).toMatchObject({ id: payment!.id, status: 'pending' });
+    expect(till.db.prepare("SELECT count(*) FROM journal WHERE kind = 'payment.paid'").pluck().get()).toBe(0);
   });
 
   it('leaves QR pay unavailable when its gateway cannot be reached, and cash still sells', async () => {
