@@ -27,7 +27,8 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     target: 'chrome120',
-    sourcemap: true,
+    // Production builds carry and serve no source maps (the dev server still makes its own).
+    sourcemap: false,
     chunkSizeWarningLimit: 1024,
   },
   server: {

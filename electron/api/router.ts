@@ -20,18 +20,35 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
+/** An answer names this many problems at most: a body of a thousand bad keys must not get a huge reply. */
+export const MAX_ISSUES = 20;
+
 /** One issue per field; an unknown key becomes an issue on that key, so the message names it. */
-function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.flatMap((i): Issue[] =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: pathOf([...i.path, k]), message: 'Unknown field' }))
-      : [{ path: pathOf(i.path), message: i.message }],
-  );
+function toIssues(error: z.ZodError): { issues: Issue[]; total: number } {
+  const issues: Issue[] = [];
+  let total = 0;
+  for (const i of error.issues) {
+    const paths = i.code === 'unrecognized_keys' ? i.keys.map((k) => pathOf([...i.path, k])) : [pathOf(i.path)];
+    total += paths.length;
+    for (const path of paths) {
+      if (issues.length >= MAX_ISSUES) break;
+      issues.push({ path, message: i.code === 'unrecognized_keys' ? 'Unknown field' : i.message });
+    }
+  }
+  return { issues, total };
 }
 
-export function invalidInput(issues: Issue[]): ApiError {
-  const parts = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  return { code: 'INVALID_INPUT', message: `Invalid input: ${parts.join('; ')}`, issues };
+export function invalidInput(issues: Issue[], total = issues.length): ApiError {
+  const shown = issues.slice(0, MAX_ISSUES);
+  const parts = shown.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  if (total > shown.length) parts.push(`and ${total - shown.length} more`);
+  return { code: 'INVALID_INPUT', message: `Invalid input: ${parts.join('; ')}`, issues: shown };
+}
+
+/** The refusal for a request over its method's size limit (HTTP 413). */
+export function tooLarge(limitBytes: number): ApiError {
+  const limitKb = Math.round(limitBytes / 1024);
+  return { code: 'TOO_LARGE', message: `Request is larger than ${limitKb} kB`, params: { limitKb } };
 }
 
 function fail(error: ApiError): Result<never> {
@@ -61,7 +78,10 @@ export function createRouter(handlers: Handlers, opts: RouterOptions = {}): Rout
       const { input, output } = api[method];
       // No input at all (an IPC call without arguments, an empty HTTP body) means "no fields".
       const parsed = input.safeParse(rawInput === undefined ? {} : rawInput);
-      if (!parsed.success) return fail(invalidInput(toIssues(parsed.error)));
+      if (!parsed.success) {
+        const { issues, total } = toIssues(parsed.error);
+        return fail(invalidInput(issues, total));
+      }
 
       let value: unknown;
       try {
@@ -99,6 +119,8 @@ export function httpStatus(result: Result<unknown>): number {
       return 400;
     case 'FORBIDDEN':
       return 403;
+    case 'TOO_LARGE':
+      return 413;
     case 'UNKNOWN_METHOD':
       return 404;
     case 'INTERNAL':

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocket } from 'ws';
 import { TillError } from '../../shared/api';
 import { EventBus } from '../core/bus';
+import { rawStatus } from '../core/testing';
 import type { Handlers } from '../core/types';
 import { type Host, startHost } from './server';
 
@@ -125,6 +126,13 @@ describe('host: renderer files', () => {
     expect((await request(host.port, { path: '/assets/gone.js' })).status).toBe(404);
   });
 
+  it('serves no source maps, nor any file that is not a web asset, even when one is left in the folder', async () => {
+    fs.writeFileSync(path.join(rendererDir, 'assets', 'index-abc123.js.map'), '{"sources":["../src/till.ts"]}');
+    fs.writeFileSync(path.join(rendererDir, 'notes.bak'), 'old');
+    expect((await request(host.port, { path: '/assets/index-abc123.js.map' })).status).toBe(404);
+    expect((await request(host.port, { path: '/notes.bak' })).status).toBe(404);
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     for (const p of ['/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt', '/../secret.txt']) {
       const res = await request(host.port, { path: p });
@@ -209,11 +217,82 @@ describe('host: API', () => {
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('POST');
   });
+});
 
-  it('refuses a body over the size limit', async () => {
-    const res = await post(host.port, 'products.importPreview', { csv: 'x'.repeat(17 * 1024 * 1024) });
+describe('host: request size', () => {
+  /** A JSON object of `n` unknown keys, as an attacker would send. */
+  const manyKeys = (n: number, extra: Record<string, unknown> = {}) => {
+    const keys = Array.from({ length: n }, (_, i) => `"k${i}":${i}`);
+    const head = JSON.stringify(extra).slice(1, -1);
+    return `{${[head, ...keys].filter(Boolean).join(',')}}`;
+  };
+
+  it('gives each method its limit, 64 kB by default, checked before the body is parsed', async () => {
+    // Not even JSON: the size alone refuses it.
+    const res = await post(host.port, 'cart.scan', `{${'x'.repeat(65 * 1024)}`);
     expect(res.status).toBe(413);
-    expect(JSON.parse(res.body).error.code).toBe('INVALID_INPUT');
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'TOO_LARGE', params: { limitKb: 64 } });
+    expect(handlers['cart.scan']).not.toHaveBeenCalled();
+    // Just under the limit is read and answered as usual.
+    const under = await post(host.port, 'cart.scan', { barcode: '6901234567892', pad: 'x'.repeat(60 * 1024) });
+    expect(under.status).toBe(400);
+  });
+
+  it('takes a whole CSV file on the CSV methods, up to 5 MB', async () => {
+    const csv = `barcode,name,price\n${'6901234567892,可乐,3.50\n'.repeat(160_000)}`;
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(1024 * 1024);
+    // The stub till has no CSV handler: anything but 413 means the body was read and parsed.
+    const ok = await post(host.port, 'products.importPreview', { csv });
+    expect(ok.status).not.toBe(413);
+    expect(JSON.parse(ok.body).error.code).toBe('UNKNOWN_METHOD');
+    const over = await post(host.port, 'products.importPreview', { csv: 'x'.repeat(5 * 1024 * 1024) });
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body).error).toMatchObject({ code: 'TOO_LARGE', params: { limitKb: 5120 } });
+  });
+
+  it('refuses 16 MB of unknown keys at once, with a short answer', async () => {
+    const body = manyKeys(1_300_000);
+    expect(body.length).toBeGreaterThan(16 * 1024 * 1024);
+    const res = await post(host.port, 'app.info', body);
+    expect(res.status).toBe(413);
+    expect(res.body.length).toBeLessThan(300);
+  });
+
+  it('names at most 20 problems, and says how many more there were', async () => {
+    const res = await post(host.port, 'app.info', manyKeys(5000));
+    expect(res.status).toBe(400);
+    const { error } = JSON.parse(res.body);
+    expect(error.issues).toHaveLength(20);
+    expect(error.issues[0]).toEqual({ path: 'k0', message: 'Unknown field' });
+    expect(error.message).toMatch(/; and 4980 more$/);
+    expect(res.body.length).toBeLessThan(2000);
+  });
+
+  it('refuses a large body that is large because of its keys, without parsing it', async () => {
+    const body = manyKeys(300_000, { csv: 'barcode,name,price' });
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    expect(body.length).toBeLessThan(5 * 1024 * 1024);
+    const res = await post(host.port, 'products.importPreview', body);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.message).toBe('Request body has more fields than this method takes');
+  });
+
+  it('answers other calls while a large body is still arriving', async () => {
+    // 16 MB announced, sent a piece at a time: app.info is answered before the big request is even done.
+    const big = http.request({
+      host: '127.0.0.1',
+      port: host.port,
+      method: 'POST',
+      path: '/api/products.importPreview',
+      headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+    });
+    const bigAnswer = new Promise<number>((resolve) => big.on('response', (r) => resolve(r.statusCode!)));
+    big.on('error', () => {});
+    big.write(`{"csv":"${'x'.repeat(1024 * 1024)}`);
+    const info = await post(host.port, 'app.info', {});
+    expect(info.status).toBe(200);
+    big.end(`${'x'.repeat(5 * 1024 * 1024)}"}`);
+    expect(await bigAnswer).toBe(413);
   });
 });
 
@@ -247,6 +326,33 @@ describe('host: who may call', () => {
       expect(res.headers['content-security-policy']).toBeDefined();
     }
     expect(handlers['app.info']).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 to two Host headers (Node keeps only the first), on pages, API and events', async () => {
+    const own = `127.0.0.1:${host.port}`;
+    for (const hosts of [
+      [own, 'evil.example'],
+      ['evil.example', own],
+      [own, `localhost:${host.port}`],
+      [own, own],
+    ]) {
+      const headers = hosts.map((h, i) => `${i ? 'host' : 'Host'}: ${h}`);
+      expect(await rawStatus(host.port, ['GET / HTTP/1.1', ...headers])).toBe(400);
+      const api = ['POST /api/app.info HTTP/1.1', ...headers, 'Content-Type: application/json', 'Content-Length: 2'];
+      expect(await rawStatus(host.port, api, '{}')).toBe(400);
+      const upgrade = [
+        'GET /events HTTP/1.1',
+        ...headers,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+      ];
+      expect(await rawStatus(host.port, upgrade)).toBe(400);
+    }
+    expect(handlers['app.info']).not.toHaveBeenCalled();
+    // One Host header of ours is served as before.
+    expect(await rawStatus(host.port, ['GET / HTTP/1.1', `Host: ${own}`])).toBe(200);
   });
 
   it('leaves the seam for pairing: authorize can refuse API and events', async () => {

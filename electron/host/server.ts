@@ -6,11 +6,20 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ApiError, Result } from '../../shared/api';
-import { createRouter, httpStatus } from '../api/router';
+import { type ApiError, api, isMethodName, type Result } from '../../shared/api';
+import { BodyParser } from '../api/body';
+import { createRouter, httpStatus, tooLarge } from '../api/router';
 import { isLoopback } from '../core/args';
 import type { EventBus } from '../core/bus';
-import { closeServer, listen, readBody } from '../core/http';
+import {
+  closeServer,
+  isJsonContentType,
+  listen,
+  readBody,
+  type SameMachineGuard,
+  sameMachineGuard,
+  urlHost,
+} from '../core/http';
 import { defaultRendererDir } from '../core/paths';
 import type { Handlers } from '../core/types';
 
@@ -42,8 +51,6 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** The schema allows a 5,000,000-character CSV; Chinese text is 3 bytes a character in UTF-8. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** A client that stops reading is dropped before its backlog eats memory. */
 const MAX_WS_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -53,7 +60,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
   '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
@@ -77,10 +83,6 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <body><h1>Renderer not built: run npm run build</h1>
 <p>The Tillpoint host is running, but it has no cashier screens to serve yet.</p></body></html>
 `;
-
-function hostForUrl(bind: string): string {
-  return bind.includes(':') ? `[${bind}]` : bind;
-}
 
 function securityHeaders(res: ServerResponse, host: string): void {
   res.setHeader(
@@ -110,10 +112,6 @@ function sendText(res: ServerResponse, status: number, text: string, type = 'tex
   res.end(text);
 }
 
-function isJsonContentType(value: string | undefined): boolean {
-  return value?.split(';')[0].trim().toLowerCase() === 'application/json';
-}
-
 export async function startHost(opts: HostOptions): Promise<Host> {
   const bind = opts.bind ?? '127.0.0.1';
   if (!isLoopback(bind)) {
@@ -122,22 +120,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
   const authorize = opts.authorize ?? (() => true);
   const router = createRouter(opts.till.handlers);
+  const bodies = new BodyParser();
 
-  // Filled in once the port is known.
-  const allowedHosts = new Set<string>();
-  const allowedOrigins = new Set<string>();
+  // Set once the port is known (right after listen resolves, before any request is read).
   let canonicalHost = '';
-
-  /** DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 still sends Host: evil.example. */
-  function hostOk(req: IncomingMessage): boolean {
-    const host = req.headers.host?.toLowerCase();
-    return host !== undefined && allowedHosts.has(host);
-  }
-  /** A foreign web page may POST to us or open a WebSocket; the browser tells us with Origin. */
-  function originOk(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    return origin === undefined || allowedOrigins.has(origin.toLowerCase());
-  }
+  // Host (DNS rebinding), Origin (cross-site pages) and two Host headers: see core/http.ts.
+  let guard: SameMachineGuard;
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
@@ -155,29 +143,37 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       sendError(res, 415, { code: 'INVALID_INPUT', message: 'Content-Type must be application/json' });
       return;
     }
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === undefined) {
-      res.setHeader('Connection', 'close');
-      sendError(res, 413, {
-        code: 'INVALID_INPUT',
-        message: `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`,
-      });
-      return;
-    }
-    let input: unknown;
-    if (body.length > 0) {
-      try {
-        input = JSON.parse(body.toString('utf8'));
-      } catch {
-        sendError(res, 400, { code: 'INVALID_INPUT', message: 'Request body is not valid JSON' });
-        return;
-      }
-    }
     let method: string;
     try {
       method = decodeURIComponent(pathname.slice('/api/'.length));
     } catch {
       method = pathname.slice('/api/'.length);
+    }
+    // The method's own limit, checked before a byte is parsed (an unknown method reads no body at all).
+    if (!isMethodName(method)) {
+      const unknown = await router.call(method, undefined, { transport: 'http' });
+      sendJson(res, httpStatus(unknown), unknown);
+      return;
+    }
+    const limit = api[method].maxBodyBytes;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, tooLarge(limit));
+      return;
+    }
+    let input: unknown;
+    if (body.length > 0) {
+      const parsed = await bodies.parse(body);
+      if (!parsed.ok) {
+        const message =
+          parsed.reason === 'structure'
+            ? 'Request body has more fields than this method takes'
+            : 'Request body is not valid JSON';
+        sendError(res, 400, { code: 'INVALID_INPUT', message });
+        return;
+      }
+      input = parsed.value;
     }
     const result = await router.call(method, input, { transport: 'http' });
     sendJson(res, httpStatus(result), result);
@@ -185,7 +181,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   function serveFile(req: IncomingMessage, res: ServerResponse, file: string, size: number, cache: string): void {
     res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()],
       'Content-Length': size,
       'Cache-Control': cache,
     });
@@ -218,7 +214,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       return;
     }
     const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (stat?.isFile()) {
+    // Only the web's own file types: a source map or anything else left in the folder is not served.
+    if (stat?.isFile() && CONTENT_TYPES[path.extname(file).toLowerCase()]) {
       // Vite puts content-hashed names under assets/: they never change.
       const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
       serveFile(req, res, file, stat.size, cache);
@@ -239,14 +236,14 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const okHost = hostOk(req);
-    securityHeaders(res, okHost ? req.headers.host!.toLowerCase() : canonicalHost);
+    const refusal = guard.check(req);
+    securityHeaders(res, guard.host(req) ?? canonicalHost);
     const pathname = new URL(req.url ?? '/', 'http://host').pathname;
     const isApi = pathname.startsWith('/api/');
-    if (!okHost || !originOk(req)) {
-      const message = okHost ? 'Cross-origin requests are refused' : 'Unexpected Host header';
-      if (isApi) sendError(res, 403, { code: 'FORBIDDEN', message });
-      else sendText(res, 403, message);
+    if (refusal) {
+      const { status, message } = refusal;
+      if (isApi) sendError(res, status, { code: status === 400 ? 'INVALID_INPUT' : 'FORBIDDEN', message });
+      else sendText(res, status, message);
       return;
     }
     if (isApi) return handleApi(req, res, pathname);
@@ -277,7 +274,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     socket.on('error', () => socket.destroy());
     const pathname = new URL(req.url ?? '/', 'http://host').pathname;
     if (pathname !== '/events') return rejectUpgrade(socket, 404, 'Not Found');
-    if (!hostOk(req) || !originOk(req) || !authorize(req)) return rejectUpgrade(socket, 403, 'Forbidden');
+    const refusal = guard.check(req);
+    if (refusal?.status === 400) return rejectUpgrade(socket, 400, 'Bad Request');
+    if (refusal || !authorize(req)) return rejectUpgrade(socket, 403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -319,13 +318,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }
   server.on('error', (err) => console.error('[host] server error', err));
 
-  canonicalHost = `${hostForUrl(bind)}:${port}`;
-  const names = [hostForUrl(bind), '127.0.0.1', 'localhost', '[::1]', ...(opts.allowedHosts ?? [])];
-  for (const name of names) {
-    const host = (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${port}`).toLowerCase();
-    allowedHosts.add(host);
-    allowedOrigins.add(`http://${host}`);
-  }
+  canonicalHost = `${urlHost(bind)}:${port}`;
+  guard = sameMachineGuard({ bind, port, extraHosts: opts.allowedHosts });
 
   let closing: Promise<void> | undefined;
   return {
@@ -337,7 +331,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         clearInterval(heartbeat);
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        closing = closeServer(server);
+        closing = Promise.all([closeServer(server), bodies.close()]).then(() => undefined);
       }
       return closing;
     },

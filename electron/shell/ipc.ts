@@ -1,7 +1,9 @@
 // The contract over IPC: one ipcMain channel per API method (the channel is the method's name), answered
 // by the same router the headless host uses, and every bus event relayed to every open window.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { type ApiError, EVENT_CHANNEL, METHOD_NAMES, type Result } from '../../shared/api';
+import { type ApiError, api, EVENT_CHANNEL, METHOD_NAMES, type Result } from '../../shared/api';
+import { exceedsLimit } from '../api/body';
+import { tooLarge } from '../api/router';
 import type { EventBus } from '../core/bus';
 import type { CallContext } from '../core/types';
 import type { EventMessage } from './bridge';
@@ -25,6 +27,9 @@ export function bindRouter(
   for (const method of METHOD_NAMES) {
     ipcMain.handle(method, (event: IpcMainInvokeEvent, input: unknown) => {
       if (!isAppUrl(event.senderFrame?.url)) return { ok: false, error: FORBIDDEN } satisfies Result<never>;
+      // The same per-method limit as over HTTP, counted without building the JSON.
+      const limit = api[method].maxBodyBytes;
+      if (exceedsLimit(input, limit)) return { ok: false, error: tooLarge(limit) } satisfies Result<never>;
       return router.call(method, input, { transport: 'ipc' });
     });
   }

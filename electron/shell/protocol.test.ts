@@ -54,6 +54,14 @@ describe('app:// protocol', () => {
     expect((await serveAppRequest(dir, get(appUrl('/assets/missing.js')))).status).toBe(404);
   });
 
+  it('serves no source maps, nor any file that is not a web asset', async () => {
+    const dir = rendererDir();
+    writeFileSync(path.join(dir, 'assets', 'index-abc.js.map'), '{"sources":["../src/till.ts"]}');
+    writeFileSync(path.join(dir, 'notes.bak'), 'old');
+    expect((await serveAppRequest(dir, get(appUrl('/assets/index-abc.js.map')))).status).toBe(404);
+    expect((await serveAppRequest(dir, get(appUrl('/notes.bak')))).status).toBe(404);
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     const dir = rendererDir();
     for (const url of [

@@ -48,7 +48,6 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
   '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
 };
 
 /**
@@ -82,14 +81,15 @@ export function resolveAppFile(rootDir: string, url: string): string | null {
 export async function serveAppRequest(rootDir: string, request: Pick<Request, 'url' | 'method'>): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405 });
   const file = resolveAppFile(rootDir, request.url);
-  if (!file) return new Response('Not found', { status: 404 });
+  // Only the web's own file types: a source map or anything else left in the folder is not served.
+  const type = file ? MIME[path.extname(file).toLowerCase()] : undefined;
+  if (!file || !type) return new Response('Not found', { status: 404 });
   let body: Buffer;
   try {
     body = await readFile(file);
   } catch {
     return new Response('Not found', { status: 404 });
   }
-  const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
     status: 200,
     headers: {
