@@ -21,6 +21,11 @@ test('import a small CSV with a preview and per-row errors, then sell one of its
   await expect(page.locator('[data-testid="import-row-errors"] [data-code]')).toHaveCount(2);
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-summary')).toContainText('1');
+  // The import showed how far it was; it ends with every row of the file gone through, and the result.
+  await expect(page.getByTestId('import-progress')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('import-progress')).toHaveText('Done: 3 rows gone through');
+  await expect(page.getByTestId('import-summary')).toHaveText('Imported: 1 new, 0 updated, 2 skipped');
+  await expect(page.getByTestId('import-confirm')).toBeDisabled();
   await page.getByTestId('modal-close').click();
 
   await cashier.scanAndSee('6920000000012');
@@ -34,6 +39,62 @@ test('import a small CSV with a preview and per-row errors, then sell one of its
   await cashier.scan('6920000000029');
   await expect(page.getByTestId('toast')).toContainText('6920000000029');
   await expect(cashier.lines()).toHaveCount(0);
+});
+
+test('a CSV file of 3,000 rows: the preview shows 500 of them, the import shows its progress and writes all', async ({
+  cashier,
+  page,
+}) => {
+  const rows = Array.from({ length: 3000 }, (_, i) => {
+    const n = String(i + 1).padStart(5, '0');
+    return `E2E-${n},测试商品 ${n},Test Item ${n},测试,${(1 + (i % 50)).toFixed(2)},6,1`;
+  });
+  const file = ['barcode,name,name_en,category,price,tax_rate,active', ...rows].join('\r\n');
+  await page.getByTestId('catalog-button').click();
+  await page.getByTestId('catalog-tab-import').click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'big.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(file, 'utf8'),
+  });
+  await expect(page.getByTestId('import-file-name')).toHaveText('big.csv');
+  await page.getByTestId('import-preview-button').click();
+  await expect(page.getByTestId('import-summary')).toHaveText('3000 new, 0 updated, 0 unchanged, 0 with errors');
+  await expect(page.getByTestId('import-rows-shown')).toHaveText(
+    'Showing 500 of 3,000 rows (rows with problems take priority)',
+  );
+  await expect(page.getByTestId('import-row')).toHaveCount(500);
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('import-progress')).toHaveText('Done: 3,000 rows gone through');
+  await expect(page.getByTestId('import-summary')).toHaveText('Imported: 3000 new, 0 updated, 0 skipped');
+  await page.getByTestId('modal-close').click();
+
+  await cashier.scanAndSee('E2E-03000');
+  await expect(cashier.line('E2E-03000').getByTestId('line-name')).toHaveText('Test Item 03000');
+});
+
+test('a CSV file over 5 MB is refused at once with its name and what to do; the file before it stays', async ({
+  cashier,
+  page,
+}) => {
+  await expect(cashier.total()).toBeVisible();
+  await page.getByTestId('catalog-button').click();
+  await page.getByTestId('catalog-tab-import').click();
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await expect(page.getByTestId('import-file-name')).toHaveText('small.csv');
+  const rows = ['barcode,name,price'];
+  for (let i = 0; rows.length < 200_000; i++) rows.push(`69${String(i).padStart(11, '0')},可口可乐 ${i},3.50`);
+  const big = Buffer.from(rows.join('\n'));
+  expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
+  await page.getByTestId('import-file').setInputFiles({ name: 'everything.csv', mimeType: 'text/csv', buffer: big });
+  await expect(page.getByTestId('toast')).toHaveText(
+    'everything.csv is larger than 5 MB: split it into smaller files and import them one by one',
+  );
+  await expect(page.getByTestId('import-file-name')).toHaveText('small.csv');
+  await page.getByTestId('import-preview-button').click();
+  await expect(page.getByTestId('import-row')).toHaveCount(3);
 });
 
 test('search finds a product by pinyin initials and adds it with a tap', async ({ cashier, page }) => {

@@ -13,6 +13,8 @@ import { buildAll, ROOT } from './build.mjs';
 const GROUPS = {
   host: { entry: 'bench/host.ts', timeoutMs: 60_000, what: 'host cold start and memory' },
   till: { entry: 'bench/till.ts', timeoutMs: 90_000, nodeArgs: ['--expose-gc'], what: 'sale commit, lookup, search' },
+  hostile: { entry: 'bench/hostile.ts', timeoutMs: 120_000, what: 'other calls while hostile requests are refused' },
+  import: { entry: 'bench/import.ts', timeoutMs: 180_000, what: 'other calls during a 71k-row CSV import' },
   browser: { entry: 'bench/browser.ts', timeoutMs: 150_000, what: 'scan and customer display in Chromium' },
   pay: {
     entry: 'bench/pay.ts',

@@ -76,8 +76,16 @@ export const StartupReport = z.object({
 });
 export type StartupReport = z.infer<typeof StartupReport>;
 
-function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
+/**
+ * The largest request a method takes, in bytes of JSON, refused before anything is parsed: nothing but a
+ * CSV file needs more than a few kB, and parsing megabytes of keys would hold every other call.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** The CSV methods: a whole catalog file. */
+export const MAX_CSV_BODY_BYTES = 5 * 1024 * 1024;
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_BODY_BYTES) {
+  return { input, output, maxBodyBytes };
 }
 
 export const api = {
@@ -103,7 +111,7 @@ export const api = {
     z.object({ items: z.array(Product), total: z.number().int() }),
   ),
   'products.save': method(ProductInput.strict(), Product),
-  'products.importPreview': method(z.object({ csv: Csv }).strict(), ImportPreview),
+  'products.importPreview': method(z.object({ csv: Csv }).strict(), ImportPreview, MAX_CSV_BODY_BYTES),
   'products.import': method(
     z.object({ csv: Csv }).strict(),
     z.object({
@@ -112,6 +120,7 @@ export const api = {
       skipped: z.number().int(),
       preview: ImportPreview,
     }),
+    MAX_CSV_BODY_BYTES,
   ),
   'products.exportCsv': method(Empty, z.object({ csv: z.string(), filename: z.string() })),
 
@@ -179,7 +188,15 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'cart.changed': Order,
   'display.changed': DisplayState,
-  'catalog.changed': z.object({ reason: z.enum(['saved', 'imported', 'demoCleared']) }),
+  'catalog.changed': z.object({ reason: z.enum(['saved', 'imported', 'importUndone', 'demoCleared']) }),
+  /** How far a CSV preview or import is: rows checked, written, or undone (after a failure) of `total`. Pushed
+   * at the start and end of each phase and at most every ~100 ms between. */
+  'catalog.importProgress': z.object({
+    kind: z.enum(['preview', 'import']),
+    phase: z.enum(['checking', 'writing', 'undoing']),
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+  }),
   'settings.changed': Settings,
   'orders.changed': z.object({ orderId: Id, status: z.string() }),
   'payment.changed': Payment,
@@ -193,6 +210,8 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 export const ErrorCode = z.enum([
   'INVALID_INPUT',
+  /** A request over its method's size limit (params.limitKb). */
+  'TOO_LARGE',
   'UNKNOWN_METHOD',
   'FORBIDDEN',
   'UNKNOWN_BARCODE',
@@ -207,6 +226,10 @@ export const ErrorCode = z.enum([
   'DISCOUNT_TOO_LARGE',
   'AMOUNT_TOO_LARGE',
   'CSV_INVALID',
+  /** A catalog import is under way: another import (or clearing the demo data) waits until it ends. */
+  'IMPORT_RUNNING',
+  /** A catalog import failed part way (params.line) and was undone: the catalog is as it was. */
+  'IMPORT_FAILED',
   // Checkout with wallets and bank QR.
   'CART_LOCKED',
   'PAYMENT_OPEN',

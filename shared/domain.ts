@@ -284,6 +284,8 @@ export const ImportRow = z.object({
 export type ImportRow = z.infer<typeof ImportRow>;
 
 export const ImportPreview = z.object({
+  /** The rows to show, in file order: rows with a problem take priority, then the first others; 500 in all at
+   * most. The counts cover every row of the file. */
   rows: z.array(ImportRow),
   creates: z.number().int(),
   updates: z.number().int(),

@@ -18,6 +18,9 @@ export const CRASH_POINTS = [
   // Inside the transaction that marks a payment paid (and completes its order).
   'pay.afterPaymentPaid',
   'pay.beforeCommit',
+  // A catalog import: after the slice that wrote past half of its rows, and after a slice of its undo.
+  'import.halfWritten',
+  'import.afterUndoSlice',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

@@ -1,5 +1,6 @@
 // Storage: open the till's database and get one repository per aggregate.
 import type { Database } from 'better-sqlite3';
+import { CatalogImportsRepo } from './catalog-imports';
 import { JournalRepo } from './journal';
 import { OrdersRepo } from './orders';
 import { PaymentsRepo } from './payments';
@@ -10,7 +11,8 @@ export { DB_FILENAME, openDatabase } from './database';
 export { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion } from './migrations';
 export type { JournalEntry, JournalKind } from './journal';
 export type { LineRow, NewLine, OrderRow } from './orders';
-export type { ProductRecord } from './products';
+export type { ImportStatus, UndoEntry } from './catalog-imports';
+export type { ProductRecord, StoredProduct } from './products';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
@@ -19,6 +21,7 @@ export interface Repos {
   payments: PaymentsRepo;
   journal: JournalRepo;
   settings: SettingsRepo;
+  catalogImports: CatalogImportsRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -30,7 +33,8 @@ export function createRepos(db: Database): Repos {
     payments: new PaymentsRepo(db, journal),
     journal,
     settings: new SettingsRepo(db),
+    catalogImports: new CatalogImportsRepo(db),
   };
 }
 
-export { JournalRepo, OrdersRepo, PaymentsRepo, ProductsRepo, SettingsRepo };
+export { CatalogImportsRepo, JournalRepo, OrdersRepo, PaymentsRepo, ProductsRepo, SettingsRepo };

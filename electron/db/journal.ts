@@ -27,6 +27,8 @@ export type JournalKind =
   | 'order.numberReserved'
   | 'product.saved'
   | 'catalog.imported'
+  // An import that failed part way, or that a killed process left running, undone from its undo log.
+  | 'catalog.importRolledBack'
   | 'catalog.demoLoaded'
   | 'catalog.demoCleared'
   | 'settings.changed';

@@ -213,6 +213,33 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
     `);
   },
+
+  // 5: catalog imports in slices. A big CSV import writes its products a slice (one short transaction) at a
+  // time, so it never holds the till; each slice also logs, per product, what to put back. A failed import,
+  // or one a killed process left running, is undone from that log, which keeps an import all or nothing.
+  // At most one import runs at a time.
+  (db) => {
+    db.exec(`
+      CREATE TABLE catalog_imports (
+        id         INTEGER PRIMARY KEY,
+        status     TEXT    NOT NULL CHECK (status IN ('running', 'done', 'rolled_back')),
+        started_at TEXT    NOT NULL,
+        ended_at   TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX catalog_imports_one_running ON catalog_imports (status) WHERE status = 'running';
+
+      CREATE TABLE catalog_import_undo (
+        id          INTEGER PRIMARY KEY,
+        import_id   INTEGER NOT NULL REFERENCES catalog_imports (id),
+        product_id  INTEGER NOT NULL,
+        -- The product before the import wrote it, every column (JSON); NULL when the import created it.
+        before_json TEXT    CHECK (before_json IS NULL OR json_valid(before_json)),
+        -- A fingerprint of the row as the import left it: a product changed since (by hand) is left alone.
+        after_key   TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX catalog_import_undo_import ON catalog_import_undo (import_id, id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { type MethodArgs, type MethodOutput, TillError } from '../../shared/api';
 import type { Product } from '../../shared/domain';
 import { packageRoot } from '../core/paths';
-import type { ProductRecord } from '../db/products';
 import { checkBarcode } from './barcode';
 import { isoNow, localDay, type TillContext } from './context';
-import { applyRow, checkProductsCsv, cleanText, productsToCsv } from './csv';
-import { namePinyin, SearchIndex, searchText, sortKey } from './search';
+import { CatalogImports } from './catalog-import';
+import { applyRow, checkProductsCsv, productsToCsv, type RowWrite } from './csv';
+import { type ProductFields, productRecord as record } from './product-record';
+import { SearchIndex } from './search';
 
 export const DEMO_CATALOG_FILE = 'demo-catalog.csv';
 const DEMO_LOADED_KEY = 'catalog.demoLoadedAt';
@@ -22,33 +23,18 @@ export function findAssetsDir(override?: string): string {
   return override ?? path.join(packageRoot(), 'assets');
 }
 
-type ProductFields = Omit<ProductRecord, 'searchText' | 'sortKey' | 'isDemo'>;
-
-/** A product as stored: names cleaned, pinyin computed once here, so search never computes it. */
-function record(p: ProductFields, isDemo: boolean): ProductRecord {
-  const name = cleanText(p.name);
-  const nameEn = cleanText(p.nameEn);
-  const py = namePinyin(name);
-  return {
-    ...p,
-    name,
-    nameEn,
-    category: cleanText(p.category),
-    isDemo,
-    searchText: searchText(name, nameEn, py),
-    sortKey: sortKey(name, py),
-  };
-}
-
 export class Catalog {
   readonly index: SearchIndex;
+  private readonly imports: CatalogImports;
   private demo: { version: number; active: boolean } | undefined;
 
+  /** `onDemoChanged` runs when products were removed (demo cleared, an import undone) or demo ones changed. */
   constructor(
     private readonly ctx: TillContext,
     private readonly onDemoChanged: () => void,
   ) {
     this.index = new SearchIndex(ctx.repos.products);
+    this.imports = new CatalogImports(ctx, this.index, onDemoChanged);
   }
 
   private get products() {
@@ -140,29 +126,33 @@ export class Catalog {
     return product;
   }
 
-  importPreview(csv: string): MethodOutput<'products.importPreview'> {
-    return checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b)).preview;
+  /** Checks a CSV a slice at a time (see catalog-import.ts); writes nothing. */
+  importPreview(csv: string): Promise<MethodOutput<'products.importPreview'>> {
+    return this.imports.preview(csv);
   }
 
-  import(csv: string): MethodOutput<'products.import'> {
-    const result = this.ctx.db.transaction(() => {
-      const checked = checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b));
-      const counts = this.write(checked.rows, false);
-      const skipped = checked.preview.errors;
-      this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.imported', {}, { ...counts, skipped });
-      return { ...counts, skipped, preview: checked.preview };
-    })();
-    void this.index.warm();
-    this.ctx.bus.emit('catalog.changed', { reason: 'imported' });
-    return result;
+  /** Imports a CSV a slice at a time, all or nothing (see catalog-import.ts). */
+  import(csv: string): Promise<MethodOutput<'products.import'>> {
+    return this.imports.import(csv);
   }
 
-  private write(rows: ReturnType<typeof checkProductsCsv>['rows'], isDemo: boolean) {
+  /** At start: undoes an import that a killed process left half-written. */
+  recoverImports(): void {
+    this.imports.recover();
+  }
+
+  /** Stops an import under way (the next start undoes it), before the database closes. */
+  close(): void {
+    this.imports.close();
+    this.index.stop();
+  }
+
+  /** Writes checked rows in the caller's transaction (the demo catalog: a few dozen rows). */
+  private write(rows: RowWrite[], isDemo: boolean) {
     const now = isoNow(this.ctx);
     let created = 0;
     let updated = 0;
-    for (const { write } of rows) {
-      if (!write) continue;
+    for (const write of rows) {
       if (write.productId === null) {
         this.products.insert(record(applyRow(undefined, write.fields), isDemo), now);
         created++;
@@ -184,6 +174,8 @@ export class Catalog {
 
   /** Removes the demo products. Lines of past orders keep their copy of name and price. */
   clearDemo(): MethodOutput<'catalog.clearDemo'> {
+    // The import's undo log would put back products removed from under it.
+    this.imports.refuseWhileRunning('Clearing the demo data');
     const removedProducts = this.ctx.db.transaction(() => {
       const removed = this.products.deleteDemo();
       this.ctx.repos.journal.append(isoNow(this.ctx), 'catalog.demoCleared', {}, { removedProducts: removed });
@@ -216,7 +208,7 @@ export class Catalog {
       const checked = checkProductsCsv(csv, this.currency(), (b) => this.products.byBarcode(b));
       const bad = checked.preview.rows.find((r) => r.errors.length);
       if (bad) throw new Error(`${file} row ${bad.line}: ${bad.errors.map((e) => e.message).join('; ')}`);
-      const { created } = this.write(checked.rows, true);
+      const { created } = this.write(checked.writes, true);
       const now = isoNow(this.ctx);
       settings.set(DEMO_LOADED_KEY, now);
       this.ctx.repos.journal.append(now, 'catalog.demoLoaded', {}, { products: created });

@@ -132,6 +132,8 @@ function assemble(db: Database, opts: TillOptions): Till {
     payment: (open) => checkout.displayPayment(open),
   });
 
+  // An import a killed process left half-written is undone before anything is served.
+  catalog.recoverImports();
   catalog.loadDemoIfNew(() => findAssetsDir(opts.assetsDir));
   // In the background, so the first search finds it ready and nothing waits for it now.
   void catalog.index.warm();
@@ -286,7 +288,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       if (closing) return closing;
       closed = true;
       checkout.close();
-      catalog.index.stop();
+      catalog.close();
       display.close();
       db.close();
       closing = (async () => {

@@ -26,10 +26,11 @@ describe('the index', () => {
     let builds = 0;
     const index = new SearchIndex({
       version: () => repos.products.version(),
-      indexListing: () => {
+      indexCategories: () => {
         builds++;
-        return repos.products.indexListing();
+        return repos.products.indexCategories();
       },
+      indexListingPage: (after, limit) => repos.products.indexListingPage(after, limit),
       indexLatin: (from, to) => repos.products.indexLatin(from, to),
       indexNames: (from, to) => repos.products.indexNames(from, to),
     });
@@ -66,10 +67,11 @@ describe('the index', () => {
     const counter = { builds: 0 };
     const index = new SearchIndex({
       version: () => repos.products.version(),
-      indexListing: () => {
+      indexCategories: () => {
         counter.builds++;
-        return repos.products.indexListing();
+        return repos.products.indexCategories();
       },
+      indexListingPage: (after, limit) => repos.products.indexListingPage(after, limit),
       indexLatin: (from, to) => repos.products.indexLatin(from, to),
       indexNames: (from, to) => repos.products.indexNames(from, to),
     });
@@ -96,6 +98,24 @@ describe('the index', () => {
     expect(counter.builds).toBe(2);
     expect(index.search({ ...q, query: '' }).total).toBe(5003);
     expect(counter.builds).toBe(2);
+    db.close();
+  });
+
+  it('while held, answers from the last build and builds nothing; the release builds again', async () => {
+    const { db, index, counter } = counted(5000);
+    await index.warm();
+    const release = index.hold();
+    seedProducts(db, 3, { startAt: 5000 });
+    const warmed = index.warm();
+    // Two turns of the event loop: a background build would have started.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(index.search({ ...q, query: '' }).total).toBe(5000);
+    expect(counter.builds).toBe(1);
+    release();
+    release(); // once only
+    await warmed;
+    expect(counter.builds).toBe(2);
+    expect(index.search({ ...q, query: '' }).total).toBe(5003);
     db.close();
   });
 

@@ -10,7 +10,7 @@
 // Ranking: exact barcode, barcode prefix, a word starting with the query, pinyin initials containing it
 // (`kl` in 可口可乐), then anywhere; within a rank, listing order (category, then how the name is said).
 import { createRequire } from 'node:module';
-import type { IndexLatin, IndexListing } from '../db/products';
+import type { IndexLatin } from '../db/products';
 
 /** Separates fields within a product's search text. */
 export const FIELD_SEP = '\u001f';
@@ -415,7 +415,11 @@ function termKeys(term: string): number[] {
 export interface IndexSource {
   /** Grows with every product row written (see ProductsRepo.version): a changed number means stale. */
   version(): number;
-  indexListing(): IndexListing;
+  /** Up to `limit` product ids in listing order (category, then how the name is said), after product `afterId`
+   * (0: from the start). */
+  indexListingPage(afterId: number, limit: number): number[];
+  /** The categories in listing order, with how many products each has. */
+  indexCategories(): { name: string; count: number }[];
   indexLatin(fromId: number, toId: number): IndexLatin;
   indexNames(fromId: number, toId: number): string;
 }
@@ -430,6 +434,9 @@ const CHANGES_WHEN_LOWERED = /\p{Changes_When_Lowercased}/u;
  * and dies in the next young-generation collection, leaving nothing behind.
  */
 const READ = 1000;
+
+/** Product ids read at a time from the listing: a few ms a page. */
+const LISTING_PAGE = 10_000;
 
 /** One build of the index: products in id order ("entries"), as they were at `version`. */
 interface Built {
@@ -472,10 +479,37 @@ function entryOfId(ids: Float64Array, id: number): number {
   return -1;
 }
 
-/** The products in id order ("entries"), the listing as entries, and each entry's category. */
-function readListing(source: IndexSource) {
-  const { ids: listed, categories } = source.indexListing();
-  const n = listed.length;
+interface Listing {
+  /** Product ids in id order: entry e is product ids[e]. */
+  ids: Float64Array;
+  /** Entries in listing order. */
+  listing: Int32Array;
+  /** Each entry's category, as an index into categoryNames. */
+  category: Int32Array;
+  categoryNames: string[];
+}
+
+/**
+ * The products in id order ("entries"), the listing as entries, and each entry's category, a page per step;
+ * undefined if the catalog changed meanwhile.
+ */
+function* readListing(source: IndexSource, version: number): Generator<void, Listing | undefined> {
+  const categories = source.indexCategories();
+  const n = categories.reduce((a, c) => a + c.count, 0);
+  const listed = new Float64Array(n);
+  let m = 0;
+  for (;;) {
+    yield;
+    if (source.version() !== version) return undefined;
+    const page = source.indexListingPage(m === 0 ? 0 : listed[m - 1], LISTING_PAGE);
+    // The version said no product changed: more or fewer rows are a writer this process does not know.
+    if (m + page.length > n) throw new Error('The catalog changed while the search index read it');
+    listed.set(page, m);
+    m += page.length;
+    if (page.length < LISTING_PAGE) break;
+  }
+  if (m !== n) throw new Error('The catalog changed while the search index read it');
+  yield;
   const ids = listed.slice().sort();
   const listing = new Int32Array(n);
   const category = new Int32Array(n);
@@ -534,7 +568,9 @@ function* readText(
  * changed under it (the caller starts again).
  */
 function* build(source: IndexSource, version: number): Generator<void, Built | undefined> {
-  const { ids, listing, category, categoryNames } = readListing(source);
+  const read = yield* readListing(source, version);
+  if (!read) return undefined;
+  const { ids, listing, category, categoryNames } = read;
   const n = ids.length;
   yield;
 
@@ -594,6 +630,8 @@ export class SearchIndex {
   private background: NodeJS.Immediate | undefined;
   /** Those waiting for warm() to end. */
   private warming: (() => void)[] = [];
+  /** Holds taken (hold()); while there is one, a stale build still answers and no build starts. */
+  private holds = 0;
 
   /**
    * `source.version()` is cheap and grows with every product change, so any write (a save, an import, a
@@ -603,9 +641,10 @@ export class SearchIndex {
 
   /**
    * Builds the index in the background, a slice per turn of the event loop, so that the first search does
-   * not wait for a whole build and nothing else waits more than a slice (~50 ms at most, at 100,000
-   * products). A search that comes first finishes the build at once. Resolves when warming ends: the index
-   * is current, or the build failed (logged; the next search tries again), or stop() was called.
+   * not wait for a whole build and nothing else waits more than a slice (under 30 ms, at 100,000 products,
+   * measured; reading the whole listing in one step took 50-100 ms, so it is read a page at a time). A search
+   * that comes first finishes the build at once (unless held, see hold()). Resolves when warming ends: the
+   * index is current, or the build failed (logged; the next search tries again), or stop() was called.
    */
   warm(): Promise<void> {
     const ended = new Promise<void>((resolve) => this.warming.push(resolve));
@@ -615,6 +654,8 @@ export class SearchIndex {
 
   private warmStep(): void {
     this.background = undefined;
+    // Held: building now would only be thrown away; the release starts again.
+    if (this.holds > 0) return;
     try {
       if (!this.current()) {
         const version = this.source.version();
@@ -633,6 +674,26 @@ export class SearchIndex {
 
   private endWarming(): void {
     for (const resolve of this.warming.splice(0)) resolve();
+  }
+
+  /**
+   * For a bulk change written in many slices (a catalog import): until the release, searches answer from the
+   * last build even though the catalog has moved on (products it does not know yet are not found by name; the
+   * rows shown are read fresh), and nothing is built, neither in the background nor by a search. Building
+   * after every slice would cost more than the import, and a search finishing a build at once would hold
+   * every other call. The release (once; it is idempotent) builds again in the background.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.holds === 0 && this.warming.length > 0 && !this.background) {
+        this.background = setImmediate(() => this.warmStep());
+      }
+    };
   }
 
   /** Stops a background build (before the database closes). */
@@ -672,10 +733,11 @@ export class SearchIndex {
     return this.ensure().n;
   }
 
-  /** The last build if the catalog has not changed since; a stale one is let go. */
+  /** The last build if the catalog has not changed since; a stale one is let go unless held. */
   private current(): Built | undefined {
-    if (this.built && this.built.version !== this.source.version()) this.built = undefined;
-    return this.built;
+    if (!this.built || this.built.version === this.source.version()) return this.built;
+    if (this.holds === 0) this.built = undefined;
+    return undefined;
   }
 
   private start(version: number): void {
@@ -707,7 +769,7 @@ export class SearchIndex {
 
   private ensure(): Built {
     for (;;) {
-      const built = this.current();
+      const built = this.current() ?? (this.holds > 0 ? this.built : undefined);
       if (built) return built;
       const version = this.source.version();
       if (this.building?.version !== version) this.start(version);

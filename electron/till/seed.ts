@@ -1,5 +1,6 @@
 // Bulk-inserts generated products for benchmarks and tests: `seedProducts(db, 100_000)` takes ~1 s.
 // Names are built from a small vocabulary whose pinyin is computed once, so no per-row pinyin cost.
+// seedCsv writes such products as an import file instead.
 import type { Database } from 'better-sqlite3';
 import { ProductsRepo } from '../db/products';
 import { withCheckDigit } from './barcode';
@@ -98,4 +99,34 @@ export function seedProducts(db: Database, n: number, opts: { startAt?: number }
       );
     }
   })();
+}
+
+/**
+ * A product CSV in the import format with `n` generated rows (new barcodes, prefix 28, beside the seeded 29s):
+ * 71,000 rows are about 4.9 MB, the size of the file in issue #7. `priceStep` moves every price, so a second
+ * import of the same rows updates them all.
+ */
+export function seedCsv(n: number, opts: { priceStep?: number } = {}): string {
+  const lines = ['barcode,name,name_en,category,price,tax_rate,active'];
+  for (let k = 0; k < n; k++) lines.push(seedCsvRow(k, opts.priceStep ?? 0));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Row k of seedCsv (without the header). */
+export function seedCsvRow(k: number, priceStep = 0): string {
+  const [brand, brandEn] = BRANDS[k % BRANDS.length];
+  const [item, itemEn, category] = ITEMS[Math.floor(k / BRANDS.length) % ITEMS.length];
+  const serial = String(k).padStart(6, '0');
+  const price = 100 + ((k * 37 + priceStep) % 9900);
+  // An English name on every other row, as in a shop's own spreadsheet.
+  const nameEn = k % 2 === 0 ? `${brandEn} ${itemEn}` : '';
+  return (
+    `${seedCsvBarcode(k)},${brand}${item} ${serial},${nameEn},${category},` +
+    `${Math.floor(price / 100)}.${String(price % 100).padStart(2, '0')},13,1`
+  );
+}
+
+/** The barcode of row k of seedCsv. */
+export function seedCsvBarcode(k: number): string {
+  return withCheckDigit(`28${String(k).padStart(10, '0')}`);
 }

@@ -1,9 +1,11 @@
 // Catalog management: the product table (search, add, edit), CSV import with a preview, CSV export.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type EventPayload, MAX_CSV_BODY_BYTES } from '../../../shared/api';
 import type { ImportPreview, Product } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { request } from '../api/call';
+import { client } from '../api/client';
 import { Modal } from '../components/Modal';
 import { useLocale } from '../format';
 import { importErrorText } from '../i18n';
@@ -182,6 +184,46 @@ const ACTION_KEYS = {
   error: 'import.actionError',
 } as const;
 
+type ImportProgress = EventPayload<'catalog.importProgress'>;
+
+const PROGRESS_KEYS = {
+  checking: 'import.checking',
+  writing: 'import.writing',
+  undoing: 'import.undoing',
+} as const;
+
+/**
+ * How far the preview or import under way is, from the till's catalog.importProgress pushes; after an import,
+ * its final state. A big file takes seconds: the till answers other calls meanwhile.
+ */
+function ImportProgressBar({ progress }: { progress: ImportProgress | 'reading' }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const count = (n: number) => n.toLocaleString(locale);
+  if (progress === 'reading') {
+    return (
+      <div className="import-progress" data-testid="import-progress" data-phase="reading">
+        <progress />
+        <span>{t('import.reading')}</span>
+      </div>
+    );
+  }
+  const { phase, done, total } = progress;
+  const finished = phase === 'writing' && done === total;
+  return (
+    <div
+      className="import-progress"
+      data-testid="import-progress"
+      data-phase={finished ? 'done' : phase}
+      data-done={done}
+      data-total={total}
+    >
+      <progress value={done} max={Math.max(total, 1)} />
+      <span>{t(finished ? 'import.finished' : PROGRESS_KEYS[phase], { done: count(done), total: count(total) })}</span>
+    </div>
+  );
+}
+
 function ImportTab() {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -191,12 +233,35 @@ function ImportTab() {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   /** What the last import did; its rows stay on screen so skipped ones can be fixed. */
   const [result, setResult] = useState<{ created: number; updated: number; skipped: number } | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | 'reading' | null>(null);
+  /** The call under way, whose progress is shown; null when none is. */
+  const running = useRef<ImportProgress['kind'] | null>(null);
+  useEffect(
+    () =>
+      client.on('catalog.importProgress', (p) => {
+        // Another window's preview or import is not ours to show.
+        if (running.current === p.kind) setProgress(p);
+      }),
+    [],
+  );
   const showPreview = (p: ImportPreview | null) => {
     setPreview(p);
     setResult(null);
+    setProgress(null);
   };
   const [busy, run] = useBusy();
-  const valid = preview ? preview.rows.length - preview.errors : 0;
+  const valid = preview ? preview.creates + preview.updates + preview.unchanged : 0;
+  const allRows = preview ? valid + preview.errors : 0;
+  /** Runs a preview or an import, showing its progress while it runs. */
+  const track = async <T,>(kind: ImportProgress['kind'], task: () => Promise<T>): Promise<T> => {
+    running.current = kind;
+    setProgress('reading');
+    try {
+      return await task();
+    } finally {
+      running.current = null;
+    }
+  };
 
   return (
     <div className="catalog-import">
@@ -214,7 +279,18 @@ function ImportTab() {
               const file = e.target.files?.[0];
               if (!file) return;
               try {
-                setCsv(await readCsvFile(file));
+                const text = await readCsvFile(file);
+                // The till takes at most 5 MB in one call: say so now, with the file's name, not after sending.
+                if (new TextEncoder().encode(JSON.stringify({ csv: text })).length > MAX_CSV_BODY_BYTES) {
+                  showToast({
+                    kind: 'error',
+                    key: 'import.tooLarge',
+                    params: { filename: file.name, limitMb: MAX_CSV_BODY_BYTES / 1024 / 1024 },
+                  });
+                  e.target.value = '';
+                  return;
+                }
+                setCsv(text);
                 setFileName(file.name);
                 showPreview(null);
               } catch {
@@ -250,8 +326,9 @@ function ImportTab() {
           disabled={busy || !csv.trim()}
           onClick={() =>
             run(async () => {
-              const r = await request('products.importPreview', { csv });
+              const r = await track('preview', () => request('products.importPreview', { csv }));
               if (r) showPreview(r);
+              else setProgress(null);
             })
           }
         >
@@ -264,22 +341,37 @@ function ImportTab() {
           disabled={busy || !preview || valid === 0 || result !== null}
           onClick={() =>
             run(async () => {
-              const r = await request('products.import', { csv });
-              if (!r) return;
+              const r = await track('import', () => request('products.import', { csv }));
+              if (!r) {
+                setProgress(null);
+                return;
+              }
               // The result shows in place of the preview summary, no toast needed.
               setPreview(r.preview);
               setResult({ created: r.created, updated: r.updated, skipped: r.skipped });
+              // The last push may come after the answer: the bar ends full either way.
+              const rows = r.preview.creates + r.preview.updates + r.preview.unchanged + r.preview.errors;
+              setProgress({ kind: 'import', phase: 'writing', done: rows, total: rows });
             })
           }
         >
           {t('import.importValid', { count: valid })}
         </button>
       </div>
+      {progress && <ImportProgressBar progress={progress} />}
       {preview && (
         <>
           <p className="import-summary" data-testid="import-summary" data-imported={result !== null}>
             {result ? t('import.done', result) : t('import.summary', preview)}
           </p>
+          {preview.rows.length < allRows && (
+            <p className="muted" data-testid="import-rows-shown">
+              {t('import.rowsShown', {
+                shown: preview.rows.length.toLocaleString(locale),
+                total: allRows.toLocaleString(locale),
+              })}
+            </p>
+          )}
           <div className="table-wrap">
             <table className="table" data-testid="import-preview">
               <thead>

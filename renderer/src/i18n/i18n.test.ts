@@ -124,6 +124,18 @@ describe('errorText', () => {
     expect(zh('display.items', { count: 1 })).toBe('共 1 件');
   });
 
+  it('words a catalog import that failed, and a CSV row that never ends', () => {
+    expect(errorText(en, { code: 'IMPORT_FAILED', message: 'x', params: { line: 5802 } })).toBe(
+      'The import failed at row 5802 and was undone: the products are as they were',
+    );
+    expect(errorText(zh, { code: 'IMPORT_FAILED', message: 'x', params: { line: 0 } })).toBe(
+      '导入失败，已全部撤销：商品保持原样',
+    );
+    const tooLong = { code: 'CSV_INVALID', message: 'x', params: { line: 2, reason: 'rowTooLong' } } as const;
+    expect(errorText(en, tooLong)).toBe('Row 2 never ends: a quote (") in it is not closed');
+    expect(errorText(zh, tooLong)).toBe('第 2 行没有结尾：其中的引号（"）没有闭合');
+  });
+
   it('translates CSV row problems, falling back to the till message for unknown codes', () => {
     expect(importErrorText(zh, { field: 'price', code: 'required', message: 'Price is missing' })).toBe('缺少价格');
     expect(importErrorText(en, { field: 'name', code: 'tooLong', message: '' })).toBe('Name is too long');

@@ -66,6 +66,12 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
     return t('errors.lineQuantity', { maxQuantity: String(p.maxQuantity) });
   }
   if (error.code === 'CART_LOCKED' && p.paidMinor !== undefined) return t('errors.cartPartPaid');
+  if (error.code === 'CSV_INVALID' && p.reason === 'rowTooLong') {
+    return t('errors.csvRowTooLong', { line: String(p.line ?? '') });
+  }
+  if (error.code === 'IMPORT_FAILED' && typeof p.line === 'number' && p.line > 0) {
+    return t('errors.importFailedAt', { line: String(p.line) });
+  }
   if (p.reason === 'refund_unknown') return t('errors.refundUnknown');
   if (p.reason === 'refund_underway') return t('errors.refundUnderway');
   if (p.reason === 'amount_mismatch') return t('errors.amountMismatch');
