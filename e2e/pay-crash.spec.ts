@@ -11,7 +11,6 @@ import {
   expect,
   gatewayArgs,
   gatewayTest,
-  PAY_SCAN_GAP_MS,
   PhonePage,
   payShot,
   startTestHost,
@@ -25,7 +24,7 @@ const test = gatewayTest.extend<{ startTill: (dataDir: string) => Promise<Runnin
   startTill: async ({ gateway }, use) => {
     const hosts: RunningHost[] = [];
     await use(async (dataDir) => {
-      const host = await startTestHost({ dataDir, args: gatewayArgs(gateway), scanGapMs: PAY_SCAN_GAP_MS });
+      const host = await startTestHost({ dataDir, args: gatewayArgs(gateway) });
       hosts.push(host);
       return host;
     });
