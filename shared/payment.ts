@@ -1,6 +1,7 @@
 // Scan-to-pay domain rules: the payment attempt state machine, merchant trade numbers, and
 // routing/masking of customers' payment codes. Pure TypeScript (no Node, no DOM).
 import { z } from 'zod';
+import type { Payment } from './domain';
 
 // ---------------------------------------------------------------------------
 // Payment attempt state machine
@@ -96,6 +97,37 @@ const CLOSED_UNPAID: readonly PaymentState[] = ['failed', 'expired', 'cancelled'
 /** Money arrived after we gave up on the trade: refund or complete it, never ignore (attention list). */
 export function isLatePayment(from: PaymentState, to: PaymentState): boolean {
   return to === 'paid' && CLOSED_UNPAID.includes(from);
+}
+
+// ---------------------------------------------------------------------------
+// What an order's payments pay towards it
+// ---------------------------------------------------------------------------
+
+/**
+ * What the payments pay towards the order: the paid ones, less what was refunded; a late payment counts
+ * only once the cashier applied it (it is on the attention list until then).
+ */
+export function paidTowards(payments: readonly Payment[]): number {
+  let sum = 0;
+  for (const p of payments) {
+    if ((p.status === 'paid' || p.status === 'partially_refunded') && p.attention !== 'late_payment') {
+      sum += p.amountMinor - p.refundedMinor;
+    }
+  }
+  return sum;
+}
+
+/** What is left to pay of `totalMinor` after the payments (never below zero). */
+export function dueOf(totalMinor: number, payments: readonly Payment[]): number {
+  return Math.max(0, totalMinor - paidTowards(payments));
+}
+
+/**
+ * A payment that still holds the cart: open and not given up by the cashier (an abandoned attempt no
+ * longer does: the cashier took another way; an unsettled one does).
+ */
+export function openPaymentOf(payments: readonly Payment[]): Payment | undefined {
+  return payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Orders and their lines: one aggregate, one module. The open cart is the till's single 'draft' order.
 import type { Database } from 'better-sqlite3';
 import type { Currency, HeldOrder, Order, OrderLine, OrderStatus, Payment } from '../../shared/domain';
-import { isOpen } from '../../shared/payment';
+import { dueOf, openPaymentOf, paidTowards } from '../../shared/payment';
 
 export interface OrderRow {
   id: number;
@@ -275,33 +275,6 @@ export class OrdersRepo {
       isDemo: row.is_demo === 1,
     };
   }
-}
-
-/**
- * What the payments pay towards the order: the paid ones, less what was refunded; a late payment counts
- * only once the cashier applied it (it is on the attention list until then).
- */
-export function paidTowards(payments: readonly Payment[]): number {
-  let sum = 0;
-  for (const p of payments) {
-    if ((p.status === 'paid' || p.status === 'partially_refunded') && p.attention !== 'late_payment') {
-      sum += p.amountMinor - p.refundedMinor;
-    }
-  }
-  return sum;
-}
-
-/** What is left to pay of `totalMinor` after the payments (never below zero). */
-export function dueOf(totalMinor: number, payments: readonly Payment[]): number {
-  return Math.max(0, totalMinor - paidTowards(payments));
-}
-
-/**
- * A payment that still holds the cart: open and not given up by the cashier (an abandoned attempt no
- * longer does: the cashier took another way; an unsettled one does).
- */
-export function openPaymentOf(payments: readonly Payment[]): Payment | undefined {
-  return payments.find((p) => isOpen(p.status) && p.attention !== 'abandoned');
 }
 
 function toLine(l: LineRow): OrderLine {

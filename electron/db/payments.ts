@@ -6,6 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Payment, PaymentAttention, PaymentMethod } from '../../shared/domain';
 import { canTransition, maskPaymentCodesIn, OPEN_STATES, type PaymentState } from '../../shared/payment';
 import { type JournalKind, JournalRepo } from './journal';
+import { type Transaction, transactionOf } from './transaction';
 
 export interface PaymentRow {
   id: number;
@@ -103,14 +104,14 @@ export interface RefundRow {
 export class PaymentsRepo {
   private readonly s: ReturnType<typeof prepare>;
   private readonly updates = new Map<string, Statement<unknown[]>>();
-  private readonly tx: <T>(fn: () => T) => T;
+  private readonly tx: Transaction;
 
   constructor(
     private readonly db: Database,
     private readonly journalRepo: JournalRepo = new JournalRepo(db),
   ) {
     this.s = prepare(db);
-    this.tx = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
+    this.tx = transactionOf(db);
   }
 
   /** A cash payment; returns it as stored. */

@@ -21,18 +21,19 @@ import type { AttentionItem } from '../../shared/api';
 import type { DisplayPayment, Order, Payment, WalletMethod } from '../../shared/domain';
 import {
   canTransition,
+  dueOf,
   isEnding,
   isLatePayment,
   isOpen,
   makeTradeNumber,
   maskPaymentCode,
   maskPaymentCodesIn,
+  openPaymentOf,
   type PaymentState,
   routePaymentCode,
 } from '../../shared/payment';
 import { crashPoint } from '../core/crash';
 import type { PaymentFields, RefundRow } from '../db/index';
-import { dueOf, openPaymentOf } from '../db/orders';
 import type { Cart } from '../till/cart';
 import { isoNow, localDay, type TillContext } from '../till/context';
 import type { Display } from '../till/display';
@@ -101,7 +102,6 @@ export class Checkout {
   /** The till's latest attempt, so the checkout screen still sees "Paid" once the cart has cleared. */
   private recent: number | null = null;
   private closed = false;
-  private readonly tx: <T>(fn: () => T) => T;
   private readonly o: Required<CheckoutOptions>;
   private report: StartupReport;
 
@@ -111,7 +111,6 @@ export class Checkout {
     private readonly display: () => Display,
     opts: CheckoutOptions = {},
   ) {
-    this.tx = ctx.db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
     this.o = {
       pollMs: 1000,
       codePollMs: 3000,
@@ -170,7 +169,7 @@ export class Checkout {
 
   /** The cart, the payment and the payment's own order (read when it is not the cart). */
   private viewOf(cart: Order, payment: Payment | null): PayView {
-    const order = payment && payment.orderId !== cart.id ? this.tx(() => this.orderById(payment.orderId)) : cart;
+    const order = payment && payment.orderId !== cart.id ? this.ctx.tx(() => this.orderById(payment.orderId)) : cart;
     return { cart, payment, order };
   }
 
@@ -403,7 +402,7 @@ export class Checkout {
     },
   ): Payment {
     const payment = this.guard(() =>
-      this.tx(() => {
+      this.ctx.tx(() => {
         const { draft, lines, payments } = this.cart.current();
         if (lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
         const open = payments.find((p) => isOpen(p.status));
@@ -535,7 +534,7 @@ export class Checkout {
   /** One move with its journal row; tells everyone when it happened. Returns the payment, or null if it had moved. */
   private move(id: number, from: PaymentState, to: PaymentState, fields: PaymentFields = {}): Payment | null {
     const now = isoNow(this.ctx);
-    const moved = this.tx(() => {
+    const moved = this.ctx.tx(() => {
       const p = this.payments.transition(id, from, to, fields, { at: now });
       if (p) this.orders.touch(p.orderId, now);
       return p;
@@ -550,7 +549,7 @@ export class Checkout {
    */
   private endUnpaid(id: number, final: 'expired' | 'cancelled' | 'failed', reason?: string): Payment | null {
     const now = isoNow(this.ctx);
-    const moved = this.tx(() => {
+    const moved = this.ctx.tx(() => {
       let p: Payment | null | undefined = this.payments.byId(id);
       if (!p || !isOpen(p.status)) return null;
       const fields: PaymentFields = { settledAt: now };
@@ -586,7 +585,7 @@ export class Checkout {
     const now = when.toISOString();
     let result: { payment: Payment; late: boolean; sold: Order | null; cart: Order | null } | null;
     try {
-      result = this.tx(() => {
+      result = this.ctx.tx(() => {
         const p = this.payments.byId(id);
         if (!p || !canTransition(p.status, 'paid')) return null;
         const order = this.orders.byId(p.orderId)!;
@@ -704,7 +703,7 @@ export class Checkout {
       return this.view(id);
     }
     const now = isoNow(this.ctx);
-    const moved = this.tx(() => {
+    const moved = this.ctx.tx(() => {
       const fields: PaymentFields = { attention: 'abandoned' };
       const done =
         p.status === 'closing'
@@ -745,7 +744,7 @@ export class Checkout {
   cashPart(amountMinor: number): PayView {
     const now = isoNow(this.ctx);
     const payment = this.guard(() =>
-      this.tx(() => {
+      this.ctx.tx(() => {
         const open = this.cart.current();
         const p = this.cart.takeCash(open, now, (dueMinor) => {
           if (amountMinor < 1) {
@@ -844,7 +843,7 @@ export class Checkout {
     }
     const amountMinor = p.amountMinor - p.refundedMinor;
     const now = isoNow(this.ctx);
-    const refund = this.tx(() => {
+    const refund = this.ctx.tx(() => {
       const all = this.payments.refundsFor(p.id);
       const open = all.find((r) => r.status === 'requested' || r.status === 'processing');
       if (open) return open;
@@ -889,7 +888,7 @@ export class Checkout {
         );
       }
       if (e.kind === 'rejected') {
-        this.tx(() => {
+        this.ctx.tx(() => {
           this.payments.setRefundStatus(refund.id, 'failed', isoNow(this.ctx));
           this.payments.journal(
             isoNow(this.ctx),
@@ -909,7 +908,7 @@ export class Checkout {
     }
     this.alive();
     const at = isoNow(this.ctx);
-    const moved = this.tx(() => {
+    const moved = this.ctx.tx(() => {
       this.payments.setRefundStatus(refund.id, status, at);
       if (status !== 'refunded') {
         this.payments.journal(
@@ -951,7 +950,7 @@ export class Checkout {
     const now = when.toISOString();
     let result: { payment: Payment; sold: Order | null; cart: Order | null };
     try {
-      result = this.tx(() => {
+      result = this.ctx.tx(() => {
         const order = this.orders.byId(p.orderId)!;
         if (order.status !== 'draft' && order.status !== 'held') {
           throw new TillError('PAYMENT_STATE', `Order ${order.number || order.id} has ended; refund the payment`, {
@@ -984,7 +983,7 @@ export class Checkout {
     if (p.attention === 'late_payment' || isOpen(p.status) || p.reason === MISMATCH) {
       throw new TillError('PAYMENT_STATE', 'This payment still needs a decision', { status: p.status });
     }
-    const moved = this.tx(() =>
+    const moved = this.ctx.tx(() =>
       this.payments.amend(p.id, p.status, { attention: null }, { at: isoNow(this.ctx), kind: 'payment.dismissed' }),
     );
     if (moved) this.changed(moved, true);
@@ -1192,7 +1191,7 @@ export class Checkout {
     const now = isoNow(this.ctx);
     let result: { payment: Payment; cart: Order | null } | null;
     try {
-      result = this.tx(() => {
+      result = this.ctx.tx(() => {
         const payment = this.payments.amend(
           p.id,
           p.status,
@@ -1300,7 +1299,7 @@ export class Checkout {
     const held: number[] = [];
     let cart: Order | null = null;
     try {
-      this.tx(() => {
+      this.ctx.tx(() => {
         for (const p of open) {
           const current = this.payments.byId(p.id);
           if (!current || !isOpen(current.status) || current.attention !== null) continue;

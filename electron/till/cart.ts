@@ -22,7 +22,8 @@ import { MAX_QUANTITY } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
-import { dueOf, type LineRow, type OrderRow, openPaymentOf, paidTowards } from '../db/orders';
+import { dueOf, openPaymentOf, paidTowards } from '../../shared/payment';
+import type { LineRow, OrderRow } from '../db/orders';
 import { isoNow, localDay, localDayRange, type TillContext } from './context';
 import type { Display } from './display';
 
@@ -45,15 +46,10 @@ export class Cart {
   /** The draft, its lines and payments as last committed; undefined when not known. */
   private open: OpenCart | undefined;
 
-  /** Runs a function in a transaction; made once, as better-sqlite3 builds four wrappers per call. */
-  private readonly transaction: <T>(fn: () => T) => T;
-
   constructor(
     private readonly ctx: TillContext,
     private readonly display: () => Display,
-  ) {
-    this.transaction = ctx.db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
-  }
+  ) {}
 
   private get orders() {
     return this.ctx.repos.orders;
@@ -76,7 +72,7 @@ export class Cart {
   /** One transaction; if it fails, the rows it may have changed in memory are dropped with it. */
   private write<T>(fn: () => T): T {
     try {
-      return this.transaction(fn);
+      return this.ctx.tx(fn);
     } catch (err) {
       this.open = undefined;
       throw err;
@@ -399,7 +395,7 @@ export class Cart {
   /** Completed orders of the local day (per the till's clock), newest first. */
   today(limit: number): Order[] {
     const { from, to } = localDayRange(this.ctx.clock());
-    return this.ctx.db.transaction(() => this.orders.completedBetween(from, to, limit).map((row) => this.load(row)))();
+    return this.ctx.tx(() => this.orders.completedBetween(from, to, limit).map((row) => this.load(row)));
   }
 
   /**

@@ -1,7 +1,9 @@
-// What every part of the till shares: the database, its repositories, the event bus and the clock.
+// What every part of the till shares: the database, its repositories, the transaction runner, the event bus
+// and the clock.
 import type { Database } from 'better-sqlite3';
 import type { EventBus } from '../core/bus';
 import type { Repos } from '../db/index';
+import type { Transaction } from '../db/transaction';
 import type { ShopSettings } from './settings';
 
 export interface TillContext {
@@ -9,6 +11,8 @@ export interface TillContext {
   repos: Repos;
   /** The shop's settings, kept in memory. */
   settings: ShopSettings;
+  /** Runs a function in one transaction (a savepoint inside another). */
+  tx: Transaction;
   bus: EventBus;
   clock: () => Date;
   tillId: string;

@@ -2,7 +2,7 @@
 // wallet or bank payment is open on the cart), or thanks (change and thanks after a sale).
 // The till pushes every new state as `display.changed`; a display that connects late asks `display.get`.
 import type { DisplayPayment, DisplayPrompt, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
-import { paidTowards } from '../db/orders';
+import { paidTowards } from '../../shared/payment';
 import type { EventBus } from '../core/bus';
 
 export interface SaleShown {

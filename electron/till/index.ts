@@ -14,6 +14,7 @@ import { EventBus } from '../core/bus';
 import { fileSecretBox } from '../core/secrets';
 import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
+import { transactionOf } from '../db/transaction';
 import { type Gateway, startGateway } from '../gateway/index';
 import { Checkout, type CheckoutOptions } from '../payments/checkout';
 import { type NotifyListener, startNotifyListener } from '../payments/notify';
@@ -112,7 +113,15 @@ function assemble(db: Database, opts: TillOptions): Till {
   })();
   const tillId = opts.tillId ?? repos.settings.get<string>(TILL_ID_KEY) ?? 'T1';
   const shop = new ShopSettings(repos.settings);
-  const ctx: TillContext = { db, repos, settings: shop, bus, clock: opts.clock ?? (() => new Date()), tillId };
+  const ctx: TillContext = {
+    db,
+    repos,
+    tx: transactionOf(db),
+    settings: shop,
+    bus,
+    clock: opts.clock ?? (() => new Date()),
+    tillId,
+  };
 
   const settings = () => shop.get();
   // The cart tells the display, and the display reads the cart: wired through a getter.
