@@ -216,7 +216,7 @@ const STEP_NAMES: Record<string, string> = {
   sqliteTransaction: 'the sale transaction',
   load: 'reloading the sold order',
   get: 'opening the next cart',
-  saleCompleted: 'the display push',
+  announce: 'events and the display push',
   emit: 'events',
 };
 

@@ -18,11 +18,10 @@
 import { randomInt } from 'node:crypto';
 import { type MethodOutput, type PayOption, type PayView, type StartupReport, TillError } from '../../shared/api';
 import type { AttentionItem } from '../../shared/api';
-import type { DisplayPayment, Order, Payment, WalletMethod } from '../../shared/domain';
+import type { Order, Payment, WalletMethod } from '../../shared/domain';
 import {
   canTransition,
   dueOf,
-  isEnding,
   isLatePayment,
   isOpen,
   makeTradeNumber,
@@ -34,9 +33,8 @@ import {
 } from '../../shared/payment';
 import { crashPoint } from '../core/crash';
 import type { PaymentFields, RefundRow } from '../db/index';
-import type { Cart } from '../till/cart';
-import { isoNow, localDay, type TillContext } from '../till/context';
-import type { Display } from '../till/display';
+import { isoNow, type TillContext } from '../till/context';
+import type { OpenOrder } from '../till/open-order';
 import { bankQrPayload, bankQrUnavailable, bankReference } from './bank-qr';
 import {
   type CreateQrRequest,
@@ -107,8 +105,7 @@ export class Checkout {
 
   constructor(
     private readonly ctx: TillContext,
-    private readonly cart: Cart,
-    private readonly display: () => Display,
+    private readonly open: OpenOrder,
     opts: CheckoutOptions = {},
   ) {
     this.o = {
@@ -156,7 +153,7 @@ export class Checkout {
 
   /** The open cart and its latest attempt (or the till's last one, once the cart has cleared). */
   current(): PayView {
-    const cart = this.cart.get();
+    const cart = this.open.get();
     const last = cart.payments.at(-1);
     if (last) return { cart, payment: last, order: cart };
     const recent = cart.lines.length === 0 && this.recent !== null ? this.payments.byId(this.recent) : undefined;
@@ -164,44 +161,23 @@ export class Checkout {
   }
 
   private view(paymentId: number): PayView {
-    return this.viewOf(this.cart.get(), this.payments.byId(paymentId) ?? null);
+    return this.viewOf(this.open.get(), this.payments.byId(paymentId) ?? null);
   }
 
   /** The cart, the payment and the payment's own order (read when it is not the cart). */
   private viewOf(cart: Order, payment: Payment | null): PayView {
-    const order = payment && payment.orderId !== cart.id ? this.ctx.tx(() => this.orderById(payment.orderId)) : cart;
+    const order =
+      payment && payment.orderId !== cart.id ? this.ctx.tx(() => this.open.orderById(payment.orderId)) : cart;
     return { cart, payment, order };
   }
 
-  /** An order with its lines and payments, as stored now. */
-  private orderById(id: number): Order {
-    return this.orders.toOrder(this.orders.byId(id)!, this.orders.lines(id), this.payments.forOrder(id));
-  }
-
-  /** What the customer display shows for the cart's open payment. */
-  displayPayment(cart: Order): DisplayPayment | null {
-    const p = cart.payments.find((x) => x.id === cart.openPaymentId);
-    if (!p || p.method === 'cash') return null;
-    const settings = this.ctx.settings.get();
-    // Being cancelled (or closed at its expiry) but not yet confirmed: the QR must not come back on the
-    // customer's screen while the close is retried, whatever a query says meanwhile.
-    const ending = isEnding(p);
-    return {
-      paymentId: p.id,
-      method: p.method,
-      status: ending ? 'closing' : p.status,
-      amountMinor: p.amountMinor,
-      qrContent: ending ? null : p.qrContent,
-      expiresAt: p.expiresAt,
-      orderNumber: cart.number,
-      merchantName: settings.shopName,
-      wallets: p.method === 'bank_qr' ? [settings.bankQr.scheme] : [...(this.provider?.wallets ?? [])],
-      isDemo: p.isDemo,
-    };
+  /** The wallets that can pay the connected provider's QR (the customer display shows them). */
+  wallets(): readonly string[] {
+    return this.provider?.wallets ?? [];
   }
 
   async options(): Promise<MethodOutput<'pay.options'>> {
-    const cart = this.cart.get();
+    const cart = this.open.get();
     const due = cart.dueMinor;
     const settings = this.ctx.settings.get();
     const reachable = await this.providerReachable();
@@ -226,7 +202,7 @@ export class Checkout {
       options: [
         option('qr', wallet),
         option('payment_code', wallet),
-        option('bank_qr', bankQrUnavailable(settings.bankQr, this.cart.get().currency)),
+        option('bank_qr', bankQrUnavailable(settings.bankQr, this.open.get().currency)),
       ],
     };
   }
@@ -355,7 +331,7 @@ export class Checkout {
 
   private startBank(amountMinor: number | undefined): PayView {
     const settings = this.ctx.settings.get();
-    const currency = this.cart.get().currency;
+    const currency = this.open.get().currency;
     const unavailable = bankQrUnavailable(settings.bankQr, currency);
     if (unavailable) {
       throw new TillError('PAYMENT_UNAVAILABLE', 'The bank QR is not set up for this shop', { reason: unavailable });
@@ -401,51 +377,45 @@ export class Checkout {
       bank?: (tradeNumber: string, amountMinor: number) => { qrContent: string; providerRef: string };
     },
   ): Payment {
-    const payment = this.guard(() =>
-      this.ctx.tx(() => {
-        const { draft, lines, payments } = this.cart.current();
-        if (lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-        const open = payments.find((p) => isOpen(p.status));
-        if (open) {
-          throw new TillError('PAYMENT_OPEN', 'Another payment for this order is still open', {
-            paymentId: open.id,
-            status: open.status,
-          });
-        }
-        const dueMinor = dueOf(draft.total_minor, payments);
-        if (dueMinor === 0) throw new TillError('NOTHING_DUE', 'Nothing is left to pay');
-        const amountMinor = amountInput ?? dueMinor;
-        this.checkAmount(method, amountMinor, dueMinor);
-
-        const when = this.ctx.clock();
-        const now = when.toISOString();
-        if (!draft.number) {
-          const day = localDay(when);
-          const number = this.orders.nextNumber(this.ctx.tillId, day);
-          this.orders.reserveNumber(draft, number, day, now);
-          this.ctx.repos.journal.append(now, 'order.numberReserved', { orderId: draft.id }, { number, day });
-        }
-        const tradeNumber = this.tradeNumber(when);
-        const bank = a.bank?.(tradeNumber, amountMinor);
-        const p = this.payments.insertAttempt({
-          orderId: draft.id,
-          method,
-          status: bank ? 'pending' : 'created',
-          amountMinor,
-          provider: a.provider,
-          tradeNumber,
-          expiresAt:
-            a.expiresInSeconds === null ? null : new Date(when.getTime() + a.expiresInSeconds * 1000).toISOString(),
-          maskedCode: a.maskedCode ?? null,
-          qrContent: bank?.qrContent ?? null,
-          providerRef: bank?.providerRef ?? null,
-          isDemo: a.isDemo,
-          createdAt: now,
+    const payment = this.open.write(() => {
+      const rows = this.open.fresh();
+      const { draft, lines, payments } = rows;
+      if (lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
+      const open = payments.find((p) => isOpen(p.status));
+      if (open) {
+        throw new TillError('PAYMENT_OPEN', 'Another payment for this order is still open', {
+          paymentId: open.id,
+          status: open.status,
         });
-        this.orders.touch(draft.id, now);
-        return p;
-      }),
-    );
+      }
+      const dueMinor = dueOf(draft.total_minor, payments);
+      if (dueMinor === 0) throw new TillError('NOTHING_DUE', 'Nothing is left to pay');
+      const amountMinor = amountInput ?? dueMinor;
+      this.checkAmount(method, amountMinor, dueMinor);
+
+      const when = this.ctx.clock();
+      const now = when.toISOString();
+      this.open.reserveNumber(rows, when);
+      const tradeNumber = this.tradeNumber(when);
+      const bank = a.bank?.(tradeNumber, amountMinor);
+      const p = this.payments.insertAttempt({
+        orderId: draft.id,
+        method,
+        status: bank ? 'pending' : 'created',
+        amountMinor,
+        provider: a.provider,
+        tradeNumber,
+        expiresAt:
+          a.expiresInSeconds === null ? null : new Date(when.getTime() + a.expiresInSeconds * 1000).toISOString(),
+        maskedCode: a.maskedCode ?? null,
+        qrContent: bank?.qrContent ?? null,
+        providerRef: bank?.providerRef ?? null,
+        isDemo: a.isDemo,
+        createdAt: now,
+      });
+      this.orders.touch(draft.id, now);
+      return p;
+    });
     this.recent = payment.id;
     this.changed(payment);
     return payment;
@@ -583,9 +553,8 @@ export class Checkout {
   private settlePaid(id: number, info: { providerRef?: string | null; confirmedByHand?: boolean } = {}): boolean {
     const when = this.ctx.clock();
     const now = when.toISOString();
-    let result: { payment: Payment; late: boolean; sold: Order | null; cart: Order | null } | null;
-    try {
-      result = this.ctx.tx(() => {
+    const result: { payment: Payment; late: boolean; sold: Order | null; cart: Order | null } | null =
+      this.open.writeOutside(() => {
         const p = this.payments.byId(id);
         if (!p || !canTransition(p.status, 'paid')) return null;
         const order = this.orders.byId(p.orderId)!;
@@ -607,28 +576,15 @@ export class Checkout {
         let sold: Order | null = null;
         let cart: Order | null = null;
         if (!late && p.amountMinor === dueBefore) {
-          ({ sold, cart } = this.completeInTx(order.id, when));
+          ({ sold, cart } = this.open.completePaid(order.id, when));
         }
         crashPoint('pay.beforeCommit');
         return { payment: paid, late, sold, cart };
       });
-    } finally {
-      this.cart.forget();
-    }
     if (!result) return false;
     this.stopLoop(id);
     this.announce(result.payment, result.sold, result.cart, result.late);
     return true;
-  }
-
-  /** Inside a transaction: completes the order (reserved number kept); a new cart if it was the open one. */
-  private completeInTx(orderId: number, when: Date): { sold: Order; cart: Order | null } {
-    const row = this.orders.byId(orderId)!;
-    const wasCart = row.status === 'draft' && row.till_id === this.ctx.tillId;
-    this.cart.completeOrder(row, when);
-    const sold = this.orderById(row.id);
-    const cart = wasCart ? this.cart.openEmpty(when.toISOString()) : null;
-    return { sold, cart };
   }
 
   /** After a payment moved: its event, the cart (or the sale and the next cart), the attention count. */
@@ -636,27 +592,17 @@ export class Checkout {
     this.ctx.bus.emit('payment.changed', payment);
     if (sold) {
       this.ctx.bus.emit('orders.changed', { orderId: sold.id, status: 'completed' });
-      if (cart) {
-        this.ctx.bus.emit('cart.changed', cart);
-        this.display().saleCompleted({ order: sold, tenderedMinor: sold.totalMinor, changeMinor: 0 });
-      }
+      if (cart) this.open.announce(cart, { order: sold, tenderedMinor: sold.totalMinor, changeMinor: 0 });
     } else {
-      this.pushCartIf(payment.orderId);
+      this.open.paymentMoved(payment.orderId);
     }
     if (attention) this.attentionChanged();
   }
 
   private changed(payment: Payment, attention = payment.attention !== null): void {
     this.ctx.bus.emit('payment.changed', payment);
-    this.pushCartIf(payment.orderId);
+    this.open.paymentMoved(payment.orderId);
     if (attention) this.attentionChanged();
-  }
-
-  /** The open cart is the order the payment belongs to: push it (cart.changed and the display). */
-  private pushCartIf(orderId: number): void {
-    const draft = this.orders.draftRevision(this.ctx.tillId);
-    if (draft?.id === orderId) this.cart.pushCurrent();
-    else this.cart.forget();
   }
 
   private attentionChanged(): void {
@@ -743,24 +689,22 @@ export class Checkout {
   /** checkout.cashPart: part of the total in cash (no change); the rest is paid another way. */
   cashPart(amountMinor: number): PayView {
     const now = isoNow(this.ctx);
-    const payment = this.guard(() =>
-      this.ctx.tx(() => {
-        const open = this.cart.current();
-        const p = this.cart.takeCash(open, now, (dueMinor) => {
-          if (amountMinor < 1) {
-            throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be at least 0.01', { minMinor: 1 });
-          }
-          if (amountMinor >= dueMinor) {
-            throw new TillError('AMOUNT_TOO_LARGE', 'A part payment must leave something to pay; take cash instead', {
-              maxMinor: Math.max(0, dueMinor - 1),
-            });
-          }
-          return { amountMinor, tenderedMinor: amountMinor, changeMinor: 0, part: true };
-        });
-        this.orders.touch(open.draft.id, now);
-        return p;
-      }),
-    );
+    const payment = this.open.write(() => {
+      const open = this.open.fresh();
+      const p = this.open.takeCash(open, now, (dueMinor) => {
+        if (amountMinor < 1) {
+          throw new TillError('AMOUNT_TOO_SMALL', 'The amount must be at least 0.01', { minMinor: 1 });
+        }
+        if (amountMinor >= dueMinor) {
+          throw new TillError('AMOUNT_TOO_LARGE', 'A part payment must leave something to pay; take cash instead', {
+            maxMinor: Math.max(0, dueMinor - 1),
+          });
+        }
+        return { amountMinor, tenderedMinor: amountMinor, changeMinor: 0, part: true };
+      });
+      this.orders.touch(open.draft.id, now);
+      return p;
+    });
     this.changed(payment);
     return this.view(payment.id);
   }
@@ -948,33 +892,28 @@ export class Checkout {
     }
     const when = this.ctx.clock();
     const now = when.toISOString();
-    let result: { payment: Payment; sold: Order | null; cart: Order | null };
-    try {
-      result = this.ctx.tx(() => {
-        const order = this.orders.byId(p.orderId)!;
-        if (order.status !== 'draft' && order.status !== 'held') {
-          throw new TillError('PAYMENT_STATE', `Order ${order.number || order.id} has ended; refund the payment`, {
-            orderStatus: order.status,
-          });
-        }
-        const others = this.payments.forOrder(order.id).filter((x) => x.id !== p.id);
-        const open = openPaymentOf(others);
-        if (open) throw new TillError('PAYMENT_OPEN', 'Another payment for this order is open', { paymentId: open.id });
-        const dueMinor = dueOf(order.total_minor, others);
-        if (p.amountMinor > dueMinor) {
-          throw new TillError('AMOUNT_TOO_LARGE', 'The payment is more than the order still needs; refund it', {
-            maxMinor: dueMinor,
-          });
-        }
-        const payment = this.payments.amend(p.id, 'paid', { attention: null }, { at: now, kind: 'payment.applied' });
-        if (!payment) throw new TillError('PAYMENT_STATE', 'The payment moved meanwhile; look again');
-        this.orders.touch(order.id, now);
-        const done = p.amountMinor === dueMinor ? this.completeInTx(order.id, when) : { sold: null, cart: null };
-        return { payment, ...done };
-      });
-    } finally {
-      this.cart.forget();
-    }
+    const result: { payment: Payment; sold: Order | null; cart: Order | null } = this.open.writeOutside(() => {
+      const order = this.orders.byId(p.orderId)!;
+      if (order.status !== 'draft' && order.status !== 'held') {
+        throw new TillError('PAYMENT_STATE', `Order ${order.number || order.id} has ended; refund the payment`, {
+          orderStatus: order.status,
+        });
+      }
+      const others = this.payments.forOrder(order.id).filter((x) => x.id !== p.id);
+      const open = openPaymentOf(others);
+      if (open) throw new TillError('PAYMENT_OPEN', 'Another payment for this order is open', { paymentId: open.id });
+      const dueMinor = dueOf(order.total_minor, others);
+      if (p.amountMinor > dueMinor) {
+        throw new TillError('AMOUNT_TOO_LARGE', 'The payment is more than the order still needs; refund it', {
+          maxMinor: dueMinor,
+        });
+      }
+      const payment = this.payments.amend(p.id, 'paid', { attention: null }, { at: now, kind: 'payment.applied' });
+      if (!payment) throw new TillError('PAYMENT_STATE', 'The payment moved meanwhile; look again');
+      this.orders.touch(order.id, now);
+      const done = p.amountMinor === dueMinor ? this.open.completePaid(order.id, when) : { sold: null, cart: null };
+      return { payment, ...done };
+    });
     this.announce(result.payment, result.sold, result.cart, true);
   }
 
@@ -1189,36 +1128,22 @@ export class Checkout {
     this.stopLoop(p.id);
     if (p.reason === MISMATCH && p.attention === 'unsettled') return;
     const now = isoNow(this.ctx);
-    let result: { payment: Payment; cart: Order | null } | null;
-    try {
-      result = this.ctx.tx(() => {
-        const payment = this.payments.amend(
-          p.id,
-          p.status,
-          { attention: 'unsettled', reason: MISMATCH },
-          { at: now, kind: 'payment.attention', data: { amountMinor: heldMinor, expectedMinor: p.amountMinor } },
-        );
-        return payment && { payment, cart: isOpen(p.status) ? this.holdInTx(p.orderId, now) : null };
-      });
-    } finally {
-      this.cart.forget();
-    }
+    const result: { payment: Payment; cart: Order | null } | null = this.open.writeOutside(() => {
+      const payment = this.payments.amend(
+        p.id,
+        p.status,
+        { attention: 'unsettled', reason: MISMATCH },
+        { at: now, kind: 'payment.attention', data: { amountMinor: heldMinor, expectedMinor: p.amountMinor } },
+      );
+      return payment && { payment, cart: isOpen(p.status) ? this.open.holdUnsettled(p.orderId, now) : null };
+    });
     if (!result) return;
     this.ctx.bus.emit('payment.changed', result.payment);
     if (result.cart) {
       this.ctx.bus.emit('orders.changed', { orderId: p.orderId, status: 'held' });
-      this.cart.pushCurrent();
+      this.open.pushCurrent();
     }
     this.attentionChanged();
-  }
-
-  /** Inside a transaction: the till's open cart, if it is this order, is held and a new cart opened. */
-  private holdInTx(orderId: number, now: string): Order | null {
-    const order = this.orders.byId(orderId)!;
-    if (order.status !== 'draft' || order.till_id !== this.ctx.tillId) return null;
-    this.orders.hold(order.id, null, now);
-    this.ctx.repos.journal.append(now, 'cart.held', { orderId: order.id }, { label: null, reason: 'unsettled' });
-    return this.cart.openEmpty(now);
   }
 
   /** An error from the provider during a step: an unknown outcome puts the payment in 'unknown'. */
@@ -1298,36 +1223,32 @@ export class Checkout {
     const left: Payment[] = [];
     const held: number[] = [];
     let cart: Order | null = null;
-    try {
-      this.ctx.tx(() => {
-        for (const p of open) {
-          const current = this.payments.byId(p.id);
-          if (!current || !isOpen(current.status) || current.attention !== null) continue;
-          const marked = this.payments.amend(
-            p.id,
-            current.status,
-            { attention: 'unsettled' },
-            {
-              at: now,
-              kind: 'payment.attention',
-              data: { attention: 'unsettled' },
-            },
-          );
-          if (!marked) continue;
-          left.push(marked);
-          const next = this.holdInTx(p.orderId, now);
-          if (next) {
-            held.push(p.orderId);
-            cart = next;
-          }
+    this.open.writeOutside(() => {
+      for (const p of open) {
+        const current = this.payments.byId(p.id);
+        if (!current || !isOpen(current.status) || current.attention !== null) continue;
+        const marked = this.payments.amend(
+          p.id,
+          current.status,
+          { attention: 'unsettled' },
+          {
+            at: now,
+            kind: 'payment.attention',
+            data: { attention: 'unsettled' },
+          },
+        );
+        if (!marked) continue;
+        left.push(marked);
+        const next = this.open.holdUnsettled(p.orderId, now);
+        if (next) {
+          held.push(p.orderId);
+          cart = next;
         }
-      });
-    } finally {
-      this.cart.forget();
-    }
+      }
+    });
     for (const p of left) this.ctx.bus.emit('payment.changed', p);
     for (const orderId of held) this.ctx.bus.emit('orders.changed', { orderId, status: 'held' });
-    if (cart) this.cart.pushCurrent();
+    if (cart) this.open.pushCurrent();
     if (left.length) this.attentionChanged();
     for (const p of open) this.ensureLoop(p.id);
     const settled = open.map((p) => this.payments.byId(p.id)!).filter((p) => !isOpen(p.status));
@@ -1349,16 +1270,6 @@ export class Checkout {
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------
-
-  /** Runs a write; a failed one leaves the cart's copy in memory unusable, so it is dropped. */
-  private guard<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      this.cart.forget();
-      throw err;
-    }
-  }
 
   /** After an await: the till may have closed meanwhile (its database too). */
   private alive(): void {

@@ -1,18 +1,9 @@
-// The open cart and the sale. The cart is the till's one 'draft' order, written on every change: each
-// change is one transaction that edits the lines, reprices the whole order in memory (shared/pricing.ts),
-// stores the lines whose pricing moved and the totals, and bumps the revision, so a crash or restart loses
-// nothing. The answer and the pushes are built from the rows the transaction holds (the repository keeps
-// them in step with what it writes), never read back.
-//
-// Between changes the open cart's rows stay in memory: each transaction first reads which order is the
-// draft and at which revision (one index entry) and reads the rows again only when those differ. Every
-// write to a draft bumps its revision; a transaction that fails drops the copy; and the one write from
-// outside that touches lines without one (a product deleted: its lines' product_id becomes null) calls
-// forget().
-//
-// Order numbers ("0042") are assigned when the sale completes, per till and local day, or earlier when
-// the order's first wallet payment starts (the customer display and the phone page show it); such a
-// reserved number stays the order's, so a number is never given twice.
+// The cart edits the open order's lines and discounts, and makes the cash sale. Each change is one
+// transaction that edits the lines, reprices the whole order in memory (shared/pricing.ts), stores the lines
+// whose pricing moved and the totals, and bumps the revision, so a crash or restart loses nothing. The
+// answer and the pushes are built from the rows the transaction holds (the repository keeps them in step
+// with what it writes), never read back. The open order itself (its copy in memory, number, completion and
+// the next draft) is OpenOrder's (open-order.ts).
 //
 // A payment locks the cart (see Order.locked): while one is open, and once part of the total is paid
 // (split tender), lines, discounts, hold and void answer CART_LOCKED.
@@ -22,33 +13,15 @@ import { MAX_QUANTITY } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
-import { dueOf, openPaymentOf, paidTowards } from '../../shared/payment';
 import type { LineRow, OrderRow } from '../db/orders';
-import { isoNow, localDay, localDayRange, type TillContext } from './context';
-import type { Display } from './display';
-
-/** The open cart's order row, lines and payments, as stored. */
-export interface OpenCart {
-  draft: OrderRow;
-  lines: LineRow[];
-  payments: Payment[];
-}
-
-/** Cash taken for an order: `part` when it is a split tender's cash part (the rest is paid another way). */
-export interface CashTaken {
-  amountMinor: number;
-  tenderedMinor: number;
-  changeMinor: number;
-  part?: true;
-}
+import { paidTowards } from '../../shared/payment';
+import { isoNow, localDayRange, type TillContext } from './context';
+import { assertUnlocked, type OpenOrder } from './open-order';
 
 export class Cart {
-  /** The draft, its lines and payments as last committed; undefined when not known. */
-  private open: OpenCart | undefined;
-
   constructor(
     private readonly ctx: TillContext,
-    private readonly display: () => Display,
+    private readonly open: OpenOrder,
   ) {}
 
   private get orders() {
@@ -59,53 +32,9 @@ export class Cart {
     return this.ctx.repos.journal;
   }
 
-  /** Drops the copy of the open cart held in memory (after its rows were changed from outside). */
-  forget(): void {
-    this.open = undefined;
-  }
-
   /** The open cart, created empty when there is none. */
   get(): Order {
-    return this.write(() => this.orderOf(this.openCart()));
-  }
-
-  /** One transaction; if it fails, the rows it may have changed in memory are dropped with it. */
-  private write<T>(fn: () => T): T {
-    try {
-      return this.ctx.tx(fn);
-    } catch (err) {
-      this.open = undefined;
-      throw err;
-    }
-  }
-
-  /** Inside a transaction: the draft (created when there is none) with its lines, read only if changed. */
-  private openCart(): OpenCart {
-    const stored = this.orders.draftRevision(this.ctx.tillId);
-    const open = this.open;
-    if (stored && open && open.draft.id === stored.id && open.draft.revision === stored.revision) return open;
-    this.open = stored
-      ? {
-          draft: this.orders.byId(stored.id)!,
-          lines: this.orders.lines(stored.id),
-          payments: this.ctx.repos.payments.forOrder(stored.id),
-        }
-      : { draft: this.newDraft(isoNow(this.ctx)), lines: [], payments: [] };
-    return this.open;
-  }
-
-  private newDraft(now: string): OrderRow {
-    return this.orders.insertDraft(this.ctx.tillId, this.ctx.settings.get().currency, now);
-  }
-
-  /** Inside the caller's transaction that ended the draft (completed, held): the next customer's empty cart. */
-  openEmpty(now: string): Order {
-    this.open = { draft: this.newDraft(now), lines: [], payments: [] };
-    return this.orderOf(this.open);
-  }
-
-  private orderOf(open: OpenCart): Order {
-    return this.orders.toOrder(open.draft, open.lines, open.payments);
+    return this.open.get();
   }
 
   /** An order other than the open cart, with its lines and payments, read. */
@@ -118,15 +47,14 @@ export class Cart {
    * through the repository, which keeps those objects in step), then the order is repriced and pushed.
    */
   private change(edit: (draft: OrderRow, lines: LineRow[]) => void): Order {
-    const cart = this.write(() => {
-      const open = this.openCart();
+    const cart = this.open.write(() => {
+      const open = this.open.rows();
       assertUnlocked(open.payments);
       edit(open.draft, open.lines);
       this.reprice(open.draft, open.lines);
-      return this.orderOf(open);
+      return this.open.orderOf(open);
     });
-    this.ctx.bus.emit('cart.changed', cart);
-    this.display().cartChanged(cart);
+    this.open.announce(cart);
     return cart;
   }
 
@@ -331,26 +259,25 @@ export class Cart {
   private replaceDraft(
     end: (draft: OrderRow, now: string, lines: LineRow[], payments: Payment[]) => { orderId: number; status: string },
   ): Order {
-    const { changed, cart } = this.write(() => {
-      const { draft, lines, payments } = this.openCart();
+    const { changed, cart } = this.open.write(() => {
+      const { draft, lines, payments } = this.open.rows();
       const now = isoNow(this.ctx);
       const changed = end(draft, now, lines, payments);
-      return { changed, cart: this.openEmpty(now) };
+      return { changed, cart: this.open.openEmpty(now) };
     });
     return this.pushNewCart(cart, [changed]);
   }
 
   private pushNewCart(cart: Order, changed: { orderId: number; status: string }[]): Order {
     for (const c of changed) this.ctx.bus.emit('orders.changed', c);
-    this.ctx.bus.emit('cart.changed', cart);
-    this.display().cartChanged(cart);
+    this.open.announce(cart);
     return cart;
   }
 
   /** Brings a held order back as the cart; a cart with lines is held first, so nothing is lost. */
   recall(orderId: number): Order {
     const changed: { orderId: number; status: string }[] = [];
-    const cart = this.write(() => {
+    const cart = this.open.write(() => {
       const target = this.orders.byId(orderId);
       if (!target) throw new TillError('ORDER_NOT_FOUND', `No order ${orderId}`, { orderId });
       if (target.status !== 'held') {
@@ -371,16 +298,16 @@ export class Cart {
       this.orders.recall(orderId, now);
       this.journal.append(now, 'cart.recalled', { orderId }, { label: target.held_label });
       changed.push({ orderId, status: 'draft' });
-      return this.orderOf(this.openCart());
+      return this.open.orderOf(this.open.rows());
     });
     return this.pushNewCart(cart, changed);
   }
 
   /** A new shop currency applies to the open cart while it is empty (lines keep the one they were sold in). */
   currencyChanged(currency: Currency): void {
-    const changed = this.write(() => {
+    const changed = this.open.write(() => {
       if (!this.orders.draftRevision(this.ctx.tillId)) return false;
-      const { draft, lines } = this.openCart();
+      const { draft, lines } = this.open.rows();
       if (draft.currency === currency || lines.length) return false;
       this.orders.setCurrency(draft.id, currency, isoNow(this.ctx));
       return true;
@@ -403,13 +330,13 @@ export class Cart {
    * and the next customer's empty cart are one transaction. The answer is built from what it read and wrote.
    */
   checkoutCash(tenderedMinor: number): MethodOutput<'checkout.cash'> {
-    const { order, cart, changeMinor, paidBefore } = this.write(() => {
-      const open = this.openCart();
+    const { order, cart, changeMinor, paidBefore } = this.open.write(() => {
+      const open = this.open.rows();
       const paidBefore = paidTowards(open.payments);
       const when = this.ctx.clock();
       const now = when.toISOString();
       let changeMinor = 0;
-      this.takeCash(open, now, (dueMinor) => {
+      this.open.takeCash(open, now, (dueMinor) => {
         if (tenderedMinor < dueMinor) {
           throw new TillError('TENDERED_TOO_LOW', 'The cash given is less than what is due', {
             totalMinor: dueMinor,
@@ -421,107 +348,17 @@ export class Cart {
         return { amountMinor: dueMinor, tenderedMinor, changeMinor };
       });
       crashPoint('sale.afterPaymentInsert');
-      this.completeOrder(open.draft, when, () => crashPoint('sale.afterOrderUpdate'));
-      const sold = this.orderOf(open);
-      const cart = this.openEmpty(now);
+      this.open.complete(open.draft, when, () => crashPoint('sale.afterOrderUpdate'));
+      const sold = this.open.orderOf(open);
+      const cart = this.open.openEmpty(now);
       crashPoint('sale.beforeCommit');
       return { order: sold, cart, changeMinor, paidBefore };
     });
     crashPoint('sale.afterCommit');
 
     this.ctx.bus.emit('orders.changed', { orderId: order.id, status: 'completed' });
-    this.ctx.bus.emit('cart.changed', cart);
-    this.display().saleCompleted({ order, tenderedMinor: tenderedMinor + paidBefore, changeMinor });
+    this.open.announce(cart, { order, tenderedMinor: tenderedMinor + paidBefore, changeMinor });
     return { order, changeMinor, cart };
-  }
-
-  /**
-   * Inside the caller's transaction: cash for the open cart, all that is due (the sale) or a part (split
-   * tender), stored with its 'payment.recorded' journal row. Refused when the cart is empty or a payment
-   * holds it; `take` is told what is due and answers what is taken, or refuses by throwing.
-   */
-  takeCash(open: OpenCart, now: string, take: (dueMinor: number) => CashTaken): Payment {
-    const { draft } = open;
-    if (open.lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-    assertNoOpenPayment(open.payments);
-    const cash = take(dueOf(draft.total_minor, open.payments));
-    const payment = this.ctx.repos.payments.insert({
-      orderId: draft.id,
-      method: 'cash',
-      status: 'paid',
-      amountMinor: cash.amountMinor,
-      tenderedMinor: cash.tenderedMinor,
-      changeMinor: cash.changeMinor,
-      staffId: null,
-      createdAt: now,
-    });
-    open.payments.push(payment);
-    this.journal.append(
-      now,
-      'payment.recorded',
-      { orderId: draft.id, paymentId: payment.id },
-      { method: 'cash', ...cash },
-    );
-    return payment;
-  }
-
-  /**
-   * Inside the caller's transaction: completes an open order (draft or held) under its reserved number or
-   * the day's next one, with its 'sale.completed' journal row. `between` runs after the order row is
-   * written and before the journal row.
-   */
-  completeOrder(row: OrderRow, when: Date, between?: () => void): void {
-    const now = when.toISOString();
-    const day = row.business_day ?? localDay(when);
-    const number = row.number || this.orders.nextNumber(this.ctx.tillId, day);
-    this.orders.complete(row, number, day, now);
-    between?.();
-    this.journal.append(
-      now,
-      'sale.completed',
-      { orderId: row.id },
-      { number, totalMinor: row.total_minor, itemCount: row.item_count, currency: row.currency },
-    );
-  }
-
-  /** Inside the caller's transaction: the open cart's order row, lines and payments as stored now. */
-  current(): OpenCart {
-    this.open = undefined;
-    return this.openCart();
-  }
-
-  /** Tells everyone that the open cart changed from outside (a payment moved): cart.changed and the display. */
-  pushCurrent(): Order {
-    this.open = undefined;
-    const cart = this.get();
-    this.ctx.bus.emit('cart.changed', cart);
-    this.display().cartChanged(cart);
-    return cart;
-  }
-}
-
-function assertNoOpenPayment(payments: readonly Payment[]): void {
-  const open = openPaymentOf(payments);
-  if (open) {
-    throw new TillError('PAYMENT_OPEN', 'A payment is still open for this order', {
-      paymentId: open.id,
-      status: open.status,
-    });
-  }
-}
-
-/** Lines, discounts, hold and void wait while a payment is open or part of the total is paid. */
-function assertUnlocked(payments: readonly Payment[]): void {
-  const open = openPaymentOf(payments);
-  if (open) {
-    throw new TillError('CART_LOCKED', 'The cart is locked while a payment is open', {
-      paymentId: open.id,
-      status: open.status,
-    });
-  }
-  const paidMinor = paidTowards(payments);
-  if (paidMinor > 0) {
-    throw new TillError('CART_LOCKED', 'Part of this order is paid: its lines cannot change', { paidMinor });
   }
 }
 

@@ -1,23 +1,24 @@
 // The customer display's state: idle (empty cart), cart, payment (the QR for exactly what is due, while a
 // wallet or bank payment is open on the cart), or thanks (change and thanks after a sale).
-// The till pushes every new state as `display.changed`; a display that connects late asks `display.get`.
+// It follows the open order (open-order.ts: every change, and the sale that made one) and builds the
+// payment view from the cart's open payment itself; it pushes every new state as `display.changed`; a
+// display that connects late asks `display.get`.
 import type { DisplayPayment, DisplayPrompt, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
-import { paidTowards } from '../../shared/payment';
+import { isEnding, paidTowards } from '../../shared/payment';
 import type { EventBus } from '../core/bus';
+import type { OpenOrderFollower, SaleShown } from './open-order';
 
-export interface SaleShown {
-  order: Order;
-  tenderedMinor: number;
-  changeMinor: number;
-}
+export type { SaleShown } from './open-order';
 
 export interface DisplaySources {
   bus: EventBus;
   cart: () => Order;
   settings: () => Settings;
   isDemo: () => boolean;
-  /** What the customer sees for the cart's open payment, if it has one (wallet or bank QR). */
-  payment?: (cart: Order) => DisplayPayment | null;
+  /** Subscribes to the open order's changes; returns the way to stop. */
+  follow: (follower: OpenOrderFollower) => () => void;
+  /** The wallets that can pay the connected provider's QR (for the payment view). */
+  wallets?: () => readonly string[];
 }
 
 export class Display {
@@ -29,8 +30,14 @@ export class Display {
   private prompt: DisplayPrompt | null = null;
   private timer: NodeJS.Timeout | undefined;
   private timerMs = 0;
+  private readonly unfollow: () => void;
 
-  constructor(private readonly src: DisplaySources) {}
+  constructor(private readonly src: DisplaySources) {
+    this.unfollow = src.follow(({ cart, sale }) => {
+      if (sale) this.saleCompleted(sale);
+      else this.cartChanged(cart);
+    });
+  }
 
   /** The state now; `seq` is that of the last state pushed. */
   get(): DisplayState {
@@ -64,7 +71,7 @@ export class Display {
       };
     }
     const open = cart ?? this.src.cart();
-    const payment = open.openPaymentId !== null ? (this.src.payment?.(open) ?? null) : null;
+    const payment = open.openPaymentId !== null ? this.payment(open) : null;
     if (payment) {
       return { shopName, currency, isDemo, seq, phase: 'payment', cart: open, sale: null, payment, prompt: null };
     }
@@ -109,7 +116,30 @@ export class Display {
     this.push();
   }
 
+  /** What the customer display shows for the cart's open payment (wallet or bank QR; none for cash). */
+  private payment(cart: Order): DisplayPayment | null {
+    const p = cart.payments.find((x) => x.id === cart.openPaymentId);
+    if (!p || p.method === 'cash') return null;
+    const settings = this.src.settings();
+    // Being cancelled (or closed at its expiry) but not yet confirmed: the QR must not come back on the
+    // customer's screen while the close is retried, whatever a query says meanwhile.
+    const ending = isEnding(p);
+    return {
+      paymentId: p.id,
+      method: p.method,
+      status: ending ? 'closing' : p.status,
+      amountMinor: p.amountMinor,
+      qrContent: ending ? null : p.qrContent,
+      expiresAt: p.expiresAt,
+      orderNumber: cart.number,
+      merchantName: settings.shopName,
+      wallets: p.method === 'bank_qr' ? [settings.bankQr.scheme] : [...(this.src.wallets?.() ?? [])],
+      isDemo: p.isDemo,
+    };
+  }
+
   close(): void {
+    this.unfollow();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.sale = null;

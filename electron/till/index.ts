@@ -24,6 +24,7 @@ import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
 import { Display } from './display';
+import { OpenOrder } from './open-order';
 import { ShopSettings } from './settings';
 
 export { findAssetsDir } from './catalog';
@@ -124,21 +125,23 @@ function assemble(db: Database, opts: TillOptions): Till {
   };
 
   const settings = () => shop.get();
-  // The cart tells the display, and the display reads the cart: wired through a getter.
-  let display!: Display;
-  const cart = new Cart(ctx, () => display);
-  const catalog = new Catalog(ctx, () => {
-    // Clearing the demo empties product_id on the lines that sold demo products, the open cart's too.
-    cart.forget();
-    display.refresh();
-  });
-  const checkout = new Checkout(ctx, cart, () => display, opts.payments?.engine);
-  display = new Display({
+  // The open order is owned by one module; the cart edits its lines, the payments pay it, the display
+  // follows it. None of them knows the others.
+  const openOrder = new OpenOrder(ctx);
+  const cart = new Cart(ctx, openOrder);
+  const checkout = new Checkout(ctx, openOrder, opts.payments?.engine);
+  const display = new Display({
     bus,
-    cart: () => cart.get(),
+    cart: () => openOrder.get(),
     settings,
     isDemo: () => catalog.isDemoData(),
-    payment: (open) => checkout.displayPayment(open),
+    follow: (follower) => openOrder.follow(follower),
+    wallets: () => checkout.wallets(),
+  });
+  const catalog = new Catalog(ctx, () => {
+    // Clearing the demo empties product_id on the lines that sold demo products, the open cart's too.
+    openOrder.forget();
+    display.refresh();
   });
 
   // An import a killed process left half-written is undone before anything is served.
