@@ -1,6 +1,6 @@
-// Proves the import-boundary rules in biome.json (the GritQL plugin no-runtime-electron.grit and the
-// shared/ + renderer/ override) flag what they should and nothing else, by linting fixtures/ in a temp
-// folder laid out like the repo, with the repo's own biome.json.
+// Proves the import-boundary rules in biome.json (the GritQL plugin no-runtime-electron.grit, the
+// shared/ + renderer/ override and the electron/db layer override) flag what they should and nothing else,
+// by linting fixtures/ in a temp folder laid out like the repo, with the repo's own biome.json.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,13 @@ const EXPECTED: Record<string, string[]> = {
   'electron/main.ts': [],
   'electron/preload.ts': [],
   'electron/node-imports.ts': [],
+  // Layers: db ← till, payments ← api, host, shell.
+  'electron/db/till-import.ts': [RESTRICTED],
+  'electron/db/payments-import.ts': [RESTRICTED],
+  'electron/db/host-import.ts': [RESTRICTED],
+  'electron/db/allowed.ts': [],
+  'electron/db/own-payments.ts': [],
+  'electron/till/db-import.ts': [],
   ...Object.fromEntries(
     ['shared', 'renderer'].flatMap((dir) => [
       [`${dir}/node-fs.ts`, [NODE]],
@@ -39,6 +46,7 @@ const EXPECTED: Record<string, string[]> = {
       [`${dir}/better-sqlite3.ts`, [RESTRICTED]],
       [`${dir}/ws.ts`, [RESTRICTED]],
       [`${dir}/electron.ts`, [ELECTRON, RESTRICTED]],
+      [`${dir}/electron-code.ts`, [RESTRICTED]],
       [`${dir}/pure.ts`, []],
     ]),
   ),
