@@ -10,7 +10,7 @@ import { isValidTradeNumber } from '../../shared/payment';
 import { DB_FILENAME } from '../db/index';
 import type { TillOptions } from '../till/index';
 import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
-import { refundNumberFor } from './checkout';
+import { refundNumberFor } from './index';
 import { ProviderError } from './provider';
 import { ScriptedProvider } from './testing';
 

@@ -1,5 +1,5 @@
 // The loopback listener providers POST their signed notifications to: http://127.0.0.1:<port>/notify/<provider>.
-// It serves nothing else. Only the engine decides what a notification is worth (see Checkout.notify).
+// It serves nothing else. Only the engine decides what a notification is worth (see notifications.ts).
 import http from 'node:http';
 import { closeServer, listen, readBody } from '../core/http';
 import type { IncomingNotification } from './provider';

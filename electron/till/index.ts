@@ -16,7 +16,7 @@ import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
 import { transactionOf } from '../db/transaction';
 import { type Gateway, startGateway } from '../gateway/index';
-import { Checkout, type CheckoutOptions } from '../payments/checkout';
+import { Checkout, type CheckoutOptions } from '../payments/index';
 import { type NotifyListener, startNotifyListener } from '../payments/notify';
 import type { PaymentProvider } from '../payments/provider';
 import { createDemoProvider } from '../payments/providers/demo';

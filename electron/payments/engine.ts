@@ -1,0 +1,199 @@
+// The payment engine's shared state and helpers: the connected provider and its reachability, the query
+// loops and steps under way, reading a payment and its view, and telling everyone that one moved. The jobs
+// live in the files beside it; index.ts is the facade.
+import { type PayView, type StartupReport, TillError } from '../../shared/api';
+import type { Order, Payment } from '../../shared/domain';
+import { isoNow, type TillContext } from '../till/context';
+import type { OpenOrder } from '../till/open-order';
+import type { PaymentProvider } from './provider';
+
+export interface CheckoutOptions {
+  /** Between queries of an open QR payment (about a second). */
+  pollMs?: number;
+  /** Between queries while a customer confirms a payment-code charge. */
+  codePollMs?: number;
+  /** Longest wait between queries after errors. */
+  maxBackoffMs?: number;
+  /** How long a provider's ping answer is trusted by pay.options. */
+  pingCacheMs?: number;
+  /** How long pay.options waits for a ping before calling the provider unreachable. */
+  pingTimeoutMs?: number;
+  /** At startup: how long open payments have to settle before they go to the attention list. */
+  sweepWaitMs?: number;
+  /** false: no background query loops (tests drive steps with check()). */
+  loops?: boolean;
+}
+
+/** The provider holds another amount than ours for this payment: a person looks (attention list). */
+export const MISMATCH = 'amount_mismatch';
+
+export interface Loop {
+  timer: NodeJS.Timeout | undefined;
+  failures: number;
+}
+
+/**
+ * The engine's state, shared by its parts (one file per job beside this one): the connected provider and
+ * its reachability, the query loops and steps under way, and the small helpers every part uses (reading a
+ * payment and its view, telling everyone that one moved).
+ */
+export class Engine {
+  provider: PaymentProvider | null = null;
+  /** Where the provider POSTs notifications, without the provider id; null when we have no listener. */
+  notifyBase: string | null = null;
+  readonly loops = new Map<number, Loop>();
+  readonly steps = new Map<number, Promise<boolean>>();
+  /** Close / reverse calls sent per payment (so that pay.cancel knows whether a joined step sent one). */
+  readonly closesSent = new Map<number, number>();
+  /** Create / pay-with-code calls still waiting for the provider's answer. */
+  readonly creating = new Map<number, Promise<unknown>>();
+  ping: { at: number; ok: boolean } | undefined;
+  pinging: Promise<boolean> | undefined;
+  sweeping: Promise<void> | undefined;
+  /** The till's latest attempt, so the checkout screen still sees "Paid" once the cart has cleared. */
+  recent: number | null = null;
+  closed = false;
+  readonly o: Required<CheckoutOptions>;
+  report: StartupReport;
+
+  constructor(
+    readonly ctx: TillContext,
+    readonly open: OpenOrder,
+    opts: CheckoutOptions = {},
+  ) {
+    this.o = {
+      pollMs: 1000,
+      codePollMs: 3000,
+      maxBackoffMs: 10_000,
+      pingCacheMs: 5000,
+      pingTimeoutMs: 1500,
+      sweepWaitMs: 5000,
+      loops: true,
+      ...opts,
+    };
+    this.report = { startedAt: isoNow(ctx), done: false, settled: [], unsettled: 0 };
+  }
+
+  get payments() {
+    return this.ctx.repos.payments;
+  }
+  get orders() {
+    return this.ctx.repos.orders;
+  }
+
+  /** The provider to use from now on (null: none reachable); `notifyBase` e.g. http://127.0.0.1:5123/notify */
+  setProvider(provider: PaymentProvider | null, notifyBase: string | null = this.notifyBase): void {
+    this.provider = provider;
+    this.notifyBase = notifyBase;
+    this.ping = undefined;
+  }
+
+  /** Stops every loop; calls still out at the provider find the engine closed and write nothing. */
+  close(): void {
+    this.closed = true;
+    for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    this.loops.clear();
+  }
+
+  /** The open cart and its latest attempt (or the till's last one, once the cart has cleared). */
+  current(): PayView {
+    const cart = this.open.get();
+    const last = cart.payments.at(-1);
+    if (last) return { cart, payment: last, order: cart };
+    const recent = cart.lines.length === 0 && this.recent !== null ? this.payments.byId(this.recent) : undefined;
+    return this.viewOf(cart, recent ?? null);
+  }
+
+  view(paymentId: number): PayView {
+    return this.viewOf(this.open.get(), this.payments.byId(paymentId) ?? null);
+  }
+
+  /** The cart, the payment and the payment's own order (read when it is not the cart). */
+  viewOf(cart: Order, payment: Payment | null): PayView {
+    const order =
+      payment && payment.orderId !== cart.id ? this.ctx.tx(() => this.open.orderById(payment.orderId)) : cart;
+    return { cart, payment, order };
+  }
+
+  /** The wallets that can pay the connected provider's QR (the customer display shows them). */
+  wallets(): readonly string[] {
+    return this.provider?.wallets ?? [];
+  }
+
+  /** Every answer (or refusal to connect) tells us whether the provider is there. */
+  noteReach(ok: boolean): void {
+    this.ping = { at: Date.now(), ok };
+  }
+
+  requireProvider(): PaymentProvider {
+    const provider = this.provider;
+    const knownDown = this.ping && !this.ping.ok && Date.now() - this.ping.at < this.o.pingCacheMs;
+    if (!provider || knownDown) {
+      throw new TillError('PAYMENT_UNAVAILABLE', 'The payment provider cannot be reached', { reason: 'unreachable' });
+    }
+    return provider;
+  }
+
+  notifyUrl(provider: PaymentProvider): string | null {
+    return this.notifyBase ? `${this.notifyBase}/${encodeURIComponent(provider.id)}` : null;
+  }
+
+  /** After a payment moved: its event, the cart (or the sale and the next cart), the attention count. */
+  announce(payment: Payment, sold: Order | null, cart: Order | null, attention: boolean): void {
+    this.ctx.bus.emit('payment.changed', payment);
+    if (sold) {
+      this.ctx.bus.emit('orders.changed', { orderId: sold.id, status: 'completed' });
+      if (cart) this.open.announce(cart, { order: sold, tenderedMinor: sold.totalMinor, changeMinor: 0 });
+    } else {
+      this.open.paymentMoved(payment.orderId);
+    }
+    if (attention) this.attentionChanged();
+  }
+
+  changed(payment: Payment, attention = payment.attention !== null): void {
+    this.ctx.bus.emit('payment.changed', payment);
+    this.open.paymentMoved(payment.orderId);
+    if (attention) this.attentionChanged();
+  }
+
+  attentionChanged(): void {
+    this.ctx.bus.emit('attention.changed', { count: this.payments.attentionCount() });
+  }
+
+  find(id: number): Payment {
+    const p = this.payments.byId(id);
+    if (!p) throw new TillError('PAYMENT_NOT_FOUND', `No payment ${id}`, { paymentId: id });
+    return p;
+  }
+
+  // ---- notifications ---------------------------------------------------------------------------------
+
+  stopLoop(id: number): void {
+    const loop = this.loops.get(id);
+    if (loop) clearTimeout(loop.timer);
+    this.loops.delete(id);
+    this.closesSent.delete(id);
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------
+
+  /** After an await: the till may have closed meanwhile (its database too). */
+  alive(): void {
+    if (this.closed) throw new TillError('INTERNAL', 'The till is closing');
+  }
+}
+
+export function notOpen(p: Payment): TillError {
+  return new TillError('PAYMENT_STATE', `The payment is ${p.status}`, { paymentId: p.id, status: p.status });
+}
+
+/** The provider holds another amount for it: neither closed nor settled by us; a person looks (attention list). */
+export function refuseMismatch(p: Payment): void {
+  if (p.reason === MISMATCH) {
+    throw new TillError('PAYMENT_STATE', 'The provider holds another amount for this payment; see the attention list', {
+      paymentId: p.id,
+      status: p.status,
+      reason: MISMATCH,
+    });
+  }
+}
