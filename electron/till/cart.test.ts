@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../shared/api';
 import type { Order, Product } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { createRepos } from '../db/index';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EventPayload, TillError } from '../../shared/api';
+import type { EventPayload } from '../../shared/api';
 import { openDatabase } from '../db/index';
 import { findAssetsDir } from './catalog';
 import { seedCsv, seedCsvBarcode } from './seed';

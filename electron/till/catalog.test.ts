@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../shared/api';
 import { asInput, openTestTill, refusal, type TestTill, tempDataDir } from './testing';
 
 let till: TestTill;
