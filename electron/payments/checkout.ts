@@ -237,19 +237,31 @@ export class Checkout {
     const provider = this.provider;
     if (!provider) return Promise.resolve(false);
     if (this.ping && Date.now() - this.ping.at < this.o.pingCacheMs) return Promise.resolve(this.ping.ok);
-    this.pinging ??= new Promise<boolean>((resolve) => {
+    if (this.pinging) return this.pinging;
+    const answered = provider.ping().then(
+      () => true,
+      () => false,
+    );
+    // An answer that comes after the wait below still counts: a slow provider (or a busy PC) is not an
+    // unreachable one, and the next pay.options shows it available without waiting out the cache.
+    void answered.then((ok) => {
+      if (this.provider === provider) this.ping = { at: Date.now(), ok };
+    });
+    const waited = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.o.pingTimeoutMs);
       timer.unref();
-      provider.ping().then(
-        () => resolve(true),
-        () => resolve(false),
-      );
+      void answered.then((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
     }).then((ok) => {
       this.pinging = undefined;
-      if (this.provider === provider) this.ping = { at: Date.now(), ok };
+      // A timeout counts as down only until the answer arrives.
+      if (!ok && this.provider === provider && !this.ping?.ok) this.ping = { at: Date.now(), ok };
       return ok;
     });
-    return this.pinging;
+    this.pinging = waited;
+    return waited;
   }
 
   /** Every answer (or refusal to connect) tells us whether the provider is there. */
