@@ -2,16 +2,18 @@
 //   3. the sale commit (checkout.cash) against hand-written statements writing the same rows;
 //   4. barcode lookup and name search.
 // Plus the server side of a scan on a 200-line cart, which explains part of benchmark 1.
-import path from 'node:path';
+
 import { type Runtime, Session } from 'node:inspector/promises';
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Order } from '../shared/domain';
-import { taxIncluded } from '../shared/pricing';
 import { createRouter } from '../electron/api/router';
 import type { CallContext } from '../electron/core/types';
 import { migrate } from '../electron/db/index';
 import { localDay } from '../electron/till/context';
 import { createTill, seedProducts, type Till } from '../electron/till/index';
+import { seededRandom } from '../electron/till/seed';
+import type { Order } from '../shared/domain';
+import { taxIncluded } from '../shared/pricing';
 import {
   CATALOG_SIZE,
   log,
@@ -31,17 +33,6 @@ const SALE_LINES = 10;
 const SALE_WARMUP = 30;
 const SALES = 400;
 const TARGET_RATIO = 1.5;
-
-/** A small xorshift, so every run asks for the same products. */
-function random(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
 
 function timed<T>(fn: () => T): [T, number] {
   const t0 = performance.now();
@@ -339,7 +330,7 @@ async function benchCommit(till: Till, rawFile: string): Promise<void> {
 
 function benchLookup(till: Till): void {
   log('barcode lookup');
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const lookup = till.handlers['products.lookup'];
   const codes = Array.from({ length: 22_000 }, () => seededBarcode(Math.floor(rnd() * CATALOG_SIZE)));
   const samples: number[] = [];
@@ -402,7 +393,7 @@ function benchSearch(till: Till, heldBefore: number): void {
   const heldMb = (heldBytes() - heldBefore) / 1024 / 1024;
   const byQuery = new Map<string, number[]>(QUERIES.map((q) => [q, []]));
   const all: number[] = [];
-  const rnd = random(11);
+  const rnd = seededRandom(11);
   for (let round = 0; round < 25; round++) {
     const order = [...QUERIES].sort(() => rnd() - 0.5);
     for (const q of order) {

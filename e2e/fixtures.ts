@@ -236,7 +236,6 @@ export async function payShot(target: Page | Locator, name: string, testInfo: Te
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
-
 /** A host as e2e tests use it: its own data dir, phone pages on loopback, the e2e scanner gap. */
 export async function startTestHost(
   opts: Parameters<typeof startHost>[0] & { scanGapMs?: number } = {},

@@ -102,11 +102,11 @@ export interface RunningGateway {
  * The Demo gateway as its own process (`npm run gateway`), so it outlives a host that is killed; with its
  * /sim test controls on (GatewaySim in fixtures.ts).
  */
-export async function startGatewayProcess(opts: { stateDir?: string } = {}): Promise<RunningGateway> {
+export async function startGatewayProcess(opts: { stateDir?: string; port?: number } = {}): Promise<RunningGateway> {
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'tillpoint-e2e-gateway-'));
   const { proc, exited, match, output } = await spawnUntil(
     GATEWAY_ENTRY,
-    ['--port', '0', '--state-dir', stateDir, '--sim-controls', ...LOOPBACK_PAY_ARGS],
+    ['--port', String(opts.port ?? 0), '--state-dir', stateDir, '--sim-controls', ...LOOPBACK_PAY_ARGS],
     undefined,
     /Demo gateway ready at (http:\/\/127\.0\.0\.1:\d+) \(phone pages: (\S+)\)/,
   );

@@ -214,6 +214,30 @@ test('the gateway is down: QR pay says why it is unavailable, and cash still sel
   }
 });
 
+test('the gateway comes back: QR pay is offered again by itself, without Check again', async ({ page }) => {
+  const gateway = await startGatewayProcess();
+  const port = Number(new URL(gateway.apiUrl).port);
+  const host = await startTestHost({ args: gatewayArgs(gateway) });
+  let back: Awaited<ReturnType<typeof startGatewayProcess>> | undefined;
+  try {
+    await gateway.stop();
+    const cashier = new CashierPage(page, host.url);
+    await cashier.goto();
+    await cashier.scanAndSee(DEMO.americano.barcode);
+    await cashier.openQrPay();
+    await expect(page.getByTestId('pay-method-qr')).toHaveAttribute('data-reason', 'unreachable');
+
+    // The same gateway (its state, so the till's pinned key) starts again on its port.
+    back = await startGatewayProcess({ stateDir: gateway.stateDir, port });
+    await expect(page.getByTestId('pay-method-qr')).toBeEnabled();
+    await cashier.startQr();
+    await expect(cashier.payDialog()).toHaveAttribute('data-status', 'pending');
+  } finally {
+    await host.stop();
+    await back?.stop();
+  }
+});
+
 gatewayTest(
   'a cancel the provider does not confirm: the QR leaves the display, the cashier may give up and take cash, and the close goes through later',
   async ({ cashier, page, display, sim }) => {

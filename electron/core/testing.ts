@@ -12,7 +12,7 @@ export interface RawReply {
 /** A request through node:http: unlike fetch, it sends the Host and Origin headers exactly as given. */
 export function request(
   port: number,
-  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {},
+  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = http.request(

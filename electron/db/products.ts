@@ -192,15 +192,7 @@ export class ProductsRepo {
     const r = this.storedStmt.get(id);
     return (
       r && {
-        id: r.id,
-        barcode: r.barcode,
-        name: r.name,
-        nameEn: r.name_en,
-        category: r.category,
-        priceMinor: r.price_minor,
-        taxRateBp: r.tax_rate_bp,
-        active: r.active === 1,
-        isDemo: r.is_demo === 1,
+        ...toProduct(r),
         searchText: r.search_text,
         sortKey: r.sort_key,
         createdAt: r.created_at,

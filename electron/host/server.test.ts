@@ -7,36 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocket } from 'ws';
 import { TillError } from '../../shared/api';
 import { EventBus } from '../core/bus';
-import { rawStatus } from '../core/testing';
+import { rawStatus, request } from '../core/testing';
 import type { Handlers } from '../core/types';
 import { type Host, startHost } from './server';
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A raw request: unlike fetch, it sends the path and Host header exactly as given. */
-function request(
-  port: number,
-  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path ?? '/', headers: opts.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
 
 function post(port: number, method: string, body: unknown, headers: Record<string, string> = {}) {
   return request(port, {

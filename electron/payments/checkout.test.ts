@@ -295,6 +295,19 @@ describe('a QR payment', () => {
     expect(order.status).toBe('completed');
   });
 
+  it('takes a ping that answers after the wait as reachable, without waiting out the cache', async () => {
+    // A busy PC or a slow provider: the ping answers, but after pay.options stopped waiting for it.
+    const { till, provider } = await open({ engine: { pingTimeoutMs: 1 } });
+    const ping = provider.hold('ping');
+    await till.call('cart.scan', { barcode: COFFEE });
+    const qr = async () => (await till.call('pay.options', {})).options.find((x) => x.method === 'qr')!;
+    expect(await qr()).toMatchObject({ available: false, reason: 'unreachable' });
+    await ping.called;
+    ping.release();
+    await expect.poll(async () => (await qr()).available).toBe(true);
+    expect((await till.call('pay.start', { method: 'qr' })).payment!.status).toBe('pending');
+  });
+
   it('runs one query at a time for a payment', async () => {
     const { till, provider } = await open();
     const payment = await pendingQr({ till, provider, clock: testClock(new Date()) });

@@ -40,17 +40,29 @@ export function providerReachable(engine: Engine): Promise<boolean> {
   const provider = engine.provider;
   if (!provider) return Promise.resolve(false);
   if (engine.ping && Date.now() - engine.ping.at < engine.o.pingCacheMs) return Promise.resolve(engine.ping.ok);
-  engine.pinging ??= new Promise<boolean>((resolve) => {
+  if (engine.pinging) return engine.pinging;
+  const answered = provider.ping().then(
+    () => true,
+    () => false,
+  );
+  // An answer that comes after the wait below still counts: a slow provider (or a busy PC) is not an
+  // unreachable one, and the next pay.options shows it available without waiting out the cache.
+  void answered.then((ok) => {
+    if (engine.provider === provider) engine.ping = { at: Date.now(), ok };
+  });
+  const waited = new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), engine.o.pingTimeoutMs);
     timer.unref();
-    provider.ping().then(
-      () => resolve(true),
-      () => resolve(false),
-    );
+    void answered.then((ok) => {
+      clearTimeout(timer);
+      resolve(ok);
+    });
   }).then((ok) => {
     engine.pinging = undefined;
-    if (engine.provider === provider) engine.ping = { at: Date.now(), ok };
+    // A timeout counts as down only until the answer arrives.
+    if (!ok && engine.provider === provider && !engine.ping?.ok) engine.ping = { at: Date.now(), ok };
     return ok;
   });
-  return engine.pinging;
+  engine.pinging = waited;
+  return waited;
 }

@@ -1,25 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../shared/api';
 import type { Order, Product } from '../../shared/domain';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { createRepos } from '../db/index';
 import { withCheckDigit } from './barcode';
 import { seedProducts } from './seed';
-import { asInput, openTestTill, type TestTill, tempDataDir, testClock } from './testing';
+import { asInput, openTestTill, refusal, type TestTill, tempDataDir, testClock } from './testing';
 
 let till: TestTill;
 let coffee: Product;
 let cake: Product;
 const clock = testClock(new Date(2026, 10, 25, 9, 30));
-
-async function refusal(p: Promise<unknown>): Promise<TillError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TillError);
-  return err as TillError;
-}
 
 beforeEach(async () => {
   clock.set(new Date(2026, 10, 25, 9, 30));

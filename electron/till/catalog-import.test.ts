@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EventPayload, TillError } from '../../shared/api';
+import type { EventPayload } from '../../shared/api';
 import { openDatabase } from '../db/index';
 import { findAssetsDir } from './catalog';
 import { seedCsv, seedCsvBarcode } from './seed';
-import { asInput, buildTillScript, openTestTill, runTillScript, type TestTill, tempDataDir } from './testing';
+import { asInput, buildTillScript, openTestTill, refusal, runTillScript, type TestTill, tempDataDir } from './testing';
 
 type Progress = EventPayload<'catalog.importProgress'>;
 
@@ -21,15 +21,6 @@ function open(dataDir?: string): TestTill {
 afterEach(async () => {
   await Promise.all(tills.splice(0).map((t) => t.close()));
 });
-
-async function refusal(p: Promise<unknown>): Promise<TillError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TillError);
-  return err as TillError;
-}
 
 /** Every column of every product, in id order. */
 function productsTable(till: TestTill): unknown[] {

@@ -1,21 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../shared/api';
-import { asInput, openTestTill, type TestTill, tempDataDir } from './testing';
+import { asInput, openTestTill, refusal, type TestTill, tempDataDir } from './testing';
 
 let till: TestTill;
 beforeEach(() => {
   till = openTestTill();
 });
 afterEach(() => till.close());
-
-async function refusal(p: Promise<unknown>): Promise<TillError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TillError);
-  return err as TillError;
-}
 
 const names = (r: { items: { name: string }[] }) => r.items.map((p) => p.name);
 

@@ -2,17 +2,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { TillError } from '../../shared/api';
 import { CsvRecords, MAX_RECORD_CHARS } from './csv-reader';
-
-/** A small xorshift, so every run tries the same texts. */
-function random(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
+import { seededRandom } from './seed';
 
 function readAll(text: string, chunkChars?: number): string[][] {
   const records = new CsvRecords(text, chunkChars);
@@ -25,7 +15,7 @@ const whole = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: fal
 
 describe('reading a CSV a chunk at a time', () => {
   it('gives the records Papa.parse gives for the whole text, wherever the chunks cut it', () => {
-    const rnd = random(42);
+    const rnd = seededRandom(42);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
     // Quoted fields with the delimiter, quotes and line breaks inside, empty lines and fields, Chinese, a
     // stray quote inside an unquoted field, a quoted field with characters after its closing quote.

@@ -55,6 +55,17 @@ const ITEMS = [
 const SIZES = ['250ml', '330ml', '500ml', '550ml', '1L', '100g', '200g', '5包', '6连包', '12瓶'];
 
 /** Inserts `n` active products with unique valid EAN-13 codes (prefix 29, not used by the demo catalog). */
+/** Numbers in [0, 1) from a small xorshift: every run of a test or benchmark gets the same ones. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
 export function seedProducts(db: Database, n: number, opts: { startAt?: number } = {}): void {
   const py = new Map<string, { initials: string; full: string }>();
   const pinyinOf = (word: string) => {

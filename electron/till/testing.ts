@@ -3,6 +3,8 @@ import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { expect } from 'vitest';
 import {
   api,
   type EventName,
@@ -10,11 +12,21 @@ import {
   type MethodInput,
   type MethodName,
   type MethodOutput,
+  TillError,
 } from '../../shared/api';
 import type { Product, ProductInput } from '../../shared/domain';
-import { buildSync } from 'esbuild';
 import type { CrashPoint } from '../core/crash';
 import { createTill, type Till, type TillOptions } from './index';
+
+/** The TillError a call was refused with (the test fails if it was not refused, or refused otherwise). */
+export async function refusal(p: Promise<unknown>): Promise<TillError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TillError);
+  return err as TillError;
+}
 
 export function tempDataDir(prefix = 'tillpoint-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -32,6 +32,9 @@ import { closeDialog, openDialog } from '../stores/ui';
 import { useNow } from '../useNow';
 import { useBusy } from './useBusy';
 
+/** How often the dialog asks again while the payment provider cannot be reached. */
+const RECHECK_UNREACHABLE_MS = 3000;
+
 /** How long a cancel may stay unconfirmed before the cashier is offered to give up on it. */
 const ABANDON_AFTER_MS = 5000;
 const METHOD_ORDER: WalletMethod[] = ['qr', 'payment_code', 'bank_qr'];
@@ -75,6 +78,15 @@ function Chooser({ currency }: { currency: string }) {
   useEffect(() => {
     if (options) first.current?.focus();
   }, [options]);
+
+  // A provider that could not be reached is asked again every few seconds, so its methods come back by
+  // themselves when it answers again (Check again asks at once).
+  const providerDown = !!options?.options.some((o) => !o.available && o.reason === 'unreachable');
+  useEffect(() => {
+    if (!providerDown) return;
+    const timer = setInterval(() => void loadOptions(), RECHECK_UNREACHABLE_MS);
+    return () => clearInterval(timer);
+  }, [providerDown]);
 
   if (!options) return <p className="empty">{t('common.loading')}</p>;
   const byMethod = new Map(options.options.map((o) => [o.method, o]));
