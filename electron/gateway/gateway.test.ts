@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretBox } from '../core/secrets';
 import type { PaymentProvider } from '../payments/provider';
-import { createDemoProvider } from '../payments/providers/demo';
+import { createDemoProvider } from '../payments/providers/demo/index';
 import type { Gateway } from './index';
 import { HEADER, merchantIdFor, newNonce, rsaSign, signingMessage, unixSeconds } from './protocol';
 import { STATE_FILE } from './store';

@@ -1,5 +1,5 @@
 // The Demo gateway's wire protocol, shared by the gateway (electron/gateway) and its adapter
-// (electron/payments/providers/demo.ts). Shaped like WeChat Pay API v3: JSON bodies, every request signed by
+// (electron/payments/providers/demo/). Shaped like WeChat Pay API v3: JSON bodies, every request signed by
 // the merchant's RSA key, every response and notification signed by the gateway's own key.
 //
 // Signed messages are lines, each ending in "\n":

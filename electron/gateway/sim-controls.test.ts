@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSecretBox } from '../core/secrets';
 import { rawStatus, request } from '../core/testing';
 import type { PaymentProvider } from '../payments/provider';
-import { createDemoProvider } from '../payments/providers/demo';
+import { createDemoProvider } from '../payments/providers/demo/index';
 import type { Faults, Gateway } from './index';
 import { sim, startTestGateway, tempDir } from './testing';
 

@@ -19,7 +19,7 @@ import { type Gateway, startGateway } from '../gateway/index';
 import { Checkout, type CheckoutOptions } from '../payments/index';
 import { type NotifyListener, startNotifyListener } from '../payments/notify';
 import type { PaymentProvider } from '../payments/provider';
-import { createDemoProvider } from '../payments/providers/demo';
+import { createDemoProvider } from '../payments/providers/demo/index';
 import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';

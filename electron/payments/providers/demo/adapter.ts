@@ -8,8 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { z } from 'zod';
-import { isValidTradeNumber } from '../../../shared/payment';
-import type { SecretBox } from '../../core/secrets';
+import { isValidTradeNumber } from '../../../../shared/payment';
 import {
   type ErrorBody,
   freshTimestamp,
@@ -22,7 +21,7 @@ import {
   rsaVerify,
   signingMessage,
   unixSeconds,
-} from '../../gateway/protocol';
+} from '../../../gateway/protocol';
 import {
   type CloseResult,
   type CreateQrResult,
@@ -31,21 +30,22 @@ import {
   ProviderError,
   type ProviderRefusal,
   type QueryResult,
-  REFUSAL_CODES,
   type ReverseResult,
   type VerifiedNotification,
-} from '../provider';
-
-export interface DemoProviderOptions {
-  /** The gateway's provider API, e.g. http://127.0.0.1:4872 */
-  gatewayUrl: string;
-  /** The till's data folder: the merchant key pair and the pinned gateway key are kept here, sealed. */
-  dataDir: string;
-  merchantName: string;
-  secrets: SecretBox;
-  /** Per request; a request that takes longer is a 'timeout' ProviderError. */
-  timeoutMs?: number;
-}
+} from '../../provider';
+import {
+  CloseAnswer,
+  CodePayAnswer,
+  CreateQrAnswer,
+  NOT_REACHED,
+  Notification,
+  RefundAnswer,
+  RegisterAnswer,
+  ReverseAnswer,
+  refusalFor,
+  TradeAnswer,
+} from './answers';
+import type { DemoProviderOptions } from './settings';
 
 export const DEMO_PROVIDER_FILE = 'demo-provider.json';
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -58,40 +58,6 @@ interface ProviderFile {
   /** gateway URL → the gateway public key it presented at first registration. */
   pins: Record<string, string>;
 }
-
-function refusalFor(code: string): ProviderRefusal {
-  if ((REFUSAL_CODES as readonly string[]).includes(code)) return code as ProviderRefusal;
-  if (code === 'SIGN_ERROR' || code === 'MERCHANT_UNKNOWN' || code === 'NOT_FOUND') return 'INVALID_REQUEST';
-  return 'OTHER';
-}
-
-const Iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)));
-const RegisterAnswer = z.object({ merchantId: z.string(), gatewayPublicKey: z.string() });
-const CreateQrAnswer = z.object({ qrContent: z.string().min(1), expiresAt: Iso, providerRef: z.string() });
-const CodePayAnswer = z.object({ status: z.enum(['paid', 'user_paying']), providerRef: z.string() });
-const TradeAnswer = z.object({
-  status: z.enum(['waiting', 'user_paying', 'paid', 'closed', 'failed', 'refunded']),
-  amountMinor: z.number().int(),
-  providerRef: z.string(),
-  paidAt: z.string().nullable(),
-  reason: z.string().nullable(),
-});
-const CloseAnswer = z.object({ status: z.literal('closed') });
-const ReverseAnswer = z.object({ status: z.enum(['closed', 'refunded']), retry: z.boolean() });
-const RefundAnswer = z.object({ status: z.literal('refunded') });
-const Notification = z.object({
-  id: z.string().min(1),
-  eventType: z.literal('TRADE.SUCCESS'),
-  tradeNumber: z.string(),
-  amountMinor: z.number().int(),
-  currency: z.string(),
-  merchantId: z.string(),
-  providerRef: z.string().nullable(),
-  paidAt: Iso,
-});
-
-/** Connection failures where nothing reached the gateway. */
-const NOT_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 interface RawAnswer {
   status: number;

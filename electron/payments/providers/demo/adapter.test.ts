@@ -6,9 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fileSecretBox } from '../../core/secrets';
-import type { Gateway } from '../../gateway/index';
-import { HEADER, rsaSign, signingMessage, unixSeconds } from '../../gateway/protocol';
+import { fileSecretBox } from '../../../core/secrets';
+import type { Gateway } from '../../../gateway/index';
+import { HEADER, rsaSign, signingMessage, unixSeconds } from '../../../gateway/protocol';
 import {
   eventually,
   type NotifyListener,
@@ -17,9 +17,9 @@ import {
   startNotifyListener,
   startTestGateway,
   tempDir,
-} from '../../gateway/testing';
-import { type PaymentProvider, ProviderError } from '../provider';
-import { createDemoProvider, DEMO_PROVIDER_FILE } from './demo';
+} from '../../../gateway/testing';
+import { type PaymentProvider, ProviderError } from '../../provider';
+import { createDemoProvider, DEMO_PROVIDER_FILE } from './index';
 
 let seq = 0;
 const tradeNo = () => `T1_20261125_${String(++seq).padStart(6, '0')}_demo${process.pid % 10000}`;
