@@ -1,6 +1,7 @@
 // The cashier's actions on a payment: check now, cancel, abandon, confirm a bank QR by hand, and the cash
 // part of a split tender.
 import { type PayView, TillError } from '../../shared/api';
+import type { Payment } from '../../shared/domain';
 import { isOpen } from '../../shared/payment';
 import type { PaymentFields } from '../db/index';
 import { isoNow } from '../till/context';
@@ -15,15 +16,23 @@ export async function check(engine: Engine, id: number): Promise<PayView> {
   return engine.view(id);
 }
 
-/** pay.cancel: close the trade; the cart unlocks once the provider confirms it is closed. */
-export async function cancel(engine: Engine, id: number): Promise<PayView> {
+/**
+ * The open payment the cashier wants to stop. A bank QR has no provider to ask: it simply ends cancelled,
+ * and the answer is null.
+ */
+function walletToStop(engine: Engine, id: number): Payment | null {
   const p = engine.find(id);
   if (!isOpen(p.status)) throw notOpen(p);
   refuseMismatch(p);
-  if (p.method === 'bank_qr') {
-    endUnpaid(engine, id, 'cancelled', 'cancelled');
-    return engine.view(id);
-  }
+  if (p.method !== 'bank_qr') return p;
+  endUnpaid(engine, id, 'cancelled', 'cancelled');
+  return null;
+}
+
+/** pay.cancel: close the trade; the cart unlocks once the provider confirms it is closed. */
+export async function cancel(engine: Engine, id: number): Promise<PayView> {
+  const p = walletToStop(engine, id);
+  if (!p) return engine.view(id);
   const sent = engine.closesSent.get(id) ?? 0;
   if (p.status !== 'closing') move(engine, id, p.status, 'closing', { reason: 'cancelled' });
   // A step already out sees 'closing' after its query and sends the close; one that had already decided
@@ -38,13 +47,8 @@ export async function cancel(engine: Engine, id: number): Promise<PayView> {
 
 /** pay.abandon: stop waiting for the provider; the attempt goes to the attention list, the cart unlocks. */
 export function abandon(engine: Engine, id: number): PayView {
-  const p = engine.find(id);
-  if (!isOpen(p.status)) throw notOpen(p);
-  refuseMismatch(p);
-  if (p.method === 'bank_qr') {
-    endUnpaid(engine, id, 'cancelled', 'cancelled');
-    return engine.view(id);
-  }
+  const p = walletToStop(engine, id);
+  if (!p) return engine.view(id);
   const now = isoNow(engine.ctx);
   const moved = engine.ctx.tx(() => {
     const fields: PaymentFields = { attention: 'abandoned' };
