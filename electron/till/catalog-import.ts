@@ -17,7 +17,7 @@ import { productRecord } from './product-record';
 import type { SearchIndex } from './search';
 
 export interface SliceOptions {
-  /** Work per slice before the event loop gets a turn, in ms (default 8). */
+  /** Work per slice before the event loop gets a turn, in ms (default 5). */
   sliceMs?: number;
   /** Rows written or undone per slice at most (default 500). */
   sliceRows?: number;
@@ -266,9 +266,9 @@ export class CatalogImports {
       this.repo.addUndo(id, created, null, fingerprint(products.stored(created)!));
       return 'created';
     }
+    // One read of the row serves both the new values and the undo entry.
     const before = products.stored(productId)!;
-    const current = products.byId(productId)!;
-    products.update(productId, productRecord(applyRow(current, fields), current.isDemo), now);
+    products.update(productId, productRecord(applyRow(before, fields), before.isDemo), now);
     this.repo.addUndo(id, productId, before, fingerprint(products.stored(productId)!));
     return 'updated';
   }
