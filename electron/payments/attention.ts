@@ -108,7 +108,7 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
     );
     return r;
   });
-  let status: 'refunded' | 'processing';
+  let status: 'refunded' | 'processing' | 'failed';
   try {
     crashPoint('pay.beforeRefundCall');
     ({ status } = await provider.refund({

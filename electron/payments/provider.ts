@@ -134,8 +134,60 @@ export interface RefundRequest {
 }
 
 export interface RefundResult {
-  status: 'refunded' | 'processing';
+  /**
+   * refunded: the money moved (Alipay fund_change=Y or REFUND_SUCCESS; WeChat SUCCESS). processing: ask again
+   * with refundStatus. failed: final and not refunded (WeChat ABNORMAL / CLOSED): a person acts, `reason` says how.
+   */
+  status: 'refunded' | 'processing' | 'failed';
+  reason?: string | null;
 }
+
+export interface RefundStatusRequest {
+  tradeNumber: string;
+  refundNumber: string;
+}
+
+/** "I paid!": a trade found by our trade number or by the provider's number from the customer's wallet. */
+export interface LookupResult extends QueryResult {
+  /** Our trade number as the provider holds it (null when the provider does not know the trade). */
+  tradeNumber: string | null;
+}
+
+/** What "Test connection" found; `problem` is a word the settings page translates. */
+export type ConnectionProblem =
+  /** Nothing answered (DNS, refused, timeout). */
+  | 'unreachable'
+  /** The provider does not know this app id / merchant id, or they are not bound together (APPID_MCHID_NOT_MATCH). */
+  | 'wrong_id'
+  /** The provider refused our signature: the private key does not belong to this app / certificate serial. */
+  | 'bad_signature'
+  /** The provider's answer failed our check: the provider public key or certificate we hold is wrong. */
+  | 'bad_answer_signature'
+  /** The product (当面付 / Native / 付款码) is not enabled on this account (ACCESS_FORBIDDEN, NO_AUTH). */
+  | 'not_enabled'
+  /** This PC's clock is too far from the provider's (`clockSkewSeconds`). */
+  | 'clock_off'
+  | 'other';
+
+export type ConnectionTest =
+  | { ok: true; clockSkewSeconds: number | null }
+  | { ok: false; problem: ConnectionProblem; detail: string; clockSkewSeconds: number | null };
+
+/** One row of a provider's daily bill, as reconciliation reads it. */
+export interface BillRow {
+  tradeNumber: string;
+  providerRef: string;
+  /** ISO 8601 with offset (the bills are in China time, +08:00). */
+  time: string;
+  amountMinor: number;
+  feeMinor: number;
+  refundMinor: number;
+  /** Our refund number for a refund row, else null. */
+  refundNumber: string | null;
+  status: 'paid' | 'refunded' | 'other';
+}
+
+export type BillAnswer = { status: 'ready'; rows: BillRow[] } | { status: 'not_ready' } | { status: 'none' };
 
 /** An incoming notification as the HTTP listener received it, unparsed. */
 export interface IncomingNotification {
@@ -180,4 +232,23 @@ export interface PaymentProvider {
   verifyNotification(n: IncomingNotification): VerifiedNotification;
   /** A cheap call that proves the provider answers and our keys are accepted (for "QR pay unavailable: why"). */
   ping(): Promise<void>;
+
+  // ---- real wallets (optional for the Demo provider) ----------------------------------------------------
+
+  /** The currencies its wallets take (Alipay and WeChat Pay: CNY); absent: any. */
+  readonly currencies?: readonly string[];
+  /** How often, and how long, to ask about a payment-code charge the customer is still confirming. */
+  readonly codePolling?: { everyMs: number; forMs: number };
+  /** Is this scanned payment code one of this provider's wallets (by prefix and length)? */
+  ownsPaymentCode?(code: string): boolean;
+  /** The expiry to send and keep locally: `at` rounded down to what the provider can express. */
+  roundExpiry?(at: Date): Date;
+  /** Asks again about a refund answered 'processing'. */
+  refundStatus?(req: RefundStatusRequest): Promise<RefundResult>;
+  /** "I paid!" at the counter: look a trade up by our trade number or by the provider's own number. */
+  lookup?(ref: { tradeNumber: string } | { providerRef: string }): Promise<LookupResult>;
+  /** A harmless signed call that says plainly what is wrong with the credentials or the clock. */
+  testConnection?(): Promise<ConnectionTest>;
+  /** One day's bill (yyyy-mm-dd, China time). */
+  fetchBill?(date: string): Promise<BillAnswer>;
 }
