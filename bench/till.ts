@@ -51,7 +51,7 @@ class RawSale {
   constructor(file: string) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('temp_store = MEMORY');
@@ -328,6 +328,47 @@ async function benchCommit(till: Till, rawFile: string): Promise<void> {
   }
 }
 
+/**
+ * What synchronous=FULL costs a sale: the same sale (scans, then cash) with FULL (the till's setting) and with
+ * NORMAL, interleaved on one connection (the pragma can change between transactions).
+ */
+function benchDurability(till: Till): void {
+  log('durability: a sale with synchronous=FULL vs NORMAL');
+  const full: number[] = [];
+  const normal: number[] = [];
+  const rounds = 200;
+  for (let i = 0; i < SALE_WARMUP + rounds * 2; i++) {
+    const mode = i % 2 === 0 ? 'FULL' : 'NORMAL';
+    till.db.pragma(`synchronous = ${mode}`);
+    const first = ((i + 7919) * SALE_LINES) % CATALOG_SIZE;
+    const [, t] = timed(() => {
+      const cart = fillCart(till, first);
+      till.handlers['checkout.cash']({ tenderedMinor: cart.totalMinor }, CALL);
+    });
+    if (i < SALE_WARMUP) continue;
+    (mode === 'FULL' ? full : normal).push(t);
+  }
+  till.db.pragma('synchronous = FULL');
+  const extra = median(full) - median(normal);
+  report({
+    id: '3b',
+    name: 'Durability: a whole sale with synchronous=FULL vs NORMAL',
+    figures: `+${ms(extra)} per sale (FULL ${ms(median(full))}, NORMAL ${ms(median(normal))}, medians; p95 ${ms(percentile(full, 95))} vs ${ms(percentile(normal, 95))})`,
+    target: 'reported',
+    pass: null,
+    note:
+      `${rounds} sales each, interleaved: ${SALE_LINES} scans (a commit each) then checkout.cash. FULL syncs the WAL at ` +
+      "every commit, so a power cut keeps every trade row, paid move and sale; the cost is the disk's flush time.",
+    data: {
+      fullMedianMs: median(full),
+      normalMedianMs: median(normal),
+      fullP95Ms: percentile(full, 95),
+      normalP95Ms: percentile(normal, 95),
+      extraPerSaleMs: extra,
+    },
+  });
+}
+
 function benchLookup(till: Till): void {
   log('barcode lookup');
   const rnd = seededRandom(7);
@@ -470,6 +511,7 @@ runMain(async () => {
       benchLookup(till);
       benchSearch(till, heldBefore);
       await benchCommit(till, path.join(dir, 'raw.db'));
+      benchDurability(till);
       await benchScanServerSide(till);
     } finally {
       till.close();

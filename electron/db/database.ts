@@ -18,10 +18,13 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   touchPrivateFile(file);
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
-    // WAL + synchronous=NORMAL: a killed process loses nothing committed (only power loss may drop the
-    // last transactions), and readers never block the till's writes.
+    // WAL: readers never block the till's writes. synchronous=FULL: every commit is on the disk before it
+    // returns, so a power cut cannot undo a trade row stored before the provider was called, a payment moved
+    // to paid or refunded, or a completed sale (NORMAL would only survive a killed process). FULL throughout
+    // rather than per money move: SQLite refuses to change it inside a transaction, and a till writes little.
+    // `npm run bench` (till group) reports what it costs per sale.
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // Temp tables (the catalog version counter) and sorts stay in memory: a temp file costs ~6 µs a row.

@@ -290,7 +290,7 @@ describe('migration 4', () => {
     return { db, rows, before: rows() };
   }
   const REWRITES: [string, string][] = [
-    ['UPDATE', "UPDATE journal SET data = '{\"totalMinor\":1}' WHERE id = 1"],
+    ['UPDATE', 'UPDATE journal SET data = \'{"totalMinor":1}\' WHERE id = 1'],
     ['UPDATE OR REPLACE', "UPDATE OR REPLACE journal SET kind = 'x' WHERE id = 1"],
     ['UPDATE of the id', 'UPDATE journal SET id = 99 WHERE id = 1'],
     ['DELETE', 'DELETE FROM journal WHERE id = 1'],
@@ -301,7 +301,10 @@ describe('migration 4', () => {
       'UPSERT',
       "INSERT INTO journal (id, at, kind) VALUES (1, 'x', 'forged') ON CONFLICT (id) DO UPDATE SET kind = excluded.kind",
     ],
-    ['REPLACE copying another entry over it', 'INSERT OR REPLACE INTO journal SELECT 1, at, kind, order_id, payment_id, data FROM journal WHERE id = 2'],
+    [
+      'REPLACE copying another entry over it',
+      'INSERT OR REPLACE INTO journal SELECT 1, at, kind, order_id, payment_id, data FROM journal WHERE id = 2',
+    ],
   ];
 
   it.each(REWRITES)('refuses %s and leaves every journal row as it was', (_name, sql) => {
@@ -369,12 +372,12 @@ describe('migrate', () => {
     expect(schemaVersion(after)).toBe(SCHEMA_VERSION + 3);
   });
 
-  it('opens with WAL, foreign keys and synchronous=NORMAL', () => {
+  it('opens with WAL, foreign keys and synchronous=FULL (a power cut keeps every commit)', () => {
     const db = openDatabase(tempFile());
     open.push(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
   });
 });
