@@ -35,7 +35,13 @@ const PaymentCode = z
  * `order` is the payment's own order as stored (the cart while it is open, the completed order after);
  * the cart when there is no payment.
  */
-export const PayView = z.object({ cart: Order, payment: Payment.nullable(), order: Order });
+export const PayView = z.object({
+  cart: Order,
+  payment: Payment.nullable(),
+  order: Order,
+  /** The payment's checkout round: the QR trades shown side by side (one per wallet), or just the payment. */
+  group: z.array(Payment),
+});
 export type PayView = z.infer<typeof PayView>;
 
 /** Whether a method can be used now, and its limit, shown before any trade is created. */
@@ -51,9 +57,22 @@ export const PayOption = z.object({
 });
 export type PayOption = z.infer<typeof PayOption>;
 
+/** One wallet provider behind "QR pay" (Alipay, WeChat Pay, or the Demo gateway), and whether it can take this order. */
+export const PayWallet = z.object({
+  provider: z.string(),
+  /** The wallets that scan its QR, e.g. ['alipay']. */
+  wallets: z.array(z.string()),
+  available: z.boolean(),
+  /** Why not: 'unreachable', 'currency', 'over_limit'. */
+  reason: z.string().nullable(),
+  isDemo: z.boolean(),
+});
+export type PayWallet = z.infer<typeof PayWallet>;
+
 export const AttentionItem = z.object({
   payment: Payment,
-  reason: PaymentAttention,
+  /** Why it is listed; 'paid_twice': another trade of its checkout round paid first, so it is refunded. */
+  reason: z.enum([...PaymentAttention.options, 'paid_twice']),
   orderId: Id,
   orderNumber: z.string(),
   orderStatus: OrderStatus,
@@ -141,7 +160,7 @@ export const api = {
     z.object({ order: Order, changeMinor: Minor, cart: Order }),
   ),
   /** Methods, availability and limits for the open cart's amount due. */
-  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption) })),
+  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption), wallets: z.array(PayWallet) })),
   /** Starts a QR (provider or bank) for `amountMinor` (default: all that is due); the cart locks. */
   'pay.start': method(z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(), PayView),
   /** Charges the customer's payment code read by the scanner (B-scan-C). */

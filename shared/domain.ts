@@ -138,6 +138,12 @@ export const Payment = z.object({
   expiresAt: z.string().nullable(),
   /** When it became paid (or ended otherwise). */
   settledAt: z.string().nullable(),
+  /**
+   * The checkout round it belongs to: the QR trades shown side by side (one per wallet) and a payment code
+   * scanned meanwhile share it. The first paid completes the order; the others are closed, or refunded when
+   * found paid too. Null for cash, a bank QR and payments made before groups existed.
+   */
+  groupId: Id.nullable(),
   /** A bank QR the cashier confirmed after checking the shop's bank app. */
   confirmedByHand: z.boolean(),
   /** The customer's payment code, masked (2851********1234); never stored in full. */

@@ -71,7 +71,11 @@ export const PayConfigFile = z
           message: 'is needed (or the three certificates for certificate mode)',
         });
       if (certs !== 0 && certs !== 3)
-        ctx.addIssue({ code: 'custom', path: ['alipay', 'appCert'], message: 'certificate mode needs all three certificates' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alipay', 'appCert'],
+          message: 'certificate mode needs all three certificates',
+        });
     }
     const w = c.wechatpay;
     if (w) {

@@ -193,13 +193,20 @@ describe('migration 3', () => {
         )
         .run(number, day, status, now, now).lastInsertRowid,
     );
-  const attempt = (db: Database.Database, orderId: number, status: string, trade: string | null, method = 'qr') =>
+  const attempt = (
+    db: Database.Database,
+    orderId: number,
+    status: string,
+    trade: string | null,
+    method = 'qr',
+    provider: string | null = null,
+  ) =>
     db
       .prepare(
-        'INSERT INTO payments (order_id, method, status, amount_minor, trade_number, created_at, updated_at)' +
-          ' VALUES (?, ?, ?, 100, ?, ?, ?)',
+        'INSERT INTO payments (order_id, method, status, amount_minor, trade_number, provider, created_at,' +
+          ' updated_at) VALUES (?, ?, ?, 100, ?, ?, ?, ?)',
       )
-      .run(orderId, method, status, trade, now, now);
+      .run(orderId, method, status, trade, provider, now, now);
 
   it('keeps a version-2 till cash payments and gives them the new columns', () => {
     const file = tempFile();
@@ -233,7 +240,7 @@ describe('migration 3', () => {
     expect(tables).toEqual(expect.arrayContaining(['refunds', 'sequences']));
   });
 
-  it('refuses unknown states and methods, a trade number twice, and a second open trade for an order', () => {
+  it('refuses unknown states and methods, a trade number twice, and a second open trade of one wallet and method for an order', () => {
     const db = openDatabase(tempFile());
     open.push(db);
     const id = order(db);
@@ -246,6 +253,13 @@ describe('migration 3', () => {
     // Ended attempts do not count: a new trade may follow them.
     attempt(db, id, 'cancelled', 'T1_C');
     attempt(db, id, 'failed', 'T1_D');
+    // Migration 6: one open trade per wallet and method, so two wallets' QRs show side by side, and a payment
+    // code may be charged while a QR of the same wallet is still being closed.
+    const both = order(db, 'held', '0002');
+    attempt(db, both, 'pending', 'T1_E', 'qr', 'alipay');
+    attempt(db, both, 'pending', 'T1_F', 'qr', 'wechat');
+    attempt(db, both, 'created', 'T1_G', 'payment_code', 'alipay');
+    expect(() => attempt(db, both, 'closing', 'T1_H', 'qr', 'alipay')).toThrow(/UNIQUE/);
   });
 
   it('never gives a number twice in a day, counting numbers reserved by open orders', () => {

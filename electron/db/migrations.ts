@@ -240,6 +240,20 @@ export const migrations: Migration[] = [
       CREATE INDEX catalog_import_undo_import ON catalog_import_undo (import_id, id);
     `);
   },
+
+  // 6: payment groups. "QR pay" puts one QR trade per wallet on the display side by side (Alipay and WeChat
+  // Pay), and a payment code scanned meanwhile joins the same group: group_id links the trades of one checkout
+  // round, so that the first paid closes the others and any other found paid later is refunded. One open
+  // trade per order becomes one per order, wallet and method (a QR being closed may overlap the code charge).
+  (db) => {
+    db.exec(`
+      ALTER TABLE payments ADD COLUMN group_id INTEGER;
+      DROP INDEX payments_one_open;
+      CREATE UNIQUE INDEX payments_one_open ON payments (order_id, IFNULL(provider, ''), method)
+        WHERE status IN ('created', 'pending', 'unknown', 'closing');
+      CREATE INDEX payments_group ON payments (group_id) WHERE group_id IS NOT NULL;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -31,6 +31,7 @@ export interface PaymentRow {
   refunded_minor: number;
   is_demo: number;
   updated_at: string;
+  group_id: number | null;
 }
 
 /** A cash payment, paid at once. */
@@ -59,6 +60,8 @@ export interface NewAttempt {
   providerRef: string | null;
   isDemo: boolean;
   createdAt: string;
+  /** The checkout round it belongs to (see migration 6); null for a bank QR. */
+  groupId?: number | null;
 }
 
 /** The columns a transition may change besides the status. */
@@ -123,7 +126,12 @@ export class PaymentsRepo {
   /** A wallet or bank attempt with its journal row ('payment.created'), in one transaction. */
   insertAttempt(a: NewAttempt): Payment {
     return this.tx(() => {
-      const row = this.s.insertAttempt.get({ ...a, isDemo: a.isDemo ? 1 : 0, updatedAt: a.createdAt })!;
+      const row = this.s.insertAttempt.get({
+        ...a,
+        groupId: a.groupId ?? null,
+        isDemo: a.isDemo ? 1 : 0,
+        updatedAt: a.createdAt,
+      })!;
       this.journal(a.createdAt, 'payment.created', row, {
         method: a.method,
         status: a.status,
@@ -131,6 +139,7 @@ export class PaymentsRepo {
         provider: a.provider,
         tradeNumber: a.tradeNumber,
         maskedCode: a.maskedCode,
+        ...(a.groupId ? { groupId: a.groupId } : {}),
       });
       return toPayment(row);
     });
@@ -212,6 +221,11 @@ export class PaymentsRepo {
     return row && toPayment(row);
   }
 
+  /** The trades of one checkout round, in the order they were made. */
+  inGroup(groupId: number): Payment[] {
+    return this.s.inGroup.all(groupId).map(toPayment);
+  }
+
   forOrder(orderId: number): Payment[] {
     return this.s.forOrder.all(orderId).map(toPayment);
   }
@@ -286,6 +300,7 @@ export function toPayment(r: PaymentRow): Payment {
     attention: r.attention,
     refundedMinor: r.refunded_minor,
     isDemo: r.is_demo === 1,
+    groupId: r.group_id,
   };
 }
 
@@ -299,13 +314,14 @@ function prepare(db: Database) {
     ),
     insertAttempt: db.prepare<[Record<string, unknown>], PaymentRow>(
       'INSERT INTO payments (order_id, method, status, amount_minor, provider, trade_number, expires_at,' +
-        ' masked_code, qr_content, provider_ref, is_demo, created_at, updated_at) VALUES (@orderId, @method,' +
-        ' @status, @amountMinor, @provider, @tradeNumber, @expiresAt, @maskedCode, @qrContent, @providerRef,' +
-        ' @isDemo, @createdAt, @updatedAt) RETURNING *',
+        ' masked_code, qr_content, provider_ref, is_demo, group_id, created_at, updated_at) VALUES (@orderId,' +
+        ' @method, @status, @amountMinor, @provider, @tradeNumber, @expiresAt, @maskedCode, @qrContent,' +
+        ' @providerRef, @isDemo, @groupId, @createdAt, @updatedAt) RETURNING *',
     ),
     byId: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE id = ?'),
     byTrade: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE trade_number = ?'),
     forOrder: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE order_id = ? ORDER BY id'),
+    inGroup: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE group_id = ? ORDER BY id'),
     open: db.prepare<[], PaymentRow>(`SELECT * FROM payments WHERE status IN (${open}) ORDER BY id`),
     attention: db.prepare<[], PaymentRow>('SELECT * FROM payments WHERE attention IS NOT NULL ORDER BY id'),
     attentionCount: db.prepare<[], number>('SELECT count(*) FROM payments WHERE attention IS NOT NULL').pluck(),

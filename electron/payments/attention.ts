@@ -8,7 +8,7 @@ import { crashPoint } from '../core/crash';
 import type { RefundRow } from '../db/index';
 import { isoNow } from '../till/context';
 import { ProviderError } from './provider';
-import { type Engine, MISMATCH } from './engine';
+import { type Engine, MISMATCH, PAID_TWICE } from './engine';
 import { step } from './query-loop';
 import { refundNumberFor } from './trade-numbers';
 
@@ -29,11 +29,14 @@ export function attentionList(engine: Engine): AttentionItem[] {
         actions.push('apply');
       }
     }
-    if (p.provider !== 'bank') actions.push('check');
-    if (p.attention !== 'late_payment' && !isOpen(p.status) && p.reason !== MISMATCH) actions.push('dismiss');
+    const paidTwiceDone = p.reason === PAID_TWICE && p.status === 'refunded';
+    if (p.provider !== 'bank' && !paidTwiceDone) actions.push('check');
+    if ((p.attention !== 'late_payment' || paidTwiceDone) && !isOpen(p.status) && p.reason !== MISMATCH) {
+      actions.push('dismiss');
+    }
     return {
       payment: p,
-      reason: p.attention!,
+      reason: p.reason === PAID_TWICE ? PAID_TWICE : p.attention!,
       orderId: order.id,
       orderNumber: order.number,
       orderStatus: order.status,
@@ -73,13 +76,29 @@ export function refundUnderway(engine: Engine, paymentId: number): RefundRow | u
   return engine.payments.refundsFor(paymentId).find((r) => r.status !== 'failed');
 }
 
+/**
+ * A trade paid after another of its checkout round had paid the order: given back at once, under a stored
+ * refund number (asking again is the same refund). A refund that does not go through stays on the attention
+ * list with its Refund button; the startup check asks again.
+ */
+export async function refundPaidTwice(engine: Engine, id: number): Promise<void> {
+  const p = engine.payments.byId(id);
+  if (!p || p.reason !== PAID_TWICE || p.status !== 'paid' || engine.closed) return;
+  try {
+    await refund(engine, p);
+  } catch (err) {
+    if (engine.closed) return;
+    console.warn(`[pay] paid twice: the refund of payment ${id} did not finish:`, (err as Error).message);
+  }
+}
+
 /** Gives a late payment's money back; the refund number is stored first, so asking again is the same refund. */
 export async function refund(engine: Engine, p: Payment): Promise<void> {
   if (p.attention !== 'late_payment' || (p.status !== 'paid' && p.status !== 'partially_refunded')) {
     throw new TillError('PAYMENT_STATE', 'Only a late payment is refunded from here', { status: p.status });
   }
-  const provider = engine.requireProvider();
-  if (provider.id !== p.provider) {
+  const provider = engine.providerFor(p.provider);
+  if (!provider) {
     throw new TillError('PAYMENT_UNAVAILABLE', `The provider ${p.provider} is not connected`, {
       reason: 'unreachable',
     });
@@ -169,7 +188,8 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
       p.id,
       p.status,
       'refunded',
-      { refundedMinor: p.amountMinor, attention: null },
+      // Paid twice stays on the list as "paid twice, refunded" until the cashier has told the customer.
+      { refundedMinor: p.amountMinor, attention: p.reason === PAID_TWICE ? p.attention : null },
       { at, data: { refundNumber: refund.refund_number, amountMinor: refund.amount_minor } },
     );
     if (done) engine.orders.touch(done.orderId, at);
@@ -218,7 +238,8 @@ export function apply(engine: Engine, p: Payment): void {
 
 export function dismiss(engine: Engine, p: Payment): void {
   if (p.attention === null) return;
-  if (p.attention === 'late_payment' || isOpen(p.status) || p.reason === MISMATCH) {
+  const paidTwiceDone = p.reason === PAID_TWICE && p.status === 'refunded';
+  if ((p.attention === 'late_payment' && !paidTwiceDone) || isOpen(p.status) || p.reason === MISMATCH) {
     throw new TillError('PAYMENT_STATE', 'This payment still needs a decision', { status: p.status });
   }
   const moved = engine.ctx.tx(() =>

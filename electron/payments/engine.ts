@@ -10,7 +10,7 @@ import type { PaymentProvider } from './provider';
 export interface CheckoutOptions {
   /** Between queries of an open QR payment (about a second). */
   pollMs?: number;
-  /** Between queries while a customer confirms a payment-code charge. */
+  /** Between queries while a customer confirms a payment-code charge; default: the provider's own pace. */
   codePollMs?: number;
   /** Longest wait between queries after errors. */
   maxBackoffMs?: number;
@@ -27,6 +27,9 @@ export interface CheckoutOptions {
 /** The provider holds another amount than ours for this payment: a person looks (attention list). */
 export const MISMATCH = 'amount_mismatch';
 
+/** Another trade of its checkout round paid the order first: refunded at once, shown on the attention list. */
+export const PAID_TWICE = 'paid_twice';
+
 export interface Loop {
   timer: NodeJS.Timeout | undefined;
   failures: number;
@@ -38,7 +41,8 @@ export interface Loop {
  * payment and its view, telling everyone that one moved).
  */
 export class Engine {
-  provider: PaymentProvider | null = null;
+  /** The connected providers: the Demo gateway, or the shop's real wallets (Alipay, WeChat Pay). */
+  providers: readonly PaymentProvider[] = [];
   /** Where the provider POSTs notifications, without the provider id; null when we have no listener. */
   notifyBase: string | null = null;
   readonly loops = new Map<number, Loop>();
@@ -47,13 +51,16 @@ export class Engine {
   readonly closesSent = new Map<number, number>();
   /** Create / pay-with-code calls still waiting for the provider's answer. */
   readonly creating = new Map<number, Promise<unknown>>();
-  ping: { at: number; ok: boolean } | undefined;
-  pinging: Promise<boolean> | undefined;
+  /** Per provider id: its latest answer (or refusal to connect), and a ping under way. */
+  readonly pings = new Map<string, { at: number; ok: boolean }>();
+  readonly pinging = new Map<string, Promise<boolean>>();
   sweeping: Promise<void> | undefined;
   /** The till's latest attempt, so the checkout screen still sees "Paid" once the cart has cleared. */
   recent: number | null = null;
   closed = false;
   readonly o: Required<CheckoutOptions>;
+  /** A test set codePollMs: it wins over each provider's own pace. */
+  readonly codePollFixed: boolean;
   report: StartupReport;
 
   constructor(
@@ -71,6 +78,7 @@ export class Engine {
       loops: true,
       ...opts,
     };
+    this.codePollFixed = opts.codePollMs !== undefined;
     this.report = { startedAt: isoNow(ctx), done: false, settled: [], unsettled: 0 };
   }
 
@@ -81,11 +89,22 @@ export class Engine {
     return this.ctx.repos.orders;
   }
 
-  /** The provider to use from now on (null: none reachable); `notifyBase` e.g. http://127.0.0.1:5123/notify */
-  setProvider(provider: PaymentProvider | null, notifyBase: string | null = this.notifyBase): void {
-    this.provider = provider;
+  /** The providers to use from now on; `notifyBase` e.g. http://127.0.0.1:5123/notify */
+  setProviders(providers: readonly PaymentProvider[], notifyBase: string | null = this.notifyBase): void {
+    this.providers = [...providers];
     this.notifyBase = notifyBase;
-    this.ping = undefined;
+    this.pings.clear();
+    this.pinging.clear();
+  }
+
+  /** The first provider (the Demo gateway, or a single wallet), for what only one can do. */
+  get provider(): PaymentProvider | null {
+    return this.providers[0] ?? null;
+  }
+
+  /** The connected provider a payment belongs to (by its stored provider id). */
+  providerFor(id: string | null): PaymentProvider | undefined {
+    return this.providers.find((p) => p.id === id);
   }
 
   /** Stops every loop; calls still out at the provider find the engine closed and write nothing. */
@@ -95,11 +114,11 @@ export class Engine {
     this.loops.clear();
   }
 
-  /** The open cart and its latest attempt (or the till's last one, once the cart has cleared). */
+  /** The open cart and its latest checkout round (or the till's last one, once the cart has cleared). */
   current(): PayView {
     const cart = this.open.get();
-    const last = cart.payments.at(-1);
-    if (last) return { cart, payment: last, order: cart };
+    const last = cart.payments.filter((p) => p.method !== 'cash').at(-1) ?? cart.payments.at(-1);
+    if (last) return this.viewOf(cart, last);
     const recent = cart.lines.length === 0 && this.recent !== null ? this.payments.byId(this.recent) : undefined;
     return this.viewOf(cart, recent ?? null);
   }
@@ -108,30 +127,58 @@ export class Engine {
     return this.viewOf(this.open.get(), this.payments.byId(paymentId) ?? null);
   }
 
-  /** The cart, the payment and the payment's own order (read when it is not the cart). */
+  /**
+   * The cart, the payment's checkout round and its lead (the one that paid, else a payment code that took
+   * over, else the one asked about), and the payment's own order (read when it is not the cart).
+   */
   viewOf(cart: Order, payment: Payment | null): PayView {
     const order =
       payment && payment.orderId !== cart.id ? this.ctx.tx(() => this.open.orderById(payment.orderId)) : cart;
-    return { cart, payment, order };
+    const group = payment?.groupId != null ? this.payments.inGroup(payment.groupId) : payment ? [payment] : [];
+    return { cart, payment: leadOf(group) ?? payment, order, group };
   }
 
-  /** The wallets that can pay the connected provider's QR (the customer display shows them). */
+  /** The wallets that can pay the connected providers' QRs (the customer display shows them). */
   wallets(): readonly string[] {
-    return this.provider?.wallets ?? [];
+    return this.providers.flatMap((p) => p.wallets);
   }
 
-  /** Every answer (or refusal to connect) tells us whether the provider is there. */
-  noteReach(ok: boolean): void {
-    this.ping = { at: Date.now(), ok };
+  /** Every answer (or refusal to connect) tells us whether that provider is there. */
+  noteReach(provider: PaymentProvider | string, ok: boolean): void {
+    this.pings.set(typeof provider === 'string' ? provider : provider.id, { at: Date.now(), ok });
   }
 
-  requireProvider(): PaymentProvider {
-    const provider = this.provider;
-    const knownDown = this.ping && !this.ping.ok && Date.now() - this.ping.at < this.o.pingCacheMs;
-    if (!provider || knownDown) {
+  /** It refused to connect or failed a ping within the last few seconds. */
+  knownDown(provider: PaymentProvider): boolean {
+    const ping = this.pings.get(provider.id);
+    return ping !== undefined && !ping.ok && Date.now() - ping.at < this.o.pingCacheMs;
+  }
+
+  /** Why a provider cannot take this currency ('currency'), or null. */
+  currencyProblem(provider: PaymentProvider, currency: string): 'currency' | null {
+    return provider.currencies && !provider.currencies.includes(currency) ? 'currency' : null;
+  }
+
+  /** The providers a new payment in `currency` may use now; throws with the reason when there is none. */
+  usableProviders(currency: string): PaymentProvider[] {
+    if (this.providers.length === 0) {
+      throw new TillError('PAYMENT_UNAVAILABLE', 'No wallet is set up', { reason: 'not_configured' });
+    }
+    const takes = this.providers.filter((p) => !this.currencyProblem(p, currency));
+    if (takes.length === 0) {
+      throw new TillError('PAYMENT_UNAVAILABLE', `The wallets take no ${currency}`, { reason: 'currency', currency });
+    }
+    const up = takes.filter((p) => !this.knownDown(p));
+    if (up.length === 0) {
       throw new TillError('PAYMENT_UNAVAILABLE', 'The payment provider cannot be reached', { reason: 'unreachable' });
     }
-    return provider;
+    return up;
+  }
+
+  /** Between queries of a payment-code charge: the provider's guide (Alipay 5 s, WeChat Pay 3–5 s). */
+  codePollMs(provider: PaymentProvider | undefined): number {
+    if (this.codePollFixed || !provider?.codePolling) return this.o.codePollMs;
+    return provider.codePolling.everyMs;
   }
 
   notifyUrl(provider: PaymentProvider): string | null {
@@ -181,6 +228,17 @@ export class Engine {
   alive(): void {
     if (this.closed) throw new TillError('INTERNAL', 'The till is closing');
   }
+}
+
+/** The payment a checkout round is shown by: the one that paid the order, else a payment code, else the latest. */
+export function leadOf(group: readonly Payment[]): Payment | undefined {
+  const counted = (p: Payment) => p.status === 'paid' && p.attention === null;
+  return (
+    group.find(counted) ??
+    group.findLast((p) => p.method === 'payment_code') ??
+    group.findLast((p) => p.status === 'paid') ??
+    group.at(-1)
+  );
 }
 
 export function notOpen(p: Payment): TillError {

@@ -46,9 +46,14 @@ export class Checkout {
 
   // ---- wiring ----------------------------------------------------------------------------------------
 
-  /** The provider to use from now on (null: none reachable); `notifyBase` e.g. http://127.0.0.1:5123/notify */
+  /** The provider to use from now on (null: none); `notifyBase` e.g. http://127.0.0.1:5123/notify */
   setProvider(provider: PaymentProvider | null, notifyBase?: string | null): void {
-    this.engine.setProvider(provider, notifyBase);
+    this.engine.setProviders(provider ? [provider] : [], notifyBase);
+  }
+
+  /** The providers to use from now on: the Demo gateway, or the shop's wallets (one QR each, side by side). */
+  setProviders(providers: readonly PaymentProvider[], notifyBase?: string | null): void {
+    this.engine.setProviders(providers, notifyBase);
   }
 
   /** Stops every loop; calls still out at the provider find the engine closed and write nothing. */

@@ -29,8 +29,8 @@ export function notify(
     engine.ctx.repos.journal.appendMasked(at, 'payment.notificationRejected', refs, row);
     return { status: 400, body: `refused: ${reason}`, contentType: 'text/plain' };
   };
-  const provider = engine.provider;
-  if (!provider || provider.id !== providerId || engine.closed) return refuse('unknown_provider');
+  const provider = engine.providerFor(providerId);
+  if (!provider || engine.closed) return refuse('unknown_provider');
   let n: ReturnType<PaymentProvider['verifyNotification']>;
   try {
     n = provider.verifyNotification(incoming);
@@ -51,7 +51,7 @@ export function notify(
   if (n.amountMinor !== p.amountMinor) return refuse('amount', { ...seen, expectedMinor: p.amountMinor }, p.id);
   const order = engine.orders.byId(p.orderId)!;
   if (n.currency !== order.currency) return refuse('currency', { ...seen, expected: order.currency }, p.id);
-  engine.noteReach(true);
+  engine.noteReach(provider, true);
   settlePaid(engine, p.id, { providerRef: n.providerRef });
   const now = engine.payments.byId(p.id)!;
   // Stored as paid (now or before, or refunded since): the provider may stop sending it.

@@ -32,8 +32,8 @@ export async function runStep(engine: Engine, id: number, asked: boolean): Promi
   if (engine.closed) return true;
   const p = engine.payments.byId(id);
   if (!p || p.method === 'cash' || p.method === 'bank_qr') return true;
-  const provider = engine.provider;
-  if (!provider || provider.id !== p.provider) return false;
+  const provider = engine.providerFor(p.provider);
+  if (!provider) return false;
   const trade = p.tradeNumber!;
   try {
     if (p.status === 'closing') return await sendClose(engine, provider, p);
@@ -45,7 +45,7 @@ export async function runStep(engine: Engine, id: number, asked: boolean): Promi
     const expired = p.expiresAt !== null && engine.ctx.clock().getTime() >= Date.parse(p.expiresAt);
     const q = await provider.query(trade);
     engine.alive();
-    engine.noteReach(true);
+    engine.noteReach(provider, true);
     const after = applyQuery(engine, p, q);
     // Never closed on our own: the provider says it is paid (for another amount).
     if (!after || !isOpen(after.status) || after.reason === MISMATCH) return true;
@@ -63,7 +63,7 @@ export async function runStep(engine: Engine, id: number, asked: boolean): Promi
     return closing ? await sendClose(engine, provider, closing) : true;
   } catch (err) {
     if (engine.closed) return true;
-    if (err instanceof ProviderError) return providerTrouble(engine, id, err);
+    if (err instanceof ProviderError) return providerTrouble(engine, provider, id, err);
     // Our own bug, not the provider's answer: the payment stays where it is; the loop tries again.
     console.error('[pay] step failed', err);
     return false;
@@ -125,7 +125,7 @@ export async function sendClose(engine: Engine, provider: PaymentProvider, p: Pa
   if (p.method === 'payment_code') {
     const res = await provider.reverse(p.tradeNumber!);
     engine.alive();
-    engine.noteReach(true);
+    engine.noteReach(provider, true);
     if (res.retry) return false;
     endUnpaid(engine, p.id, final, res.status === 'refunded' ? 'reversed' : undefined);
     return true;
@@ -133,7 +133,7 @@ export async function sendClose(engine: Engine, provider: PaymentProvider, p: Pa
   const res = await provider.close(p.tradeNumber!);
   crashPoint('pay.afterProviderClose');
   engine.alive();
-  engine.noteReach(true);
+  engine.noteReach(provider, true);
   if (res.status === 'closed') {
     endUnpaid(engine, p.id, final);
     return true;
@@ -155,8 +155,8 @@ export async function sendClose(engine: Engine, provider: PaymentProvider, p: Pa
 }
 
 /** An error from the provider during a step: an unknown outcome puts the payment in 'unknown'. */
-export function providerTrouble(engine: Engine, id: number, e: ProviderError): boolean {
-  engine.noteReach(e.kind !== 'unreachable');
+export function providerTrouble(engine: Engine, provider: PaymentProvider, id: number, e: ProviderError): boolean {
+  engine.noteReach(provider, e.kind !== 'unreachable');
   const p = engine.payments.byId(id);
   if (p && e.outcomeUnknown && canTransition(p.status, 'unknown') && p.status !== 'created') {
     move(engine, id, p.status, 'unknown', {
@@ -177,7 +177,7 @@ export function ensureLoop(engine: Engine, id: number): void {
 }
 
 export function interval(engine: Engine, p: Payment): number {
-  return p.method === 'payment_code' ? engine.o.codePollMs : engine.o.pollMs;
+  return p.method === 'payment_code' ? engine.codePollMs(engine.providerFor(p.provider)) : engine.o.pollMs;
 }
 
 export function schedule(engine: Engine, id: number, loop: Loop, ms: number): void {

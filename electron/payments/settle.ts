@@ -6,7 +6,9 @@ import { canTransition, dueOf, isLatePayment, isOpen, type PaymentState } from '
 import { crashPoint } from '../core/crash';
 import type { PaymentFields } from '../db/index';
 import { isoNow } from '../till/context';
-import { type Engine, MISMATCH } from './engine';
+import { refundPaidTwice } from './attention';
+import { type Engine, MISMATCH, PAID_TWICE } from './engine';
+import { step } from './query-loop';
 
 /** One move with its journal row; tells everyone when it happened. Returns the payment, or null if it had moved. */
 export function move(
@@ -75,38 +77,77 @@ export function settlePaid(
 ): boolean {
   const when = engine.ctx.clock();
   const now = when.toISOString();
-  const result: { payment: Payment; late: boolean; sold: Order | null; cart: Order | null } | null =
-    engine.open.writeOutside(() => {
-      const p = engine.payments.byId(id);
-      if (!p || !canTransition(p.status, 'paid')) return null;
-      const order = engine.orders.byId(p.orderId)!;
-      const others = engine.payments.forOrder(order.id).filter((x) => x.id !== id);
-      const dueBefore = dueOf(order.total_minor, others);
-      const orderOpen = order.status === 'draft' || order.status === 'held';
-      const late =
-        isLatePayment(p.status, 'paid') || p.attention === 'abandoned' || !orderOpen || p.amountMinor > dueBefore;
-      const fields: PaymentFields = { settledAt: now, reason: null, attention: late ? 'late_payment' : null };
-      if (info.providerRef) fields.providerRef = info.providerRef;
-      if (info.confirmedByHand) fields.confirmedByHand = true;
-      const paid = engine.payments.transition(id, p.status, 'paid', fields, {
-        at: now,
-        data: { amountMinor: p.amountMinor, late },
-      });
-      if (!paid) return null;
-      crashPoint('pay.afterPaymentPaid');
-      engine.orders.touch(order.id, now);
-      let sold: Order | null = null;
-      let cart: Order | null = null;
-      if (!late && p.amountMinor === dueBefore) {
-        ({ sold, cart } = engine.open.completePaid(order.id, when));
-      }
-      crashPoint('pay.beforeCommit');
-      return { payment: paid, late, sold, cart };
+  const result: {
+    payment: Payment;
+    late: boolean;
+    paidTwice: boolean;
+    sold: Order | null;
+    cart: Order | null;
+    closing: Payment[];
+  } | null = engine.open.writeOutside(() => {
+    const p = engine.payments.byId(id);
+    if (!p || !canTransition(p.status, 'paid')) return null;
+    const order = engine.orders.byId(p.orderId)!;
+    const others = engine.payments.forOrder(order.id).filter((x) => x.id !== id);
+    const dueBefore = dueOf(order.total_minor, others);
+    const orderOpen = order.status === 'draft' || order.status === 'held';
+    const late =
+      isLatePayment(p.status, 'paid') || p.attention === 'abandoned' || !orderOpen || p.amountMinor > dueBefore;
+    // Another trade of its checkout round paid the order first (two wallets scanned, or a close that came
+    // too late): this one is given back at once (refundPaidTwice), and shows on the attention list.
+    const siblings = p.groupId === null ? [] : others.filter((x) => x.groupId === p.groupId);
+    const paidTwice = late && siblings.some((x) => isPaid(x.status) && x.attention === null);
+    const fields: PaymentFields = {
+      settledAt: now,
+      reason: paidTwice ? PAID_TWICE : null,
+      attention: late ? 'late_payment' : null,
+    };
+    if (info.providerRef) fields.providerRef = info.providerRef;
+    if (info.confirmedByHand) fields.confirmedByHand = true;
+    const paid = engine.payments.transition(id, p.status, 'paid', fields, {
+      at: now,
+      data: { amountMinor: p.amountMinor, late, ...(paidTwice ? { paidTwice } : {}) },
     });
+    if (!paid) return null;
+    crashPoint('pay.afterPaymentPaid');
+    engine.orders.touch(order.id, now);
+    let sold: Order | null = null;
+    let cart: Order | null = null;
+    const closing: Payment[] = [];
+    if (!late && p.amountMinor === dueBefore) {
+      ({ sold, cart } = engine.open.completePaid(order.id, when));
+      // The order is paid: the round's other QRs (or its code charge) are closed now, in this transaction.
+      for (const x of siblings) {
+        if (!isOpen(x.status) || x.status === 'closing') continue;
+        const moved = engine.payments.transition(
+          x.id,
+          x.status,
+          'closing',
+          { reason: 'cancelled' },
+          {
+            at: now,
+            data: { why: 'paid_by_other', paidBy: p.id },
+          },
+        );
+        if (moved) closing.push(moved);
+      }
+    }
+    crashPoint('pay.beforeCommit');
+    return { payment: paid, late, paidTwice, sold, cart, closing };
+  });
   if (!result) return false;
   engine.stopLoop(id);
   engine.announce(result.payment, result.sold, result.cart, result.late);
+  for (const x of result.closing) {
+    engine.changed(x);
+    void step(engine, x.id);
+  }
+  if (result.paidTwice) void refundPaidTwice(engine, id);
   return true;
+}
+
+function isPaid(status: PaymentState): boolean {
+  return status === 'paid' || status === 'partially_refunded' || status === 'refunded';
 }
 
 /**

@@ -7,8 +7,8 @@ import { crashPoint } from '../core/crash';
 import { isoNow } from '../till/context';
 import { bankQrPayload, bankQrUnavailable, bankReference } from './bank-qr';
 import { type CreateQrRequest, type PaymentProvider, ProviderError } from './provider';
-import type { Engine } from './engine';
-import { ensureLoop } from './query-loop';
+import { type Engine, MISMATCH } from './engine';
+import { ensureLoop, step } from './query-loop';
 import { move, settlePaid } from './settle';
 import { newTradeNumber } from './trade-numbers';
 
@@ -20,55 +20,116 @@ type CreateCommon = Pick<
 
 const CODE_REFUSALS = new Set(['INVALID_CODE', 'DECLINED', 'INSUFFICIENT_FUNDS']);
 
-/** pay.start: a provider QR or the shop's bank QR for `amountMinor` (default: all that is due). */
+/**
+ * pay.start: the wallet QRs (one trade per usable wallet, shown side by side, one checkout round) or the
+ * shop's bank QR, for `amountMinor` (default: all that is due).
+ */
 export async function start(
   engine: Engine,
   method: 'qr' | 'bank_qr',
   amountMinor: number | undefined,
 ): Promise<PayView> {
   if (method === 'bank_qr') return startBank(engine, amountMinor);
-  const provider = engine.requireProvider();
-  const payment = begin(engine, 'qr', amountMinor, {
-    provider: provider.id,
-    isDemo: provider.isDemo,
-    expiresInSeconds: engine.ctx.settings.get().payExpirySeconds,
-  });
-  return create(
+  const providers = engine.usableProviders(engine.open.get().currency);
+  const seconds = engine.ctx.settings.get().payExpirySeconds;
+  const members = begin(
     engine,
-    provider,
-    payment,
-    (order) => provider.createQr({ ...order, expiresAt: new Date(payment.expiresAt!) }),
-    (res) =>
-      move(engine, payment.id, 'created', 'pending', {
-        qrContent: res.qrContent,
-        providerRef: res.providerRef,
-        expiresAt: res.expiresAt.toISOString(),
-      }),
+    'qr',
+    amountMinor,
+    providers.map((provider) => ({
+      provider: provider.id,
+      isDemo: provider.isDemo,
+      expires: (now: Date) => expiryFor(provider, now, seconds),
+    })),
   );
+  // All at once: the display shows each QR as its provider answers.
+  const outcomes = await Promise.allSettled(
+    members.map((payment, i) => {
+      const provider = providers[i]!;
+      return create(
+        engine,
+        provider,
+        payment,
+        (order) => provider.createQr({ ...order, expiresAt: new Date(payment.expiresAt!) }),
+        (res) =>
+          move(engine, payment.id, 'created', 'pending', {
+            qrContent: res.qrContent,
+            providerRef: res.providerRef,
+            expiresAt: res.expiresAt.toISOString(),
+          }),
+      );
+    }),
+  );
+  // One wallet refused or unreachable is no reason to hide the other's QR; all of them is.
+  const shown = outcomes.some((o) => o.status === 'fulfilled');
+  if (!shown) throw (outcomes[0] as PromiseRejectedResult).reason;
+  return engine.view(members[0]!.id);
 }
 
-/** pay.withCode: charges the customer's payment code (the full code only ever goes to the provider). */
-export async function withCode(engine: Engine, code: string, amountMinor: number | undefined): Promise<PayView> {
-  if (!routePaymentCode(code)) {
+/** The expiry a provider can express (Alipay and WeChat Pay round it), never later than the shop's setting. */
+function expiryFor(provider: PaymentProvider, now: Date, seconds: number): Date {
+  const at = new Date(now.getTime() + seconds * 1000);
+  return provider.roundExpiry ? provider.roundExpiry(at) : at;
+}
+
+/** The connected provider whose wallet made this payment code (by its prefix), or a clear refusal. */
+function providerForCode(engine: Engine, code: string): PaymentProvider {
+  const routed = routePaymentCode(code);
+  if (!routed) {
     throw new TillError('PAYMENT_CODE_INVALID', 'That is not a payment code a provider accepts', {
       code: maskPaymentCode(code),
     });
   }
-  const provider = engine.requireProvider();
-  const payment = begin(engine, 'payment_code', amountMinor, {
-    provider: provider.id,
-    isDemo: provider.isDemo,
-    maskedCode: maskPaymentCode(code),
-    expiresInSeconds: engine.ctx.settings.get().paymentCodeWaitSeconds,
-  });
+  // The Demo gateway takes every wallet's code; a real provider only its own.
+  const owner = engine.providers.find((p) => (p.ownsPaymentCode ? p.ownsPaymentCode(code) : p.isDemo));
+  if (!owner) {
+    throw new TillError('PAYMENT_CODE_INVALID', `The ${routed.provider} wallet is not set up on this till`, {
+      code: maskPaymentCode(code),
+      reason: 'wallet_not_set_up',
+      wallet: routed.provider,
+    });
+  }
+  const currency = engine.open.get().currency;
+  if (engine.currencyProblem(owner, currency)) {
+    throw new TillError('PAYMENT_UNAVAILABLE', `The wallets take no ${currency}`, { reason: 'currency', currency });
+  }
+  if (engine.knownDown(owner)) {
+    throw new TillError('PAYMENT_UNAVAILABLE', 'The payment provider cannot be reached', { reason: 'unreachable' });
+  }
+  return owner;
+}
+
+/**
+ * pay.withCode: charges the customer's payment code (the full code only ever goes to its wallet's provider).
+ * While wallet QRs show, the code joins their checkout round: the QRs are closed, and the charge is sent
+ * without waiting for those closes (a QR found paid as well is refunded: see settle.ts).
+ */
+export async function withCode(engine: Engine, code: string, amountMinor: number | undefined): Promise<PayView> {
+  const provider = providerForCode(engine, code);
+  const polling = provider.codePolling;
+  const [payment] = begin(engine, 'payment_code', amountMinor, [
+    {
+      provider: provider.id,
+      isDemo: provider.isDemo,
+      maskedCode: maskPaymentCode(code),
+      // As the provider's guide asks (Alipay ~30 s, WeChat Pay ~45 s), then cancel / reverse.
+      expires: (now) =>
+        new Date(
+          now.getTime() +
+            (polling && !engine.codePollFixed
+              ? polling.forMs
+              : engine.ctx.settings.get().paymentCodeWaitSeconds * 1000),
+        ),
+    },
+  ]);
   return create(
     engine,
     provider,
-    payment,
+    payment!,
     (order) => provider.payWithCode({ ...order, authCode: code }),
     (res) => {
-      if (res.status === 'paid') settlePaid(engine, payment.id, { providerRef: res.providerRef });
-      else move(engine, payment.id, 'created', 'pending', { providerRef: res.providerRef, reason: 'user_paying' });
+      if (res.status === 'paid') settlePaid(engine, payment!.id, { providerRef: res.providerRef });
+      else move(engine, payment!.id, 'created', 'pending', { providerRef: res.providerRef, reason: 'user_paying' });
     },
   );
 }
@@ -102,10 +163,14 @@ export async function create<T>(
     const res = await pending;
     crashPoint('pay.afterProviderCreate');
     engine.alive();
-    engine.noteReach(true);
+    engine.noteReach(provider, true);
     answered(res);
   } catch (err) {
-    createFailed(engine, payment, err);
+    try {
+      createFailed(engine, provider, payment, err);
+    } finally {
+      ensureLoop(engine, payment.id);
+    }
   } finally {
     engine.creating.delete(payment.id);
   }
@@ -120,57 +185,73 @@ export function startBank(engine: Engine, amountMinor: number | undefined): PayV
   if (unavailable) {
     throw new TillError('PAYMENT_UNAVAILABLE', 'The bank QR is not set up for this shop', { reason: unavailable });
   }
-  const payment = begin(engine, 'bank_qr', amountMinor, {
-    provider: 'bank',
-    isDemo: false,
-    expiresInSeconds: null,
-    bank: (tradeNumber, amount) => {
-      const reference = bankReference(tradeNumber);
-      try {
-        const qrContent = bankQrPayload({
-          settings: settings.bankQr,
-          currency,
-          amountMinor: amount,
-          reference,
-          shopName: settings.shopName,
-        });
-        return { qrContent, providerRef: reference };
-      } catch (err) {
-        throw new TillError('PAYMENT_UNAVAILABLE', `The bank QR cannot be made: ${(err as Error).message}`, {
-          reason: 'not_configured',
-        });
-      }
+  const [payment] = begin(engine, 'bank_qr', amountMinor, [
+    {
+      provider: 'bank',
+      isDemo: false,
+      expires: null,
+      bank: (tradeNumber, amount) => {
+        const reference = bankReference(tradeNumber);
+        try {
+          const qrContent = bankQrPayload({
+            settings: settings.bankQr,
+            currency,
+            amountMinor: amount,
+            reference,
+            shopName: settings.shopName,
+          });
+          return { qrContent, providerRef: reference };
+        } catch (err) {
+          throw new TillError('PAYMENT_UNAVAILABLE', `The bank QR cannot be made: ${(err as Error).message}`, {
+            reason: 'not_configured',
+          });
+        }
+      },
     },
-  });
-  engine.changed(payment);
-  return engine.view(payment.id);
+  ]);
+  engine.changed(payment!);
+  return engine.view(payment!.id);
+}
+
+/** One trade to make in begin(). */
+interface NewTrade {
+  provider: string;
+  isDemo: boolean;
+  maskedCode?: string;
+  /** Its local expiry from the moment it is made; null: none (a bank QR). */
+  expires: ((now: Date) => Date) | null;
+  bank?: (tradeNumber: string, amountMinor: number) => { qrContent: string; providerRef: string };
 }
 
 /**
  * One transaction: the checks (limits first: no trade row exists unless they pass), the order number
- * reserved, a fresh trade number, the attempt row and its journal row. Then everyone hears of it.
+ * reserved, a fresh trade number per trade, the attempt rows and their journal rows. Wallet trades share a
+ * new checkout round (group); a payment code joins the round of the QRs still showing, which are closed in the
+ * same transaction (their close is sent right after). Then everyone hears of it.
  */
 export function begin(
   engine: Engine,
   method: WalletMethod,
   amountInput: number | undefined,
-  a: {
-    provider: string;
-    isDemo: boolean;
-    maskedCode?: string;
-    expiresInSeconds: number | null;
-    bank?: (tradeNumber: string, amountMinor: number) => { qrContent: string; providerRef: string };
-  },
-): Payment {
-  const payment = engine.open.write(() => {
+  trades: NewTrade[],
+): Payment[] {
+  const { made, closing } = engine.open.write(() => {
     const rows = engine.open.fresh();
     const { draft, lines, payments } = rows;
     if (lines.length === 0) throw new TillError('CART_EMPTY', 'The cart is empty');
-    const open = payments.find((p) => isOpen(p.status));
-    if (open) {
+    const open = payments.filter((p) => isOpen(p.status));
+    // QRs of one round, none given up or held for a person: a scanned payment code takes over from them.
+    const takeOver =
+      method === 'payment_code' &&
+      open.length > 0 &&
+      open.every(
+        (p) => p.method === 'qr' && p.groupId !== null && p.groupId === open[0]!.groupId && p.attention === null,
+      ) &&
+      !open.some((p) => p.reason === MISMATCH);
+    if (open.length > 0 && !takeOver) {
       throw new TillError('PAYMENT_OPEN', 'Another payment for this order is still open', {
-        paymentId: open.id,
-        status: open.status,
+        paymentId: open[0]!.id,
+        status: open[0]!.status,
       });
     }
     const dueMinor = dueOf(draft.total_minor, payments);
@@ -181,29 +262,56 @@ export function begin(
     const when = engine.ctx.clock();
     const now = when.toISOString();
     engine.open.reserveNumber(rows, when);
-    const tradeNumber = newTradeNumber(engine, when);
-    const bank = a.bank?.(tradeNumber, amountMinor);
-    const p = engine.payments.insertAttempt({
-      orderId: draft.id,
-      method,
-      status: bank ? 'pending' : 'created',
-      amountMinor,
-      provider: a.provider,
-      tradeNumber,
-      expiresAt:
-        a.expiresInSeconds === null ? null : new Date(when.getTime() + a.expiresInSeconds * 1000).toISOString(),
-      maskedCode: a.maskedCode ?? null,
-      qrContent: bank?.qrContent ?? null,
-      providerRef: bank?.providerRef ?? null,
-      isDemo: a.isDemo,
-      createdAt: now,
+    const closing: Payment[] = [];
+    for (const p of takeOver ? open : []) {
+      if (p.status === 'closing') continue;
+      const moved = engine.payments.transition(
+        p.id,
+        p.status,
+        'closing',
+        { reason: 'cancelled' },
+        {
+          at: now,
+          data: { why: 'payment_code' },
+        },
+      );
+      if (moved) closing.push(moved);
+    }
+    const groupId =
+      method === 'bank_qr'
+        ? null
+        : takeOver
+          ? open[0]!.groupId
+          : engine.payments.nextSequence(`group:${engine.ctx.tillId}`);
+    const made = trades.map((t) => {
+      const tradeNumber = newTradeNumber(engine, when);
+      const bank = t.bank?.(tradeNumber, amountMinor);
+      return engine.payments.insertAttempt({
+        orderId: draft.id,
+        method,
+        status: bank ? 'pending' : 'created',
+        amountMinor,
+        provider: t.provider,
+        tradeNumber,
+        expiresAt: t.expires ? t.expires(when).toISOString() : null,
+        maskedCode: t.maskedCode ?? null,
+        qrContent: bank?.qrContent ?? null,
+        providerRef: bank?.providerRef ?? null,
+        isDemo: t.isDemo,
+        groupId,
+        createdAt: now,
+      });
     });
     engine.orders.touch(draft.id, now);
-    return p;
+    return { made, closing };
   });
-  engine.recent = payment.id;
-  engine.changed(payment);
-  return payment;
+  engine.recent = made[0]!.id;
+  for (const p of closing) {
+    engine.changed(p);
+    void step(engine, p.id);
+  }
+  for (const p of made) engine.changed(p);
+  return made;
 }
 
 /**
@@ -235,14 +343,14 @@ export function checkAmount(engine: Engine, method: WalletMethod, amountMinor: n
 }
 
 /** The provider's answer to a create / pay-with-code call was an error. */
-export function createFailed(engine: Engine, payment: Payment, err: unknown): void {
+export function createFailed(engine: Engine, provider: PaymentProvider, payment: Payment, err: unknown): void {
   if (engine.closed) throw err;
   const e =
     err instanceof ProviderError
       ? err
       : new ProviderError('server_error', err instanceof Error ? err.message : String(err));
   if (!(err instanceof ProviderError)) console.error('[pay] provider call failed', maskPaymentCodesIn(e.message));
-  engine.noteReach(e.kind !== 'unreachable');
+  engine.noteReach(provider, e.kind !== 'unreachable');
   if (e.outcomeUnknown) {
     // The provider may have the trade: settle it by query/close, never call it failed.
     move(engine, payment.id, 'created', 'unknown', { reason: e.kind });

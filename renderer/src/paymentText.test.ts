@@ -42,6 +42,7 @@ function payment(over: Partial<Payment> = {}): Payment {
     attention: null,
     refundedMinor: 0,
     isDemo: true,
+    groupId: null,
     ...over,
   };
 }

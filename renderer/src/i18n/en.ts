@@ -364,6 +364,7 @@ export const en = {
     reason: {
       late_payment: 'Paid after the QR was cancelled or expired',
       abandoned: 'Given up at the till; still checking with the provider',
+      paid_twice: 'Paid twice: another wallet had already paid this order, so this payment is refunded',
       unsettled: 'Not settled after a restart; its order is put on hold (Recall {{key}})',
     },
     refund: 'Refund',

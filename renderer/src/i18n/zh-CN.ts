@@ -363,6 +363,7 @@ export const zhCN: Messages = {
     reason: {
       late_payment: '二维码取消或过期后才到账',
       abandoned: '收银台已放弃，仍在向支付服务确认',
+      paid_twice: '重复支付：订单已由另一笔付清，此笔自动退款',
       unsettled: '重启后仍未确认，订单已挂单（取单 {{key}}）',
     },
     refund: '退款',
