@@ -270,8 +270,10 @@ export const DisplayState = z.object({
       methods: z.array(PaymentMethod),
     })
     .nullable(),
-  /** Set during 'payment'. */
+  /** Set during 'payment': the first of `payments`. */
   payment: DisplayPayment.nullable(),
+  /** During 'payment': the wallet QRs side by side (one per wallet, each labelled), or the one payment shown. */
+  payments: z.array(DisplayPayment),
   /** What the customer is asked to do now, during 'cart': show their wallet's payment code to the scanner. */
   prompt: DisplayPrompt.nullable(),
   /** Increases with every state, across restarts of the till within a day. */

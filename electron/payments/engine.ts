@@ -138,8 +138,9 @@ export class Engine {
     return { cart, payment: leadOf(group) ?? payment, order, group };
   }
 
-  /** The wallets that can pay the connected providers' QRs (the customer display shows them). */
-  wallets(): readonly string[] {
+  /** The wallets that can pay a provider's QR (all connected ones' without an id): the customer display shows them. */
+  wallets(provider?: string | null): readonly string[] {
+    if (provider !== undefined) return this.providerFor(provider)?.wallets ?? [];
     return this.providers.flatMap((p) => p.wallets);
   }
 

@@ -69,8 +69,8 @@ export class Checkout {
   }
 
   /** The wallets that can pay the connected provider's QR (the customer display shows them). */
-  wallets(): readonly string[] {
-    return this.engine.wallets();
+  wallets(provider?: string | null): readonly string[] {
+    return this.engine.wallets(provider);
   }
 
   /** pay.options */

@@ -77,6 +77,9 @@ export interface ScriptedProviderOptions {
   wallets?: string[];
   /** Keeps the trades in this JSON file, read on every call. */
   stateFile?: string;
+  /** Like a real wallet: only these currencies, and only its own payment codes (by prefix). */
+  currencies?: string[];
+  ownsPaymentCode?: (code: string) => boolean;
 }
 
 export class ScriptedProvider implements PaymentProvider {
@@ -106,7 +109,12 @@ export class ScriptedProvider implements PaymentProvider {
     this.isDemo = opts.isDemo ?? true;
     this.merchantId = opts.merchantId ?? 'M-TEST';
     this.wallets = opts.wallets ?? ['demo'];
+    if (opts.currencies) this.currencies = opts.currencies;
+    if (opts.ownsPaymentCode) this.ownsPaymentCode = opts.ownsPaymentCode;
   }
+
+  readonly currencies?: readonly string[];
+  readonly ownsPaymentCode?: (code: string) => boolean;
 
   // ---- what tests use -------------------------------------------------------------------------------
 

@@ -3,8 +3,16 @@
 // It follows the open order (open-order.ts: every change, and the sale that made one) and builds the
 // payment view from the cart's open payment itself; it pushes every new state as `display.changed`; a
 // display that connects late asks `display.get`.
-import type { DisplayPayment, DisplayPrompt, DisplayState, Order, PaymentMethod, Settings } from '../../shared/domain';
-import { isEnding, paidTowards } from '../../shared/payment';
+import type {
+  DisplayPayment,
+  DisplayPrompt,
+  DisplayState,
+  Order,
+  Payment,
+  PaymentMethod,
+  Settings,
+} from '../../shared/domain';
+import { isEnding, isOpen, paidTowards } from '../../shared/payment';
 import type { EventBus } from '../core/bus';
 import type { OpenOrderFollower, SaleShown } from './open-order';
 
@@ -17,8 +25,8 @@ export interface DisplaySources {
   isDemo: () => boolean;
   /** Subscribes to the open order's changes; returns the way to stop. */
   follow: (follower: OpenOrderFollower) => () => void;
-  /** The wallets that can pay the connected provider's QR (for the payment view). */
-  wallets?: () => readonly string[];
+  /** The wallets that can pay a provider's QR (for the payment view), by the provider id a payment stores. */
+  wallets?: (provider: string | null) => readonly string[];
 }
 
 export class Display {
@@ -67,17 +75,52 @@ export class Display {
           methods: methodsOf(order),
         },
         payment: null,
+        payments: [],
         prompt: null,
       };
     }
     const open = cart ?? this.src.cart();
-    const payment = open.openPaymentId !== null ? this.payment(open) : null;
+    const payments = open.openPaymentId !== null ? this.payments(open) : [];
+    const payment = payments[0] ?? null;
     if (payment) {
-      return { shopName, currency, isDemo, seq, phase: 'payment', cart: open, sale: null, payment, prompt: null };
+      return {
+        shopName,
+        currency,
+        isDemo,
+        seq,
+        phase: 'payment',
+        cart: open,
+        sale: null,
+        payment,
+        payments,
+        prompt: null,
+      };
     }
     return open.lines.length
-      ? { shopName, currency, isDemo, seq, phase: 'cart', cart: open, sale: null, payment: null, prompt: this.prompt }
-      : { shopName, currency, isDemo, seq, phase: 'idle', cart: null, sale: null, payment: null, prompt: null };
+      ? {
+          shopName,
+          currency,
+          isDemo,
+          seq,
+          phase: 'cart',
+          cart: open,
+          sale: null,
+          payment: null,
+          payments: [],
+          prompt: this.prompt,
+        }
+      : {
+          shopName,
+          currency,
+          isDemo,
+          seq,
+          phase: 'idle',
+          cart: null,
+          sale: null,
+          payment: null,
+          payments: [],
+          prompt: null,
+        };
   }
 
   /** The checkout asks the customer for their payment code (or stops asking). */
@@ -116,24 +159,35 @@ export class Display {
     this.push();
   }
 
-  /** What the customer display shows for the cart's open payment (wallet or bank QR; none for cash). */
-  private payment(cart: Order): DisplayPayment | null {
-    const p = cart.payments.find((x) => x.id === cart.openPaymentId);
-    if (!p || p.method === 'cash') return null;
+  /**
+   * What the customer display shows for the cart's open checkout round: the wallet QRs side by side (one per
+   * wallet), or the payment code being charged, or the bank QR; none for cash.
+   */
+  private payments(cart: Order): DisplayPayment[] {
+    const open = cart.payments.filter((x) => x.method !== 'cash' && isOpen(x.status) && x.attention !== 'abandoned');
+    if (open.length === 0) return [];
+    const code = open.findLast((x) => x.method === 'payment_code');
+    if (code) return [this.view(cart, code)];
+    // QRs being closed leave the screen; when all are, the first stays as "cancelling".
+    const showing = open.filter((x) => !isEnding(x));
+    return (showing.length ? showing : [open[0]!]).map((x) => this.view(cart, x));
+  }
+
+  private view(cart: Order, p: Payment): DisplayPayment {
     const settings = this.src.settings();
     // Being cancelled (or closed at its expiry) but not yet confirmed: the QR must not come back on the
     // customer's screen while the close is retried, whatever a query says meanwhile.
     const ending = isEnding(p);
     return {
       paymentId: p.id,
-      method: p.method,
+      method: p.method as DisplayPayment['method'],
       status: ending ? 'closing' : p.status,
       amountMinor: p.amountMinor,
       qrContent: ending ? null : p.qrContent,
       expiresAt: p.expiresAt,
       orderNumber: cart.number,
       merchantName: settings.shopName,
-      wallets: p.method === 'bank_qr' ? [settings.bankQr.scheme] : [...(this.src.wallets?.() ?? [])],
+      wallets: p.method === 'bank_qr' ? [settings.bankQr.scheme] : [...(this.src.wallets?.(p.provider) ?? [])],
       isDemo: p.isDemo,
     };
   }

@@ -58,6 +58,8 @@ export interface PaymentOptions {
   simControls?: boolean;
   /** Use this provider instead of the Demo gateway (tests: the scripted provider). */
   provider?: PaymentProvider;
+  /** Use these providers (one QR each, side by side) instead of the Demo gateway (tests: wallets' mocks). */
+  providers?: PaymentProvider[];
   /** Query intervals, sweep wait and loops (tests). */
   engine?: CheckoutOptions;
   /** false: no notification listener (providers are then confirmed by polling alone). */
@@ -136,7 +138,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     settings,
     isDemo: () => catalog.isDemoData(),
     follow: (follower) => openOrder.follow(follower),
-    wallets: () => checkout.wallets(),
+    wallets: (provider) => checkout.wallets(provider),
   });
   const catalog = new Catalog(ctx, () => {
     // Clearing the demo empties product_id on the lines that sold demo products, the open cart's too.
@@ -246,8 +248,9 @@ function assemble(db: Database, opts: TillOptions): Till {
         console.warn('[pay] no notification listener:', (err as Error).message);
       }
     }
-    let provider = pay.provider ?? null;
-    if (provider) Object.assign(info, { kind: 'custom', problem: null });
+    const custom = pay.providers ?? (pay.provider ? [pay.provider] : null);
+    let provider: PaymentProvider | null = null;
+    if (custom) Object.assign(info, { kind: 'custom', problem: null });
     else {
       try {
         let gatewayUrl = pay.gatewayUrl;
@@ -278,7 +281,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       }
     }
     if (closed) return;
-    checkout.setProvider(provider, listener?.baseUrl ?? null);
+    checkout.setProviders(custom ?? (provider ? [provider] : []), listener?.baseUrl ?? null);
     // In the background: a slow provider must not hold up the till.
     void checkout.sweep().catch((err) => console.error('[pay] startup check failed', err));
   }
