@@ -49,7 +49,11 @@ class AlipayError extends ProviderError {
     readonly row?: AnswerRow,
     readonly why?: 'answer_signature',
   ) {
-    super(kind, message, row?.means.kind === 'refusal' ? row.means.refusal : kind === 'rejected' ? 'INVALID_REQUEST' : undefined);
+    super(
+      kind,
+      message,
+      row?.means.kind === 'refusal' ? row.means.refusal : kind === 'rejected' ? 'INVALID_REQUEST' : undefined,
+    );
   }
 }
 
@@ -75,7 +79,8 @@ function tap(handler: Dispatcher.DispatchHandler, put: (c: Captured) => void): D
   let cap: Captured | undefined;
   return {
     onRequestStart: (controller, context) => inner.onRequestStart(controller, context),
-    onRequestUpgrade: (controller, status, headers, socket) => inner.onRequestUpgrade(controller, status, headers, socket),
+    onRequestUpgrade: (controller, status, headers, socket) =>
+      inner.onRequestUpgrade(controller, status, headers, socket),
     onResponseStart(controller, statusCode, headers, statusMessage) {
       cap = { status: statusCode, headers, chunks: [] };
       put(cap);
@@ -198,12 +203,10 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
   });
 
   const captured = new Map<string, Captured>();
-  const agent = new Agent({ connect: { timeout: timeoutMs } }).compose(
-    (dispatch) => (o, handler) => {
-      const id = headerOf(o.headers, 'alipay-request-id');
-      return dispatch(o, id ? tap(handler, (c) => captured.set(id, c)) : handler);
-    },
-  );
+  const agent = new Agent({ connect: { timeout: timeoutMs } }).compose((dispatch) => (o, handler) => {
+    const id = headerOf(o.headers, 'alipay-request-id');
+    return dispatch(o, id ? tap(handler, (c) => captured.set(id, c)) : handler);
+  });
   /** The last answer's alipay-timestamp minus our clock (seconds), for Test connection. */
   let lastSkewSeconds: number | null = null;
 
@@ -221,7 +224,12 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
     if (c && signature && !encoded) {
       const text = `${headerOf(c.headers, 'alipay-timestamp')}\n${headerOf(c.headers, 'alipay-nonce')}\n${Buffer.concat(c.chunks).toString('utf8')}\n`;
       if (!verifyRsa2(alipayKey, text, signature)) {
-        throw new AlipayError('bad_response', `Alipay error answer ${status} has a bad signature`, undefined, 'answer_signature');
+        throw new AlipayError(
+          'bad_response',
+          `Alipay error answer ${status} has a bad signature`,
+          undefined,
+          'answer_signature',
+        );
       }
     }
     const row = answerFor(code);
@@ -254,7 +262,8 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
       const c = captured.get(requestId);
       noteClock(c);
       // The SDK verified the signature; make sure there was one at all (it would throw without).
-      if (c && !headerOf(c.headers, 'alipay-signature')) throw new AlipayError('bad_response', 'Alipay answer is not signed');
+      if (c && !headerOf(c.headers, 'alipay-signature'))
+        throw new AlipayError('bad_response', 'Alipay answer is not signed');
       return r.data;
     } catch (err) {
       if (err instanceof ProviderError) throw err;
@@ -353,7 +362,8 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
     },
 
     async createQr(req): Promise<CreateQrResult> {
-      if (req.currency !== 'CNY') throw new AlipayError('rejected', `Alipay takes CNY, not ${req.currency}`, answerFor('ACQ.INVALID_PARAMETER'));
+      if (req.currency !== 'CNY')
+        throw new AlipayError('rejected', `Alipay takes CNY, not ${req.currency}`, answerFor('ACQ.INVALID_PARAMETER'));
       const expiresAt = provider.roundExpiry!(req.expiresAt);
       const body = await call('POST', '/v3/alipay/trade/precreate', {
         body: {
@@ -398,7 +408,8 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
     },
 
     async payWithCode(req): Promise<PayWithCodeResult> {
-      if (req.currency !== 'CNY') throw new AlipayError('rejected', `Alipay takes CNY, not ${req.currency}`, answerFor('ACQ.INVALID_PARAMETER'));
+      if (req.currency !== 'CNY')
+        throw new AlipayError('rejected', `Alipay takes CNY, not ${req.currency}`, answerFor('ACQ.INVALID_PARAMETER'));
       let body: unknown;
       try {
         body = await call('POST', '/v3/alipay/trade/pay', {
@@ -481,10 +492,12 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
         .sort()
         .map((k) => `${k}=${params[k]}`)
         .join('&');
-      if (!verifyRsa2(alipayKey, text, sign)) throw new ProviderError('bad_response', 'Alipay notification has a bad signature');
+      if (!verifyRsa2(alipayKey, text, sign))
+        throw new ProviderError('bad_response', 'Alipay notification has a bad signature');
       const f = NotificationFields.safeParse(params);
       if (!f.success) throw new ProviderError('bad_response', 'Alipay notification lacks fields we need');
-      if (f.data.app_id !== config.appId) throw new ProviderError('bad_response', 'Alipay notification is for another app');
+      if (f.data.app_id !== config.appId)
+        throw new ProviderError('bad_response', 'Alipay notification is for another app');
       if (f.data.trade_status !== 'TRADE_SUCCESS' && f.data.trade_status !== 'TRADE_FINISHED') {
         throw new ProviderError('bad_response', `Alipay notification says ${f.data.trade_status}, not paid`);
       }
@@ -519,7 +532,8 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
         const e = err instanceof ProviderError ? err : new ProviderError('server_error', String(err));
         const means = meansOf(e);
         if (e.kind === 'unreachable' || e.kind === 'timeout') return fail('unreachable', e.message);
-        if (err instanceof AlipayError && err.why === 'answer_signature') return fail('bad_answer_signature', e.message);
+        if (err instanceof AlipayError && err.why === 'answer_signature')
+          return fail('bad_answer_signature', e.message);
         if (means?.kind === 'setup') return fail(means.problem, e.message);
         if (lastSkewSeconds !== null && Math.abs(lastSkewSeconds) > MAX_CLOCK_SKEW_SECONDS)
           return fail('clock_off', e.message);

@@ -138,5 +138,7 @@ export function signNotification(privateKey: string, params: Record<string, stri
 export function certSerial(cert: X509Certificate): string {
   const issuer = cert.issuer.split('\n').reverse().join(',');
   const decimal = BigInt(`0x${cert.serialNumber}`).toString(10);
-  return createHash('md5').update(issuer + decimal, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(issuer + decimal, 'utf8')
+    .digest('hex');
 }

@@ -47,7 +47,8 @@ type Fault =
   | { kind: 'error'; code: string; status: number; message: string }
   | { kind: 'bad_signature' }
   | { kind: 'unsigned' }
-  | { kind: 'slow' };
+  | { kind: 'slow' }
+  | { kind: 'rewrite'; fn: (body: Record<string, unknown>) => Record<string, unknown> };
 
 interface FaultRule {
   /** Path prefix it applies to ('' = any). */
@@ -89,12 +90,17 @@ export interface AlipayMock {
   badSignatureNext(path?: string, opts?: { unsigned?: boolean }): void;
   /** The next call on `path` is processed but never answered (until stop): slower than any timeout. */
   slowNext(path?: string): void;
+  /** The next answer on `path` has its body changed (before it is signed). */
+  rewriteNext(path: string, fn: (body: Record<string, unknown>) => Record<string, unknown>): void;
   /** Clears every fault. */
   clearFaults(): void;
   /** Shifts the alipay-timestamp of answers (clock tests). */
   clockOffsetMs: number;
   /** A signed notification as Alipay would POST it (forged: signed with a key that is not Alipay's). */
-  notification(tradeNumber: string, opts?: { forge?: boolean; appId?: string }): { headers: Record<string, string>; body: string };
+  notification(
+    tradeNumber: string,
+    opts?: { forge?: boolean; appId?: string },
+  ): { headers: Record<string, string>; body: string };
   sendNotification(
     tradeNumber: string,
     url: string,
@@ -132,14 +138,45 @@ function makeCerts(appKey: { publicKey: string }, alipayKey: { publicKey: string
   try {
     const root = keyPair();
     fs.writeFileSync(f('root.key'), root.privateKey);
-    run('req', '-x509', '-new', '-key', f('root.key'), '-days', '3650', '-subj', '/C=CN/O=Mock Alipay/CN=Mock Alipay Root', '-out', f('root.pem'), '-sha256');
+    run(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      f('root.key'),
+      '-days',
+      '3650',
+      '-subj',
+      '/C=CN/O=Mock Alipay/CN=Mock Alipay Root',
+      '-out',
+      f('root.pem'),
+      '-sha256',
+    );
     // A CSR needs a private key; the certificate then carries the public key we give it (-force_pubkey).
     const issue = (name: string, pub: string, subj: string) => {
       const tmp = keyPair();
       fs.writeFileSync(f(`${name}.tmp.key`), tmp.privateKey);
       fs.writeFileSync(f(`${name}.pub`), pub);
       run('req', '-new', '-key', f(`${name}.tmp.key`), '-subj', subj, '-out', f(`${name}.csr`));
-      run('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('root.pem'), '-CAkey', f('root.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '365', '-sha256', '-force_pubkey', f(`${name}.pub`), '-out', f(`${name}.pem`));
+      run(
+        'x509',
+        '-req',
+        '-in',
+        f(`${name}.csr`),
+        '-CA',
+        f('root.pem'),
+        '-CAkey',
+        f('root.key'),
+        '-set_serial',
+        `0x${randomBytes(8).toString('hex')}`,
+        '-days',
+        '365',
+        '-sha256',
+        '-force_pubkey',
+        f(`${name}.pub`),
+        '-out',
+        f(`${name}.pem`),
+      );
       return fs.readFileSync(f(`${name}.pem`), 'utf8');
     };
     const appCert = issue('app', appKey.publicKey, `/C=CN/O=Tillpoint Test Shop/CN=${APP_ID}`);
@@ -196,15 +233,25 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
   let tradeSeq = 0;
   let notifySeq = 0;
 
-  function takeFault(p: string): Fault | null {
-    const rule = faults.find((r) => p.startsWith(r.path) && r.left > 0);
-    if (!rule) return null;
-    rule.left--;
+  /** The faults set for this path: the first of each kind (an error answer can also be badly signed). */
+  function takeFaults(p: string): Fault[] {
+    const taken: Fault[] = [];
+    for (const rule of faults) {
+      if (!p.startsWith(rule.path) || rule.left <= 0 || taken.some((f) => f.kind === rule.fault.kind)) continue;
+      rule.left--;
+      taken.push(rule.fault);
+    }
     faults = faults.filter((r) => r.left > 0);
-    return rule.fault;
+    return taken;
   }
 
-  function newTrade(tradeNumber: string, kind: 'qr' | 'code', amountMinor: number, subject: string, notifyUrl: string | null): MockTrade {
+  function newTrade(
+    tradeNumber: string,
+    kind: 'qr' | 'code',
+    amountMinor: number,
+    subject: string,
+    notifyUrl: string | null,
+  ): MockTrade {
     const t: MockTrade = {
       tradeNumber,
       tradeNo: `2026${String(++tradeSeq).padStart(24, '0')}`,
@@ -281,7 +328,8 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
       if (typeof b.subject !== 'string' || b.subject === '') return refuse('ACQ.INVALID_PARAMETER', 'subject');
       if (b.scene !== 'bar_code' || b.product_code !== 'FACE_TO_FACE_PAYMENT')
         return refuse('ACQ.INVALID_PARAMETER', 'scene/product_code');
-      if (typeof b.auth_code !== 'string' || !AUTH_CODE.test(b.auth_code)) return refuse('ACQ.PAYMENT_AUTH_CODE_INVALID');
+      if (typeof b.auth_code !== 'string' || !AUTH_CODE.test(b.auth_code))
+        return refuse('ACQ.PAYMENT_AUTH_CODE_INVALID');
       const old = trades.get(no);
       if (old) {
         if (old.status === 'TRADE_SUCCESS' || old.status === 'TRADE_FINISHED') return refuse('ACQ.TRADE_HAS_SUCCESS');
@@ -292,7 +340,13 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
       nextPay = null;
       if (scenario) {
         t.payAfterQueries = scenario.queries;
-        return ok({ code: '10003', msg: '等待用户付款', out_trade_no: no, trade_no: t.tradeNo, total_amount: fenToYuan(amount) });
+        return ok({
+          code: '10003',
+          msg: '等待用户付款',
+          out_trade_no: no,
+          trade_no: t.tradeNo,
+          total_amount: fenToYuan(amount),
+        });
       }
       pay(t);
       return ok({
@@ -342,11 +396,17 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
       if (!t) return refuse('ACQ.TRADE_NOT_EXIST');
       const amount = amountOf(b.refund_amount);
       if (amount === null) return refuse('ACQ.INVALID_PARAMETER', 'refund_amount');
-      const reqNo = typeof b.out_request_no === 'string' && OUT_TRADE_NO.test(b.out_request_no) ? b.out_request_no : null;
+      const reqNo =
+        typeof b.out_request_no === 'string' && OUT_TRADE_NO.test(b.out_request_no) ? b.out_request_no : null;
       if (!reqNo) return refuse('ACQ.INVALID_PARAMETER', 'out_request_no');
       const same = t.refunds.find((r) => r.outRequestNo === reqNo);
       const answer = (fundChange: 'Y' | 'N') =>
-        ok({ trade_no: t.tradeNo, out_trade_no: t.tradeNumber, refund_fee: fenToYuan(t.refundedMinor), fund_change: fundChange });
+        ok({
+          trade_no: t.tradeNo,
+          out_trade_no: t.tradeNumber,
+          refund_fee: fenToYuan(t.refundedMinor),
+          fund_change: fundChange,
+        });
       if (same) return same.amountMinor === amount ? answer('N') : refuse('ACQ.DISCORDANT_REPEAT_REQUEST');
       if (t.status === 'WAIT_BUYER_PAY') return refuse('ACQ.TRADE_STATUS_ERROR');
       if (t.status === 'TRADE_CLOSED') return refuse('ACQ.TRADE_HAS_CLOSE');
@@ -385,8 +445,10 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     },
   };
 
-  function send(res: http.ServerResponse, answer: HttpAnswer, fault: Fault | null, req: http.IncomingMessage): void {
-    const body = JSON.stringify(answer.body);
+  function send(res: http.ServerResponse, answer: HttpAnswer, taken: Fault[], req: http.IncomingMessage): void {
+    const fault = taken.find((f) => f.kind === 'bad_signature' || f.kind === 'unsigned');
+    const rewrite = taken.find((f) => f.kind === 'rewrite');
+    const body = JSON.stringify(rewrite ? rewrite.fn(answer.body as Record<string, unknown>) : answer.body);
     let headers: Record<string, string> = signAnswer(alipay.privateKey, body, {
       timestamp: String(Date.now() + mock.clockOffsetMs),
       sn: certs?.alipayCertSn,
@@ -421,7 +483,7 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     }
 
     const route = routes[`${req.method} ${url.pathname}`];
-    const fault = takeFault(url.pathname);
+    const fault = takeFaults(url.pathname);
     if (!route) return send(res, refuse('not-found', 'no such API', 404), fault, req);
     const check = verifyRequest(
       req.headers.authorization,
@@ -434,13 +496,16 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
       { appId: APP_ID, publicKey: app.publicKey },
     );
     if (!check.ok) return send(res, refuse(check.code, check.code, 401), fault, req);
-    if (Math.abs(check.timestamp - Date.now()) > 5 * 60_000) return send(res, refuse('invalid-timestamp', 'clock', 401), fault, req);
+    if (Math.abs(check.timestamp - Date.now()) > 5 * 60_000)
+      return send(res, refuse('invalid-timestamp', 'clock', 401), fault, req);
     if (certs) {
-      if (check.appCertSn !== certs.appCertSn) return send(res, refuse('invalid-signature', 'app_cert_sn', 401), fault, req);
+      if (check.appCertSn !== certs.appCertSn)
+        return send(res, refuse('invalid-signature', 'app_cert_sn', 401), fault, req);
       if (req.headers['alipay-root-cert-sn'] !== certs.rootCertSn)
         return send(res, refuse('invalid-signature', 'alipay-root-cert-sn', 401), fault, req);
     }
-    if (fault?.kind === 'error') return send(res, new HttpAnswer(fault.status, { code: fault.code, message: fault.message }), fault, req);
+    const error = fault.find((f) => f.kind === 'error');
+    if (error) return send(res, new HttpAnswer(error.status, { code: error.code, message: error.message }), fault, req);
     let body: Record<string, unknown> = {};
     if (raw) {
       try {
@@ -451,7 +516,7 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     }
     const answer = route(body, url.searchParams);
     // Processed, then never answered: our side times out without knowing what happened.
-    if (fault?.kind === 'slow') {
+    if (fault.some((f) => f.kind === 'slow')) {
       held.add(res);
       return;
     }
@@ -489,7 +554,12 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     config(): AlipayConfig {
       const base = { appId: APP_ID, privateKey: app.privateKey, endpoint: mock.url };
       return certs
-        ? { ...base, appCert: certs.appCert, alipayPublicCert: certs.alipayPublicCert, alipayRootCert: certs.alipayRootCert }
+        ? {
+            ...base,
+            appCert: certs.appCert,
+            alipayPublicCert: certs.alipayPublicCert,
+            alipayRootCert: certs.alipayRootCert,
+          }
         : { ...base, alipayPublicKey: alipay.publicKey };
     },
     customerPays(tradeNumber) {
@@ -511,7 +581,11 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     },
     failNext(p, code, o = {}) {
       const status = o.status ?? (code === 'ACQ.SYSTEM_ERROR' ? 500 : 400);
-      faults.push({ path: p, fault: { kind: 'error', code, status, message: o.message ?? answerFor(code)?.note ?? code }, left: o.every ? Number.POSITIVE_INFINITY : 1 });
+      faults.push({
+        path: p,
+        fault: { kind: 'error', code, status, message: o.message ?? answerFor(code)?.note ?? code },
+        left: o.every ? Number.POSITIVE_INFINITY : 1,
+      });
     },
     systemError(o = {}) {
       mock.failNext(o.path ?? '', 'ACQ.SYSTEM_ERROR', { status: 500, every: o.every });
@@ -530,6 +604,9 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     },
     slowNext(p = '') {
       faults.push({ path: p, fault: { kind: 'slow' }, left: 1 });
+    },
+    rewriteNext(p, fn) {
+      faults.push({ path: p, fault: { kind: 'rewrite', fn }, left: 1 });
     },
     clearFaults() {
       faults = [];
