@@ -89,8 +89,10 @@ describe.each(['key', 'cert'] as const)('in %s mode', (mode) => {
       reason: 'late',
     };
     expect(await p.refund(refund)).toEqual({ status: 'refunded' });
-    expect(await p.refund(refund)).toEqual({ status: 'processing' });
+    // The repeat answers fund_change=N; the refund query then says REFUND_SUCCESS.
+    expect(await p.refund(refund)).toEqual({ status: 'refunded' });
     expect(await p.refundStatus!(refund)).toEqual({ status: 'refunded' });
+    expect(mock().trades.get(tn)!.refunds).toHaveLength(1);
     expect(mock().trades.get(tn)).toMatchObject({ status: 'TRADE_CLOSED', refundedMinor: 1800 });
     expect(await p.query(tn)).toMatchObject({ status: 'refunded', amountMinor: 1800 });
   });
@@ -300,6 +302,24 @@ describe('Test connection', () => {
 });
 
 describe('close, cancel (reverse), refund edge answers', () => {
+  it('refund: fund_change=N and no REFUND_SUCCESS yet is processing, asked again later', async () => {
+    const p = providerFor(keyMock);
+    const tn = tradeNumber();
+    await p.payWithCode(codePay(tn));
+    const refund = {
+      tradeNumber: tn,
+      refundNumber: `${tn.slice(0, 28)}-R1`,
+      amountMinor: 800,
+      totalMinor: 1800,
+      reason: 'x',
+    };
+    keyMock.rewriteNext('/v3/alipay/trade/refund', (b) => ({ ...b, fund_change: 'N' }));
+    keyMock.rewriteNext('/v3/alipay/trade/fastpay/refund/query', ({ refund_status: _s, ...b }) => b);
+    expect(await p.refund(refund)).toEqual({ status: 'processing' });
+    expect(await p.refundStatus!(refund)).toEqual({ status: 'refunded' });
+    expect(keyMock.trades.get(tn)).toMatchObject({ status: 'TRADE_SUCCESS', refundedMinor: 800 });
+  });
+
   it('close: closed, not found, and already paid when the customer paid just before', async () => {
     const p = providerFor(keyMock);
     const a = tradeNumber();

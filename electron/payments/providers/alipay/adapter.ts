@@ -466,8 +466,10 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
         }),
         'refund',
       );
-      // Only fund_change=Y proves the money moved with this call; otherwise ask refundStatus.
-      return { status: r.fund_change === 'Y' ? 'refunded' : 'processing' };
+      // Only fund_change=Y proves the money moved with this call. A repeat of a refund that went through
+      // answers N, so ask the refund query at once (REFUND_SUCCESS); otherwise it is processing.
+      if (r.fund_change === 'Y') return { status: 'refunded' };
+      return provider.refundStatus!(req).catch(() => ({ status: 'processing' }) as RefundResult);
     },
 
     async refundStatus(req): Promise<RefundResult> {
