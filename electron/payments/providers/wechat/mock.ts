@@ -132,7 +132,7 @@ export interface WechatPayMock {
   nextRefund(status: MockRefund['status']): void;
   settleRefund(outRefundNo: string, status: MockRefund['status']): void;
   /** Which platform key signs from now on (a switchover). */
-  useKey(which: 'primary' | 'secondary'): void;
+  signWith(which: 'primary' | 'secondary'): void;
   /** POSTs a signed, encrypted TRANSACTION.SUCCESS to `url` (loopback only). Answers each delivery. */
   sendNotification(
     tradeNumber: string,
@@ -257,7 +257,7 @@ export async function startWechatPayMock(opts: { mode?: 'pubkey' | 'certs' } = {
       if (!r) throw new Error(`No refund ${outRefundNo}`);
       r.status = status;
     },
-    useKey(which) {
+    signWith(which) {
       signing = platforms[which];
     },
     notification(tradeNumber, o = {}) {
