@@ -572,8 +572,7 @@ export function createWechatPayProvider(opts: WechatPayProviderOptions): Payment
 
     async ping(): Promise<void> {
       // A trade number that cannot exist: ORDER_NOT_EXIST, signed, proves our keys and theirs.
-      const q = await queryTrade(`TPPING${randomBytes(6).toString('hex')}`);
-      if (q.status !== 'not_found') return;
+      await queryTrade(`TPPING${randomBytes(6).toString('hex')}`);
     },
 
     async testConnection(): Promise<ConnectionTest> {
