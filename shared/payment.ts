@@ -122,6 +122,17 @@ export function dueOf(totalMinor: number, payments: readonly Payment[]): number 
   return Math.max(0, totalMinor - paidTowards(payments));
 }
 
+/** The payment a checkout round is shown by: the one that paid the order, else a payment code, else the latest. */
+export function leadOf(group: readonly Payment[]): Payment | undefined {
+  const counted = (p: Payment) => p.status === 'paid' && p.attention === null;
+  return (
+    group.find(counted) ??
+    group.findLast((p) => p.method === 'payment_code') ??
+    group.findLast((p) => p.status === 'paid') ??
+    group.at(-1)
+  );
+}
+
 /**
  * A payment that still holds the cart: open and not given up by the cashier (an abandoned attempt no
  * longer does: the cashier took another way; an unsettled one does).

@@ -5,14 +5,13 @@ import type { Payment } from '../../shared/domain';
 import { isOpen } from '../../shared/payment';
 import type { PaymentFields } from '../db/index';
 import { isoNow } from '../till/context';
-import { type Engine, notOpen, refuseMismatch } from './engine';
+import { type Engine, MISMATCH, notOpen, refuseMismatch } from './engine';
 import { ensureLoop, step } from './query-loop';
 import { endUnpaid, move, settlePaid } from './settle';
 
-/** pay.check: ask the provider now (joins a query already out). */
+/** pay.check: ask the provider(s) now about the payment and the open trades of its round (joins queries out). */
 export async function check(engine: Engine, id: number): Promise<PayView> {
-  engine.find(id);
-  await step(engine, id, true);
+  await Promise.all(withRound(engine, id).map((x) => step(engine, x, true)));
   return engine.view(id);
 }
 
@@ -29,10 +28,26 @@ function walletToStop(engine: Engine, id: number): Payment | null {
   return null;
 }
 
-/** pay.cancel: close the trade; the cart unlocks once the provider confirms it is closed. */
+/** The payment and the other open trades of its checkout round (the QRs shown beside it). */
+function withRound(engine: Engine, id: number): number[] {
+  const p = engine.find(id);
+  if (p.groupId === null) return [id];
+  const others = engine.payments
+    .inGroup(p.groupId)
+    .filter((x) => x.id !== id && isOpen(x.status) && x.attention === null && x.reason !== MISMATCH);
+  return [id, ...others.map((x) => x.id)];
+}
+
+/** pay.cancel: close the trade and the others of its round; the cart unlocks once the provider confirms. */
 export async function cancel(engine: Engine, id: number): Promise<PayView> {
+  const [first, ...others] = withRound(engine, id);
+  await Promise.all([cancelOne(engine, first!), ...others.map((x) => cancelOne(engine, x).catch(() => undefined))]);
+  return engine.view(id);
+}
+
+async function cancelOne(engine: Engine, id: number): Promise<void> {
   const p = walletToStop(engine, id);
-  if (!p) return engine.view(id);
+  if (!p) return;
   const sent = engine.closesSent.get(id) ?? 0;
   if (p.status !== 'closing') move(engine, id, p.status, 'closing', { reason: 'cancelled' });
   // A step already out sees 'closing' after its query and sends the close; one that had already decided
@@ -42,13 +57,25 @@ export async function cancel(engine: Engine, id: number): Promise<PayView> {
     await step(engine, id, true);
   }
   ensureLoop(engine, id);
+}
+
+/** pay.abandon: stop waiting for the provider (the whole round); the attempts go to the attention list. */
+export function abandon(engine: Engine, id: number): PayView {
+  const [first, ...others] = withRound(engine, id);
+  abandonOne(engine, first!);
+  for (const x of others) {
+    try {
+      abandonOne(engine, x);
+    } catch {
+      // Settled meanwhile: nothing to give up.
+    }
+  }
   return engine.view(id);
 }
 
-/** pay.abandon: stop waiting for the provider; the attempt goes to the attention list, the cart unlocks. */
-export function abandon(engine: Engine, id: number): PayView {
+function abandonOne(engine: Engine, id: number): void {
   const p = walletToStop(engine, id);
-  if (!p) return engine.view(id);
+  if (!p) return;
   const now = isoNow(engine.ctx);
   const moved = engine.ctx.tx(() => {
     const fields: PaymentFields = { attention: 'abandoned' };
@@ -71,7 +98,6 @@ export function abandon(engine: Engine, id: number): PayView {
   if (!moved) throw new TillError('PAYMENT_STATE', 'The payment moved meanwhile; look again', { status: p.status });
   engine.changed(moved, true);
   ensureLoop(engine, id);
-  return engine.view(id);
 }
 
 /** pay.confirmByHand: a bank QR the cashier saw arrive in the shop's bank app. Never for wallets. */

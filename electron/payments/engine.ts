@@ -2,6 +2,7 @@
 // loops and steps under way, reading a payment and its view, and telling everyone that one moved. The jobs
 // live in the files beside it; index.ts is the facade.
 import { type PayView, type StartupReport, TillError } from '../../shared/api';
+import { leadOf } from '../../shared/payment';
 import type { Order, Payment } from '../../shared/domain';
 import { isoNow, type TillContext } from '../till/context';
 import type { OpenOrder } from '../till/open-order';
@@ -229,17 +230,6 @@ export class Engine {
   alive(): void {
     if (this.closed) throw new TillError('INTERNAL', 'The till is closing');
   }
-}
-
-/** The payment a checkout round is shown by: the one that paid the order, else a payment code, else the latest. */
-export function leadOf(group: readonly Payment[]): Payment | undefined {
-  const counted = (p: Payment) => p.status === 'paid' && p.attention === null;
-  return (
-    group.find(counted) ??
-    group.findLast((p) => p.method === 'payment_code') ??
-    group.findLast((p) => p.status === 'paid') ??
-    group.at(-1)
-  );
 }
 
 export function notOpen(p: Payment): TillError {

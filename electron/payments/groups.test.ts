@@ -162,6 +162,26 @@ describe('QR pay with two wallets', () => {
   });
 });
 
+describe('the cashier with two QRs showing', () => {
+  it('cancels both with one Cancel, and the cart unlocks once both are closed', async () => {
+    const { till, alipay, wechat, view } = await twoQrs();
+    const after = await till.call('pay.cancel', { paymentId: view.group[0]!.id });
+    expect(after.group.map((p) => p.status)).toEqual(['cancelled', 'cancelled']);
+    expect(alipay.calls.filter((c) => c.method === 'close')).toHaveLength(1);
+    expect(wechat.calls.filter((c) => c.method === 'close')).toHaveLength(1);
+    expect(after.cart.openPaymentId).toBeNull();
+    expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(0);
+  });
+
+  it('checks both with one Check now', async () => {
+    const { till, wechat, view } = await twoQrs();
+    wechat.pay(view.group[1]!.tradeNumber!);
+    const after = await till.call('pay.check', { paymentId: view.group[0]!.id });
+    expect(after.payment).toMatchObject({ provider: 'wechat', status: 'paid' });
+    expectSoldOnce(till);
+  });
+});
+
 describe('a payment code scanned while the QRs show', () => {
   it('is charged at once, and both QR trades are closed', async () => {
     const { till, alipay, wechat, view } = await twoQrs();
