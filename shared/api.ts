@@ -20,6 +20,7 @@ import {
   Settings,
   WalletMethod,
 } from './domain';
+import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -171,6 +172,16 @@ export const api = {
   'display.get': method(Empty, DisplayState),
   /** Asks the customer for something (their payment code) or stops asking (null). */
   'display.prompt': method(z.object({ prompt: DisplayPrompt.nullable() }).strict(), DisplayState),
+
+  /** Settings → Payments: each wallet's credentials, secrets only masked ("set · ends in …1a2b"). */
+  'paySettings.get': method(Empty, PaySettingsView),
+  /** A partial update of one wallet (an empty secret keeps the stored one), checked whole before it is stored. */
+  'paySettings.save': method(PaySettingsSave, PaySettingsView),
+  'paySettings.remove': method(z.object({ wallet: PayWallet }).strict(), PaySettingsView),
+  /** A pay-config JSON file's text (the same shape as --pay-config): its sections replace the stored ones. */
+  'paySettings.import': method(z.object({ json: z.string().max(60_000) }).strict(), PaySettingsView),
+  /** A harmless signed call with the stored credentials; says plainly what is wrong. */
+  'paySettings.test': method(z.object({ wallet: PayWallet }).strict(), ConnectionTestView),
 } as const;
 
 export type Api = typeof api;

@@ -395,14 +395,15 @@ export class PayCredentials {
   }
 
   /** A partial update of one wallet, checked as a whole (the merged wallet) before it is stored. */
-  save(input: PaySettingsSave): void {
+  save(input: PaySettingsSave): PayWallet[] {
     const { config, reentry } = this.load();
     const merged = merge(config[input.wallet] as Fields | undefined, input.fields as Fields);
     const checked = checkPayConfig({ [input.wallet]: merged });
     this.write({ ...config, [input.wallet]: checked[input.wallet] }, reentry);
+    return [input.wallet];
   }
 
-  remove(wallet: PayWallet): void {
+  remove(wallet: PayWallet): PayWallet[] {
     const { config, reentry } = this.load();
     const next: PayConfigFile = { ...config };
     delete next[wallet];
@@ -410,6 +411,7 @@ export class PayCredentials {
       next,
       reentry.filter((w) => w !== wallet),
     );
+    return [wallet];
   }
 
   view(problems: PaySettingsView['problems'], demoOffered: boolean): PaySettingsView {
