@@ -184,7 +184,8 @@ export type PaySettingsView = z.infer<typeof PaySettingsView>;
 
 // ---- what Settings → Payments sends: a partial update -------------------------------------------------
 // Loose types (any string up to a size): the whole merged config is checked in main, with the field named.
-// A secret left empty (or absent) keeps the stored one; null removes an optional field.
+// A secret left empty (or absent) keeps the stored one; null removes an optional field. platformKeys (several
+// platform certificates at once) come only with an imported file.
 
 const Text = z.string().max(16_384);
 const Keep = Text.optional();
@@ -207,15 +208,18 @@ export const WechatPayFields = z.strictObject({
   apiV3Key: Keep,
   platformPublicKeyId: KeepOrRemove,
   platformPublicKey: KeepOrRemove,
-  platformKeys: z.record(z.string().max(64), Text).nullable().optional(),
   baseUrl: Keep,
   notifyUrl: Keep,
 });
 
-export const PaySettingsSave = z.discriminatedUnion('wallet', [
-  z.strictObject({ wallet: z.literal('alipay'), fields: AlipayFields }),
-  z.strictObject({ wallet: z.literal('wechatpay'), fields: WechatPayFields }),
-]);
+/**
+ * Either wallet's fields in one strict object (not a union), so a wrong field is named by the API's input
+ * check; main refuses the other wallet's fields with their name.
+ */
+export const PaySettingsSave = z.strictObject({
+  wallet: PayWallet,
+  fields: z.strictObject({ ...AlipayFields.shape, ...WechatPayFields.shape }),
+});
 export type PaySettingsSave = z.infer<typeof PaySettingsSave>;
 
 /** "Test connection": what electron/payments/provider.ts ConnectionTest says, as the API carries it. */

@@ -253,6 +253,11 @@ describe('PayCredentials', () => {
       'alipay.privateKey: is missing',
     ]);
     expect(creds.view([], true).alipay.state).toBe('not_set');
+    // Another wallet's field sent for this one is named, not ignored.
+    creds.replace({ alipay: goodConfig().alipay });
+    expect(issuesOf(() => creds.save({ wallet: 'alipay', fields: { mchId: '1900000109' } }))).toEqual([
+      'alipay.mchId: is not a known field',
+    ]);
   });
 
   it('import replaces the sections it has and keeps the others; remove forgets one wallet', () => {

@@ -316,13 +316,7 @@ function merge(stored: Fields | undefined, fields: Fields): Fields {
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined || v === '') continue;
     if (v === null) delete out[k];
-    else if (k === 'platformKeys' && typeof v === 'object') {
-      // An entry left empty keeps the stored key for that id.
-      const before = (stored?.platformKeys ?? {}) as Record<string, string>;
-      out[k] = Object.fromEntries(
-        Object.entries(v as Record<string, string>).map(([id, pem]) => [id, pem === '' ? before[id] : pem]),
-      );
-    } else out[k] = typeof v === 'string' ? v.trim() : v;
+    else out[k] = typeof v === 'string' ? v.trim() : v;
   }
   return out;
 }
