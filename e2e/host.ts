@@ -67,7 +67,8 @@ export async function startHost(
   const { proc, exited, match, output } = await spawnUntil(
     HOST_ENTRY,
     ['--data-dir', dataDir, '--port', '0', ...args],
-    opts.env,
+    // The data key goes beside the temp data folder, not into the user's own config folder.
+    { TILLPOINT_KEY_DIR: `${dataDir}-keys`, ...opts.env },
     /ready at (http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*\npayments: [^\n]*?(?:phone pages at (\S+))?\n/,
   );
   return {

@@ -1,13 +1,32 @@
 // main.ts end to end with a stand-in electron module: flags, data-folder lock, a real till on a temp
 // SQLite file, the windows, and a call over the IPC channel answered by the real router.
-import { existsSync, mkdtempSync } from 'node:fs';
+// The shop is one restored from another PC: its data key was sealed by another user's keychain, so the
+// wallet credentials it holds cannot be opened; --pay-config brings Alipay back, WeChat Pay asks again.
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PayConfigFile } from '../shared/pay-config';
 import { LOCK_FILE } from './core/lock';
+import { type KeychainLike, openDataKey, SEALED_KEY_FILE, SECRET_KEY_FILE } from './core/secrets';
 import type { fakeElectron } from './shell/fake-electron';
+import { createTill } from './till/index';
 
 type Fake = ReturnType<typeof fakeElectron>;
+
+/** A keychain that only opens what the same user sealed. */
+function keychainOf(user: string): KeychainLike {
+  const tag = Buffer.from(`kc:${user}:`);
+  return {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) => Buffer.concat([tag, Buffer.from(text)]),
+    decryptString: (b: Buffer) => {
+      if (!b.subarray(0, tag.length).equals(tag)) throw new Error('Error while decrypting the ciphertext');
+      return b.subarray(tag.length).toString();
+    },
+  };
+}
 
 const stage = vi.hoisted(() => {
   let ready!: () => void;
@@ -47,6 +66,15 @@ vi.mock('electron', async () => {
       },
     },
     protocol: { ...e.protocol, registerSchemesAsPrivileged: () => {} },
+    // This user's keychain (see keychainOf; vi.mock runs before the module's own functions exist).
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (text: string) => Buffer.concat([Buffer.from('kc:me:'), Buffer.from(text)]),
+      decryptString: (b: Buffer) => {
+        if (!b.subarray(0, 6).equals(Buffer.from('kc:me:'))) throw new Error('Error while decrypting the ciphertext');
+        return b.subarray(6).toString();
+      },
+    },
     dialog: {
       showErrorBox: (title: string, message: string) => {
         throw new Error(`${title}: ${message}`);
@@ -57,9 +85,43 @@ vi.mock('electron', async () => {
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tillpoint-main-'));
 const argv = process.argv;
+const key = () => generateKeyPairSync('rsa', { modulusLength: 1024 });
+const pem = (k: ReturnType<typeof key>, part: 'privateKey' | 'publicKey') =>
+  k[part].export(part === 'privateKey' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' }) as string;
+const [appKey, alipay, merchant, platform] = [key(), key(), key(), key()];
+const CONFIG: PayConfigFile = {
+  alipay: {
+    appId: '2021000123456789',
+    privateKey: pem(appKey, 'privateKey'),
+    alipayPublicKey: pem(alipay, 'publicKey'),
+    endpoint: 'http://127.0.0.1:9',
+  },
+  wechatpay: {
+    mchId: '1900000109',
+    appId: 'wx0123456789abcdef',
+    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    privateKey: pem(merchant, 'privateKey'),
+    apiV3Key: 'abcdefghijklmnopqrstuvwxyz012345',
+    platformPublicKeyId: 'PUB_KEY_ID_0112345678',
+    platformPublicKey: pem(platform, 'publicKey'),
+    baseUrl: 'http://127.0.0.1:9/',
+    notifyUrl: 'https://shop.example.cn/pay/notify',
+  },
+};
 
 beforeAll(async () => {
-  process.argv = ['/opt/Tillpoint/tillpoint', '--data-dir', dataDir, '--no-sandbox'];
+  // The shop as another PC left it: credentials sealed with a data key only that user's keychain opens.
+  const before = createTill({
+    dataDir,
+    mode: 'electron',
+    version: 'old',
+    dataKey: openDataKey({ dataDir, keychain: keychainOf('someone else') }),
+    payConfig: CONFIG,
+  });
+  await before.close();
+  const payConfig = path.join(dataDir, '..', `${path.basename(dataDir)}-pay.json`);
+  writeFileSync(payConfig, JSON.stringify({ alipay: { ...CONFIG.alipay, appId: '2021000999999999' } }));
+  process.argv = ['/opt/Tillpoint/tillpoint', '--data-dir', dataDir, '--no-sandbox', '--pay-config', payConfig];
   await import('./main');
   await stage.started;
 });
@@ -85,6 +147,31 @@ describe('electron/main.ts', () => {
     const handler = stage.fake.ipcHandlers.get('app.info')!;
     const answer = await handler({ senderFrame: { url: 'app://tillpoint/' } }, {});
     expect(answer).toMatchObject({ ok: true, value: { version: '9.9.9', mode: 'electron', dataDir } });
+  });
+
+  it('seals the data key with the keychain, sets the unopenable one aside, and keeps no plain key', () => {
+    const files = readdirSync(dataDir);
+    expect(files).toContain(SEALED_KEY_FILE);
+    expect(files).not.toContain(SECRET_KEY_FILE);
+    expect(files.some((f) => f.startsWith(`${SEALED_KEY_FILE}.unopened-`))).toBe(true);
+    expect(readFileSync(path.join(dataDir, SEALED_KEY_FILE), 'utf8')).toMatch(/^ss1:/);
+  });
+
+  it('starts although the old key cannot be opened: Alipay from --pay-config, WeChat Pay asks to be entered again', async () => {
+    const handler = stage.fake.ipcHandlers.get('paySettings.get')!;
+    const answer = (await handler({ senderFrame: { url: 'app://tillpoint/' } }, {})) as {
+      ok: true;
+      value: { alipay: { state: string; appId: string }; wechatpay: { state: string }; demoOffered: boolean };
+    };
+    expect(answer).toMatchObject({
+      ok: true,
+      value: {
+        alipay: { state: 'set', appId: '2021000999999999' },
+        wechatpay: { state: 'needs_reentry' },
+        demoOffered: false,
+      },
+    });
+    expect(JSON.stringify(answer)).not.toContain(pem(appKey, 'privateKey').split('\n')[3]);
   });
 
   it('releases the data folder when the app quits', () => {

@@ -3,11 +3,14 @@
 // The renderer is served from app://tillpoint/ (see shell/protocol.ts), not file://.
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session } from 'electron';
+import type { PayConfigFile } from '../shared/pay-config';
 import { createRouter } from './api/router';
 import { ArgsError, parseArgs, USAGE } from './core/args';
 import { acquireDataDirLock, type DataDirLock } from './core/lock';
 import { makePrivateDir } from './core/private-dir';
+import { openDataKey } from './core/secrets';
+import { PayConfigError, readPayConfigFile } from './payments/credentials';
 import { registerAppScheme } from './shell/protocol';
 import { shellStrings } from './shell/strings';
 import { type Shell, startShell } from './shell/windows';
@@ -55,6 +58,18 @@ async function main(): Promise<void> {
     app.exit(0);
     return;
   }
+  // --pay-config is checked whole before anything is opened: a file with a mistake changes nothing.
+  let payConfig: PayConfigFile | undefined;
+  if (args.payConfig) {
+    try {
+      payConfig = readPayConfigFile(args.payConfig);
+    } catch (err) {
+      if (!(err instanceof PayConfigError)) throw err;
+      console.error(`Tillpoint did not start: the wallet credentials were not imported.\n${err.message}`);
+      app.exit(1);
+      return;
+    }
+  }
   if (args.simControls && app.isPackaged) console.warn('--sim-controls is ignored by the installed app');
   // Chromium's profile goes with the shop's data, so two tills on two folders never share one.
   if (path.resolve(app.getPath('userData')) !== args.dataDir) app.setPath('userData', args.dataDir);
@@ -63,10 +78,19 @@ async function main(): Promise<void> {
   let lock: DataDirLock | undefined;
   let till: Till;
   process.on('exit', () => lock?.release());
+  // The OS keychain (safeStorage) is only usable once the app is ready (on Linux).
+  await app.whenReady();
   try {
     makePrivateDir(args.dataDir);
     lock = acquireDataDirLock(args.dataDir, 'electron');
+    // The data key, sealed with the OS keychain; without one (Linux with no secret service) a key file.
+    const dataKey = openDataKey({ dataDir: args.dataDir, keychain: safeStorage, keyFile: args.keyFile });
+    if (dataKey.state === 'replaced') {
+      console.warn(`secrets: a new key was made (${dataKey.problem}); wallet credentials must be entered again`);
+    }
     till = createTill({
+      dataKey,
+      payConfig,
       dataDir: args.dataDir,
       mode: 'electron',
       version: app.getVersion(),
@@ -91,7 +115,6 @@ async function main(): Promise<void> {
     return;
   }
 
-  await app.whenReady();
   const shell: Shell = startShell({
     electron: { app, BrowserWindow, Menu, screen, ipcMain, protocol, session },
     router: createRouter(till.handlers),

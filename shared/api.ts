@@ -20,6 +20,7 @@ import {
   Settings,
   WalletMethod,
 } from './domain';
+import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -58,7 +59,7 @@ export const PayOption = z.object({
 export type PayOption = z.infer<typeof PayOption>;
 
 /** One wallet provider behind "QR pay" (Alipay, WeChat Pay, or the Demo gateway), and whether it can take this order. */
-export const PayWallet = z.object({
+export const WalletOption = z.object({
   provider: z.string(),
   /** The wallets that scan its QR, e.g. ['alipay']. */
   wallets: z.array(z.string()),
@@ -67,7 +68,7 @@ export const PayWallet = z.object({
   reason: z.string().nullable(),
   isDemo: z.boolean(),
 });
-export type PayWallet = z.infer<typeof PayWallet>;
+export type WalletOption = z.infer<typeof WalletOption>;
 
 export const AttentionItem = z.object({
   payment: Payment,
@@ -160,7 +161,7 @@ export const api = {
     z.object({ order: Order, changeMinor: Minor, cart: Order }),
   ),
   /** Methods, availability and limits for the open cart's amount due. */
-  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption), wallets: z.array(PayWallet) })),
+  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption), wallets: z.array(WalletOption) })),
   /** Starts a QR (provider or bank) for `amountMinor` (default: all that is due); the cart locks. */
   'pay.start': method(z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(), PayView),
   /** Charges the customer's payment code read by the scanner (B-scan-C). */
@@ -190,6 +191,16 @@ export const api = {
   'display.get': method(Empty, DisplayState),
   /** Asks the customer for something (their payment code) or stops asking (null). */
   'display.prompt': method(z.object({ prompt: DisplayPrompt.nullable() }).strict(), DisplayState),
+
+  /** Settings → Payments: each wallet's credentials, secrets only masked ("set · ends in …1a2b"). */
+  'paySettings.get': method(Empty, PaySettingsView),
+  /** A partial update of one wallet (an empty secret keeps the stored one), checked whole before it is stored. */
+  'paySettings.save': method(PaySettingsSave, PaySettingsView),
+  'paySettings.remove': method(z.object({ wallet: PayWallet }).strict(), PaySettingsView),
+  /** A pay-config JSON file's text (the same shape as --pay-config): its sections replace the stored ones. */
+  'paySettings.import': method(z.object({ json: z.string().max(60_000) }).strict(), PaySettingsView),
+  /** A harmless signed call with the stored credentials; says plainly what is wrong. */
+  'paySettings.test': method(z.object({ wallet: PayWallet }).strict(), ConnectionTestView),
 } as const;
 
 export type Api = typeof api;

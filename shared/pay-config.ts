@@ -98,3 +98,147 @@ export type PayConfigFile = z.infer<typeof PayConfigFile>;
 
 /** The wallets a real provider serves, and the ids payments store. */
 export type WalletProviderId = 'alipay' | 'wechat';
+
+/** The two sections of the config file, which the settings page calls wallets. */
+export const PayWallet = z.enum(['alipay', 'wechatpay']);
+export type PayWallet = z.infer<typeof PayWallet>;
+
+export interface PayConfigIssue {
+  /** "alipay.appId"; "" for the document itself. */
+  path: string;
+  message: string;
+}
+
+/** zod's issues as "which field: what is wrong", one per field; an unknown field is named as such. */
+export function payConfigIssues(error: z.ZodError): PayConfigIssue[] {
+  const out: PayConfigIssue[] = [];
+  for (const i of error.issues) {
+    const base = i.path.map(String);
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push({ path: [...base, k].join('.'), message: 'is not a known field' });
+    } else if (i.code === 'invalid_key') {
+      // A record's key (platformKeys' id): the key schema's own message.
+      out.push({ path: base.join('.'), message: i.issues[0]?.message ?? i.message });
+    } else if (i.code === 'invalid_type' && /received undefined/.test(i.message)) {
+      out.push({ path: base.join('.'), message: 'is missing' });
+    } else {
+      out.push({ path: base.join('.'), message: i.message });
+    }
+  }
+  return out;
+}
+
+/** "alipay.appId: must be …" lines, for a terminal or a dialog. */
+export function formatPayConfigIssues(issues: readonly PayConfigIssue[]): string[] {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+}
+
+// ---- what the settings page sees: secrets masked -----------------------------------------------------
+
+/** A stored secret: never its value, only that it is set and its last 4 characters. */
+export const SecretMask = z.object({ set: z.literal(true), hint: z.string().max(5) });
+export type SecretMask = z.infer<typeof SecretMask>;
+
+/** not_set; set; needs_reentry: stored, but sealed with a key this till cannot open (another PC, the other mode). */
+export const WalletCredentialState = z.enum(['not_set', 'set', 'needs_reentry']);
+export type WalletCredentialState = z.infer<typeof WalletCredentialState>;
+
+const MaskOrNull = SecretMask.nullable();
+
+export const AlipayView = z.object({
+  state: WalletCredentialState,
+  appId: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  privateKey: MaskOrNull,
+  alipayPublicKey: MaskOrNull,
+  appCert: MaskOrNull,
+  alipayPublicCert: MaskOrNull,
+  alipayRootCert: MaskOrNull,
+});
+export type AlipayView = z.infer<typeof AlipayView>;
+
+export const WechatPayView = z.object({
+  state: WalletCredentialState,
+  mchId: z.string().nullable(),
+  appId: z.string().nullable(),
+  merchantSerialNo: z.string().nullable(),
+  platformPublicKeyId: z.string().nullable(),
+  baseUrl: z.string().nullable(),
+  notifyUrl: z.string().nullable(),
+  privateKey: MaskOrNull,
+  apiV3Key: MaskOrNull,
+  platformPublicKey: MaskOrNull,
+  platformKeys: z.array(z.object({ id: z.string(), hint: z.string() })),
+});
+export type WechatPayView = z.infer<typeof WechatPayView>;
+
+export const PaySettingsView = z.object({
+  alipay: AlipayView,
+  wechatpay: WechatPayView,
+  /** Why a configured wallet is not offered (its adapter refused the credentials, or is not built yet). */
+  problems: z.array(z.object({ wallet: PayWallet, message: z.string() })),
+  /** The Demo gateway is offered only while no real wallet is set up. */
+  demoOffered: z.boolean(),
+});
+export type PaySettingsView = z.infer<typeof PaySettingsView>;
+
+// ---- what Settings → Payments sends: a partial update -------------------------------------------------
+// Loose types (any string up to a size): the whole merged config is checked in main, with the field named.
+// A secret left empty (or absent) keeps the stored one; null removes an optional field. platformKeys (several
+// platform certificates at once) come only with an imported file.
+
+const Text = z.string().max(16_384);
+const Keep = Text.optional();
+const KeepOrRemove = Text.nullable().optional();
+
+export const AlipayFields = z.strictObject({
+  appId: Keep,
+  privateKey: Keep,
+  alipayPublicKey: KeepOrRemove,
+  appCert: KeepOrRemove,
+  alipayPublicCert: KeepOrRemove,
+  alipayRootCert: KeepOrRemove,
+  endpoint: Keep,
+});
+export const WechatPayFields = z.strictObject({
+  mchId: Keep,
+  appId: Keep,
+  merchantSerialNo: Keep,
+  privateKey: Keep,
+  apiV3Key: Keep,
+  platformPublicKeyId: KeepOrRemove,
+  platformPublicKey: KeepOrRemove,
+  baseUrl: Keep,
+  notifyUrl: Keep,
+});
+
+/**
+ * Either wallet's fields in one strict object (not a union), so a wrong field is named by the API's input
+ * check; main refuses the other wallet's fields with their name.
+ */
+export const PaySettingsSave = z.strictObject({
+  wallet: PayWallet,
+  fields: z.strictObject({ ...AlipayFields.shape, ...WechatPayFields.shape }),
+});
+export type PaySettingsSave = z.infer<typeof PaySettingsSave>;
+
+/** "Test connection": what electron/payments/provider.ts ConnectionTest says, as the API carries it. */
+export const ConnectionProblemCode = z.enum([
+  'unreachable',
+  'wrong_id',
+  'bad_signature',
+  'bad_answer_signature',
+  'not_enabled',
+  'clock_off',
+  'other',
+]);
+export const ConnectionTestView = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), clockSkewSeconds: z.number().nullable() }),
+  z.object({
+    ok: z.literal(false),
+    problem: ConnectionProblemCode,
+    detail: z.string(),
+    clockSkewSeconds: z.number().nullable(),
+  }),
+]);
+export type ConnectionTestView = z.infer<typeof ConnectionTestView>;

@@ -57,6 +57,14 @@ describe('parseArgs', () => {
     expect(parseArgs(['--pay-bind', '[::]']).payBind).toBe('::');
   });
 
+  it('reads --pay-config and --key-file as paths from the working folder', () => {
+    expect(parseArgs(['--pay-config', 'pay.json', '--key-file=/keys/till.key'], { cwd: '/srv' })).toMatchObject({
+      payConfig: path.resolve('/srv', 'pay.json'),
+      keyFile: path.resolve('/keys/till.key'),
+    });
+    expect(() => parseArgs(['--pay-config'])).toThrow(/--pay-config needs a value/);
+  });
+
   it("turns the built-in gateway's test controls on only with --sim-controls", () => {
     expect(parseArgs([]).simControls).toBe(false);
     expect(parseArgs(['--sim-controls', '--port', '0']).simControls).toBe(true);

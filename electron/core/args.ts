@@ -27,6 +27,10 @@ export interface TillArgs {
   gatewayUrl?: string;
   /** The embedded Demo gateway serves its test controls (/sim); tests only, ignored by a packaged app. */
   simControls: boolean;
+  /** --pay-config FILE (absolute): wallet credentials to check and store, sealed, before the till starts. */
+  payConfig?: string;
+  /** --key-file PATH (absolute): the data key for a till without the OS keychain (default: see secrets.ts). */
+  keyFile?: string;
   help: boolean;
 }
 
@@ -47,6 +51,10 @@ export const USAGE = `Usage: tillpoint [options]
   --gateway URL    use a Demo gateway started on its own (npm run gateway) instead of the built-in one
   --sim-controls   the built-in Demo gateway serves its test controls (/sim: faults, trades, pay) on its
                    API port, for tests and benchmarks (default: off; never in the packaged app)
+  --pay-config FILE  import the Alipay / WeChat Pay credentials from a JSON file (see README:
+                   "Real wallets"), stored sealed; a file with a mistake changes nothing and stops
+  --key-file PATH  where the key that seals secrets is kept when the OS keychain is not used
+                   (default: a file in the "Tillpoint Keys" folder beside the default data folder)
   -h, --help       show this help`;
 
 export class ArgsError extends Error {
@@ -78,6 +86,8 @@ const VALUE_FLAGS = new Set([
   '--pay-bind',
   '--pay-url',
   '--gateway',
+  '--pay-config',
+  '--key-file',
 ]);
 
 function httpUrl(flag: string, raw: string): string {
@@ -174,6 +184,12 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
         break;
       case '--gateway':
         out.gatewayUrl = httpUrl('--gateway', value);
+        break;
+      case '--pay-config':
+        out.payConfig = path.resolve(opts.cwd ?? process.cwd(), value);
+        break;
+      case '--key-file':
+        out.keyFile = path.resolve(opts.cwd ?? process.cwd(), value);
         break;
     }
   }

@@ -4,6 +4,9 @@ import { ArgsError, parseArgs, USAGE } from '../core/args';
 import { acquireDataDirLock, type DataDirLock } from '../core/lock';
 import { packageVersion } from '../core/paths';
 import { makePrivateDir } from '../core/private-dir';
+import { openDataKey } from '../core/secrets';
+import type { PayConfigFile } from '../../shared/pay-config';
+import { PayConfigError, readPayConfigFile } from '../payments/credentials';
 import { createTill, type Till } from '../till/index';
 import { type Host, startHost } from './server';
 
@@ -36,6 +39,17 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // --pay-config is checked whole before anything is opened: a file with a mistake changes nothing.
+  let payConfig: PayConfigFile | undefined;
+  if (args.payConfig) {
+    try {
+      payConfig = readPayConfigFile(args.payConfig);
+    } catch (err) {
+      if (!(err instanceof PayConfigError)) throw err;
+      console.error(`Tillpoint did not start: the wallet credentials were not imported.\n${err.message}`);
+      process.exit(1);
+    }
+  }
 
   let lock: DataDirLock | undefined;
   let till: Till | undefined;
@@ -59,7 +73,13 @@ async function main(argv: string[]): Promise<void> {
   try {
     makePrivateDir(args.dataDir);
     lock = acquireDataDirLock(args.dataDir, 'host');
+    const dataKey = openDataKey({ dataDir: args.dataDir, keyFile: args.keyFile });
+    if (dataKey.state === 'replaced') {
+      console.warn(`secrets: a new key was made (${dataKey.problem}); wallet credentials must be entered again`);
+    }
     till = createTill({
+      dataKey,
+      payConfig,
       dataDir: args.dataDir,
       mode: 'host',
       version: version(),
@@ -96,6 +116,10 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Tillpoint is ready at ${host.url} (customer display: ${host.url}customer)`);
   console.log(`data: ${args.dataDir}`);
   console.log(paymentsLine(till.payments()));
+  if (payConfig) {
+    const wallets = (['alipay', 'wechatpay'] as const).filter((w) => payConfig[w]);
+    console.log(`pay config: ${wallets.join(', ') || 'no wallets'} imported from ${args.payConfig}`);
+  }
   const p = till.payments();
   // The embedded gateway's own API (loopback), and whether its test controls are on (--sim-controls).
   if (p.kind === 'embedded') {
@@ -108,6 +132,7 @@ async function main(argv: string[]): Promise<void> {
 function paymentsLine(p: ReturnType<Till['payments']>): string {
   if (p.kind === 'embedded') return `payments: Demo gateway, phone pages at ${p.payUrl}`;
   if (p.kind === 'external') return `payments: gateway at ${p.gatewayUrl}`;
+  if (p.kind === 'wallets') return `payments: ${(p.wallets ?? []).join(', ')}`;
   return `payments: unavailable (${p.problem ?? 'no provider'}); cash still works`;
 }
 

@@ -1,6 +1,6 @@
 // pay.options: which ways to pay the till can offer now, per wallet provider, and whether each answers (a
 // cached ping per provider).
-import type { MethodOutput, PayOption, PayWallet } from '../../shared/api';
+import type { MethodOutput, PayOption, WalletOption } from '../../shared/api';
 import type { WalletMethod } from '../../shared/domain';
 import { bankQrUnavailable } from './bank-qr';
 import type { Engine } from './engine';
@@ -12,7 +12,7 @@ export async function options(engine: Engine): Promise<MethodOutput<'pay.options
   const settings = engine.ctx.settings.get();
   const providers = engine.providers;
   const reachable = await Promise.all(providers.map((p) => providerReachable(engine, p)));
-  const wallets: PayWallet[] = providers.map((p, i) => {
+  const wallets: WalletOption[] = providers.map((p, i) => {
     const reason =
       engine.currencyProblem(p, cart.currency) ??
       (reachable[i] ? null : 'unreachable') ??

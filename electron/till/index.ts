@@ -6,20 +6,29 @@
 // provider) and sweeps payments left open by the last run in the background. A provider that cannot be
 // had leaves QR pay unavailable ('unreachable'); cash always works.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { TillError } from '../../shared/api';
 import type { Settings } from '../../shared/domain';
 import { EventBus } from '../core/bus';
-import { fileSecretBox } from '../core/secrets';
+import type { PayConfigFile, PaySettingsView, PayWallet } from '../../shared/pay-config';
+import { type DataKey, fileSecretBox } from '../core/secrets';
 import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
 import { transactionOf } from '../db/transaction';
 import { type Gateway, startGateway } from '../gateway/index';
+import { PayConfigError, PayCredentials } from '../payments/credentials';
 import { Checkout, type CheckoutOptions } from '../payments/index';
 import { type NotifyListener, startNotifyListener } from '../payments/notify';
 import type { PaymentProvider } from '../payments/provider';
-import { createDemoProvider } from '../payments/providers/demo/index';
+import { createDemoProvider, DEMO_PROVIDER_FILE } from '../payments/providers/demo/index';
+import {
+  testWallet,
+  type WalletProblem,
+  type WalletProviderOptions,
+  walletProviders,
+} from '../payments/providers/registry';
 import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
@@ -43,6 +52,13 @@ export interface TillOptions {
   /** better-sqlite3 addon built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
   payments?: PaymentOptions;
+  /**
+   * The data key that seals secrets (core/secrets.ts openDataKey; the host and main.ts pass it). Absent
+   * (tests, tools): a key file inside the data folder.
+   */
+  dataKey?: DataKey;
+  /** --pay-config, already checked (payments/credentials.ts): stored sealed before anything starts. */
+  payConfig?: PayConfigFile;
 }
 
 export interface PaymentOptions {
@@ -64,12 +80,19 @@ export interface PaymentOptions {
   engine?: CheckoutOptions;
   /** false: no notification listener (providers are then confirmed by polling alone). */
   notify?: boolean;
+  /** The real wallets' adapters (tests: stand-ins) and their request timeout. */
+  wallets?: WalletProviderOptions;
 }
 
 /** What start() brought up, for the ready lines people read. */
 export interface PaymentsInfo {
-  /** 'embedded': the Demo gateway inside this process; 'external': --gateway; 'custom': a provider passed in. */
-  kind: 'embedded' | 'external' | 'custom' | 'none';
+  /**
+   * 'embedded': the Demo gateway inside this process; 'external': --gateway; 'custom': a provider passed in;
+   * 'wallets': the shop's real wallets (Settings → Payments), listed in `wallets`.
+   */
+  kind: 'embedded' | 'external' | 'custom' | 'wallets' | 'none';
+  /** The real wallets' provider ids ('alipay', 'wechat') when kind is 'wallets'. */
+  wallets?: string[];
   gatewayUrl: string | null;
   /** Phone pages of the embedded gateway. */
   payUrl: string | null;
@@ -229,7 +252,45 @@ function assemble(db: Database, opts: TillOptions): Till {
 
     'display.get': () => display.get(),
     'display.prompt': ({ prompt }) => display.ask(prompt),
+
+    'paySettings.get': () => paySettingsView(),
+    'paySettings.save': (input) => changeCredentials('saved', () => credentials.save(input)),
+    'paySettings.remove': ({ wallet }) => changeCredentials('removed', () => credentials.remove(wallet)),
+    'paySettings.import': ({ json }) => changeCredentials('imported', () => credentials.importText(json)),
+    'paySettings.test': ({ wallet }) => testWallet(credentials.config(), wallet, pay.wallets),
   };
+
+  // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
+  // Sealed with the data key; only masked views leave. The journal records that they changed, never what.
+  const secrets = opts.dataKey?.box ?? fileSecretBox(opts.dataDir);
+  const credentials = new PayCredentials(repos.settings, secrets);
+  let walletProblems: WalletProblem[] = [];
+  const paySettingsView = (): PaySettingsView => credentials.view(walletProblems, !credentials.hasWallet());
+  function storeCredentials(action: string, change: () => PayWallet[]): void {
+    db.transaction(() => {
+      const wallets = change();
+      repos.journal.append(
+        ctx.clock().toISOString(),
+        'settings.changed',
+        {},
+        { changed: ['payCredentials'], action, wallets },
+      );
+    })();
+  }
+  async function changeCredentials(action: string, change: () => PayWallet[]): Promise<PaySettingsView> {
+    try {
+      storeCredentials(action, change);
+    } catch (err) {
+      if (!(err instanceof PayConfigError)) throw err;
+      throw new TillError('INVALID_INPUT', err.message, { fields: err.issues.map((i) => i.path).join(', ') });
+    }
+    await refreshWallets();
+    return paySettingsView();
+  }
+  if (opts.payConfig) {
+    const config = opts.payConfig;
+    storeCredentials('imported', () => credentials.replace(config));
+  }
 
   const pay = opts.payments ?? {};
   const info: PaymentsInfo = { kind: 'none', gatewayUrl: null, payUrl: null, problem: 'not started' };
@@ -238,6 +299,98 @@ function assemble(db: Database, opts: TillOptions): Till {
   let started: Promise<void> | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
+  /** The Demo gateway's provider (or the one a test passed in), once started; offered only without real wallets. */
+  let demo: { provider: PaymentProvider | null; info: PaymentsInfo } | undefined;
+  let refreshing: Promise<void> = Promise.resolve();
+
+  /** A Demo merchant key sealed with a data key we no longer have is set aside, so the adapter makes a new one. */
+  function setAsideUnopenableDemoKey(): void {
+    const file = path.join(opts.dataDir, DEMO_PROVIDER_FILE);
+    let sealed: string;
+    try {
+      sealed = (JSON.parse(fs.readFileSync(file, 'utf8')) as { privateKey: string }).privateKey;
+    } catch {
+      return; // none yet, or unreadable: the adapter says so itself
+    }
+    try {
+      secrets.open(sealed);
+    } catch {
+      fs.renameSync(file, `${file}.unopened-${Date.now()}`);
+      console.warn('[pay] the Demo merchant key was sealed with another data key; a new one is made');
+    }
+  }
+
+  async function startDemo(): Promise<{ provider: PaymentProvider | null; info: PaymentsInfo }> {
+    if (pay.provider) return { provider: pay.provider, info: { ...info, kind: 'custom', problem: null } };
+    if (pay.providers) return { provider: null, info: { ...info, kind: 'custom', problem: null } };
+    const out: PaymentsInfo = { kind: 'none', gatewayUrl: null, payUrl: null, problem: null };
+    try {
+      let gatewayUrl = pay.gatewayUrl;
+      if (!gatewayUrl) {
+        gateway = await startGateway({
+          stateDir: path.join(opts.dataDir, 'gateway'),
+          payPort: pay.payPort ?? 0,
+          payBind: pay.payBind,
+          payUrl: pay.payUrl,
+          simControls: pay.simControls ?? false,
+          clock: opts.clock,
+        });
+        gatewayUrl = gateway.apiUrl;
+        out.payUrl = gateway.payUrl;
+      }
+      setAsideUnopenableDemoKey();
+      const provider = createDemoProvider({
+        gatewayUrl,
+        dataDir: opts.dataDir,
+        merchantName: shop.get().shopName,
+        secrets,
+        timeoutMs: 5000,
+      });
+      return { provider, info: { ...out, kind: gateway ? 'embedded' : 'external', gatewayUrl } };
+    } catch (err) {
+      const problem = err instanceof Error ? err.message : String(err);
+      console.warn(`[pay] QR pay is unavailable: ${problem}`);
+      return { provider: null, info: { ...out, problem } };
+    }
+  }
+
+  /**
+   * THE one place the wallet providers reach the payment engine: every real wallet set up (one QR each, side
+   * by side), else (none set up) the Demo gateway; tests may pass their own providers.
+   */
+  function applyWalletProviders(providers: PaymentProvider[]): void {
+    const notifyBase = listener?.baseUrl ?? null;
+    if (pay.providers) return checkout.setProviders(pay.providers, notifyBase);
+    const fallback = credentials.hasWallet() ? null : (demo?.provider ?? null);
+    checkout.setProviders(providers.length ? providers : fallback ? [fallback] : [], notifyBase);
+  }
+
+  /** Builds the wallet providers from the stored credentials and hands them over; at start and after each change. */
+  function refreshWallets(): Promise<void> {
+    if (!started) return Promise.resolve(); // start() does the first one
+    const run = async () => {
+      if (closed) return;
+      const { providers, problems } = walletProviders(credentials.config(), pay.wallets);
+      walletProblems = problems;
+      for (const p of problems) console.warn(`[pay] ${p.wallet} is not offered: ${p.message}`);
+      // Once a real wallet is set up the Demo gateway is not offered; it starts only when none is.
+      if (!credentials.hasWallet() && !demo) demo = await startDemo();
+      if (closed) return;
+      if (providers.length) {
+        Object.assign(info, { kind: 'wallets', wallets: providers.map((p) => p.id), problem: null });
+      } else if (credentials.hasWallet()) {
+        const why = problems.map((p) => `${p.wallet}: ${p.message}`).join('; ');
+        Object.assign(info, {
+          kind: 'none',
+          wallets: undefined,
+          problem: why || 'the wallet credentials must be entered again (Settings → Payments)',
+        });
+      } else if (demo) Object.assign(info, demo.info, { wallets: undefined });
+      applyWalletProviders(providers);
+    };
+    refreshing = refreshing.then(run, run);
+    return refreshing;
+  }
 
   async function startPayments(): Promise<void> {
     if (pay.notify !== false) {
@@ -248,40 +401,9 @@ function assemble(db: Database, opts: TillOptions): Till {
         console.warn('[pay] no notification listener:', (err as Error).message);
       }
     }
-    const custom = pay.providers ?? (pay.provider ? [pay.provider] : null);
-    let provider: PaymentProvider | null = null;
-    if (custom) Object.assign(info, { kind: 'custom', problem: null });
-    else {
-      try {
-        let gatewayUrl = pay.gatewayUrl;
-        if (!gatewayUrl) {
-          gateway = await startGateway({
-            stateDir: path.join(opts.dataDir, 'gateway'),
-            payPort: pay.payPort ?? 0,
-            payBind: pay.payBind,
-            payUrl: pay.payUrl,
-            simControls: pay.simControls ?? false,
-            clock: opts.clock,
-          });
-          if (closed) return;
-          gatewayUrl = gateway.apiUrl;
-          info.payUrl = gateway.payUrl;
-        }
-        provider = createDemoProvider({
-          gatewayUrl,
-          dataDir: opts.dataDir,
-          merchantName: shop.get().shopName,
-          secrets: fileSecretBox(opts.dataDir),
-          timeoutMs: 5000,
-        });
-        Object.assign(info, { kind: gateway ? 'embedded' : 'external', gatewayUrl, problem: null });
-      } catch (err) {
-        info.problem = err instanceof Error ? err.message : String(err);
-        console.warn(`[pay] QR pay is unavailable: ${info.problem}`);
-      }
-    }
     if (closed) return;
-    checkout.setProviders(custom ?? (provider ? [provider] : []), listener?.baseUrl ?? null);
+    await refreshWallets();
+    if (closed) return;
     // In the background: a slow provider must not hold up the till.
     void checkout.sweep().catch((err) => console.error('[pay] startup check failed', err));
   }
@@ -292,10 +414,12 @@ function assemble(db: Database, opts: TillOptions): Till {
     db,
     checkout,
     start() {
-      started ??= startPayments().catch((err) => {
-        info.problem = String(err);
-        console.error('[pay] start failed', err);
-      });
+      started ??= Promise.resolve()
+        .then(startPayments)
+        .catch((err) => {
+          info.problem = String(err);
+          console.error('[pay] start failed', err);
+        });
       return started;
     },
     payments: () => ({ ...info }),
@@ -308,6 +432,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       db.close();
       closing = (async () => {
         await started;
+        await refreshing;
         await Promise.all([listener?.close(), gateway?.close()]);
       })();
       return closing;

@@ -8,6 +8,7 @@ import { updateSettings, useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
 import { useBusy } from './useBusy';
+import { WalletSettings } from './WalletSettings';
 
 async function saveAndSay(patch: Parameters<typeof updateSettings>[0]): Promise<void> {
   if (await updateSettings(patch)) showToast({ kind: 'success', key: 'settings.saved' });
@@ -56,6 +57,7 @@ export function SettingsDialog() {
         {settings ? <ShopForm settings={settings} /> : <p className="empty">{t('common.loading')}</p>}
       </div>
       {settings && <PaymentSettings key={settings.currency} settings={settings} />}
+      <WalletSettings />
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

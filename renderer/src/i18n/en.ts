@@ -408,6 +408,68 @@ export const en = {
     walletWechat: 'WeChat Pay',
     method: { cash: 'cash', qr: 'wallet QR', payment_code: 'customer’s payment code', bank_qr: 'bank transfer' },
   },
+  wallets: {
+    title: 'Alipay and WeChat Pay',
+    demoOn: 'No real wallet is set up: QR pay uses the Demo gateway (no money moves).',
+    demoOff: 'A real wallet is set up: the Demo gateway is no longer offered.',
+    import: 'Import JSON file…',
+    imported: 'Wallet credentials imported',
+    refused: 'Nothing was saved. Please correct:',
+    name: { alipay: 'Alipay (支付宝)', wechatpay: 'WeChat Pay (微信支付)' },
+    state: {
+      not_set: 'Not set up',
+      set: 'Set up',
+      needs_reentry:
+        'Enter the credentials again: they were sealed on another computer (or by the other way of running Tillpoint) and cannot be opened here',
+    },
+    notOffered: 'Not offered for payment: {{detail}}',
+    secretSet: 'set · ends in {{hint}}',
+    secretNotSet: 'not set',
+    pastePem:
+      'Paste the key or certificate (PEM or the key tool’s one-line text), or pick its file. Empty keeps the stored one.',
+    pickFile: 'Pick a file',
+    keepSecret: 'Empty keeps the stored key',
+    platformKeys: 'Platform certificates: {{keys}}',
+    remove: 'Remove',
+    testButton: 'Test connection',
+    field: {
+      alipay: {
+        appId: 'APPID (16 digits)',
+        endpoint: 'Gateway URL (empty: production)',
+        privateKey: 'App private key (应用私钥)',
+        alipayPublicKey: 'Alipay public key (支付宝公钥, not your own app public key)',
+        appCert: 'App public key certificate (应用公钥证书)',
+        alipayPublicCert: 'Alipay public key certificate (支付宝公钥证书)',
+        alipayRootCert: 'Alipay root certificate (支付宝根证书)',
+      },
+      wechatpay: {
+        mchId: 'Merchant ID (商户号)',
+        appId: 'AppID bound to the merchant',
+        merchantSerialNo: 'API certificate serial number',
+        platformPublicKeyId: 'WeChat Pay public key ID (PUB_KEY_ID_…)',
+        baseUrl: 'API URL (empty: production)',
+        notifyUrl: 'Notify URL: HTTPS on your shop’s own domain (it need not be reachable)',
+        privateKey: 'Merchant API private key (apiclient_key.pem)',
+        apiV3Key: 'APIv3 key (32 characters)',
+        platformPublicKey: 'WeChat Pay public key (微信支付公钥)',
+      },
+    },
+    test: {
+      ok: 'Connected: the credentials work.',
+      unreachable: 'The provider could not be reached. Check the internet connection (and the gateway URL).',
+      wrong_id:
+        'The provider does not know this app ID or merchant ID, or they are not bound together (APPID_MCHID_NOT_MATCH). Check both.',
+      bad_signature:
+        'The provider refused our signature: the private key does not belong to this app (or to this certificate serial number).',
+      bad_answer_signature:
+        'The provider’s answer failed our check: the Alipay / WeChat Pay public key or certificate entered here is wrong.',
+      not_enabled:
+        'This product is not enabled on the merchant account (ACCESS_FORBIDDEN / NO_AUTH): sign up for Face-to-Face / Native / code pay first.',
+      clock_off:
+        'This computer’s clock is {{seconds}} s off the provider’s. Set the time automatically (WeChat Pay refuses past 5 minutes).',
+      other: 'The test failed: {{detail}}',
+    },
+  },
   errors: {
     offline: 'Cannot reach the till. Retrying…',
     checkDigit: 'Barcode {{barcode}} has a wrong check digit: it should end in {{expectedCheckDigit}}',
