@@ -360,7 +360,10 @@ function assemble(db: Database, opts: TillOptions): Till {
    */
   function applyWalletProviders(providers: PaymentProvider[]): void {
     const notifyBase = listener?.baseUrl ?? null;
-    if (pay.providers) return checkout.setProviders(pay.providers, notifyBase);
+    if (pay.providers) {
+      checkout.setProviders(pay.providers, notifyBase);
+      return;
+    }
     const fallback = credentials.hasWallet() ? null : (demo?.provider ?? null);
     checkout.setProviders(providers.length ? providers : fallback ? [fallback] : [], notifyBase);
   }

@@ -10,6 +10,8 @@ import { openDataKey } from '../core/secrets';
 import { CREDENTIALS_KEY } from '../payments/credentials';
 import type { ConnectionTest } from '../payments/provider';
 import type { WalletFactories } from '../payments/providers/registry';
+import { startAlipayMock } from '../payments/providers/alipay/mock';
+import { startWechatPayMock } from '../payments/providers/wechat/mock';
 import { ScriptedProvider } from '../payments/testing';
 import { openTestTill, refusal, type TestTill, tempDataDir } from './testing';
 
@@ -135,23 +137,36 @@ describe('Settings → Payments', () => {
     expect(view.alipay).toMatchObject({ state: 'set', appId: '2021000999999999', privateKey: { set: true } });
   });
 
-  it('with the adapters not built yet: each wallet reported, QR pay unavailable, Demo not offered', async () => {
+  it('with both wallets set up against their mocks: both offered side by side, Demo not offered, Test connection passes', async () => {
+    const alipay = await startAlipayMock();
+    const wechat = await startWechatPayMock();
+    try {
+      const t = till({ payConfig: { alipay: alipay.config(), wechatpay: wechat.config() } });
+      await t.start();
+      const view = await t.call('paySettings.get', {});
+      expect(view.problems).toEqual([]);
+      expect(view.demoOffered).toBe(false);
+      expect(t.payments()).toMatchObject({ kind: 'wallets', wallets: ['alipay', 'wechat'] });
+      await t.call('cart.scan', { barcode: '2000001000007' });
+      const options = await t.call('pay.options', {});
+      expect(options.wallets.map((w) => [w.provider, w.available])).toEqual([
+        ['alipay', true],
+        ['wechat', true],
+      ]);
+      expect(await t.call('paySettings.test', { wallet: 'alipay' })).toMatchObject({ ok: true });
+      expect(await t.call('paySettings.test', { wallet: 'wechatpay' })).toMatchObject({ ok: true });
+    } finally {
+      await alipay.stop();
+      await wechat.stop();
+    }
+  });
+
+  it('a wallet whose provider cannot be reached is offered as unreachable, and Test connection says so', async () => {
     const t = till({ payConfig: CONFIG });
     await t.start();
-    const view = await t.call('paySettings.get', {});
-    expect(view.problems).toEqual([
-      { wallet: 'alipay', message: expect.stringMatching(/not built yet/) },
-      { wallet: 'wechatpay', message: expect.stringMatching(/not built yet/) },
-    ]);
-    expect(view.demoOffered).toBe(false);
-    expect(t.payments()).toMatchObject({ kind: 'none', problem: expect.stringMatching(/^alipay: .*not built yet/) });
+    expect((await t.call('paySettings.get', {})).problems).toEqual([]);
     expect(await qrProvider(t)).toMatchObject({ available: false });
-    expect(await t.call('paySettings.test', { wallet: 'alipay' })).toEqual({
-      ok: false,
-      problem: 'other',
-      detail: expect.stringMatching(/not built yet/),
-      clockSkewSeconds: null,
-    });
+    expect(await t.call('paySettings.test', { wallet: 'alipay' })).toMatchObject({ ok: false, problem: 'unreachable' });
   });
 
   it('Test connection answers what the adapter found', async () => {
