@@ -572,7 +572,10 @@ export function createAlipayProvider(opts: AlipayProviderOptions): PaymentProvid
       try {
         return { status: 'ready', rows: parseAlipayBillZip(zip) };
       } catch (err) {
-        throw new AlipayError('bad_response', `The bill cannot be read: ${String(err)}`);
+        throw new AlipayError(
+          'bad_response',
+          `The bill cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     },
   };

@@ -106,9 +106,15 @@ export interface AlipayMock {
     url: string,
     opts?: { forge?: boolean; duplicate?: boolean; appId?: string },
   ): Promise<{ status: number; body: string }[]>;
-  setBill(date: string, bill: readonly BillRow[] | 'not_ready' | 'none'): void;
+  /** Rows are served as buildAlipayBillZip makes them; `{ zip }` serves those bytes as they are (a broken download). */
+  setBill(date: string, bill: AlipayBillSetting): void;
   stop(): Promise<void>;
 }
+
+export type AlipayBillSetting = readonly BillRow[] | 'not_ready' | 'none' | { zip: Uint8Array };
+
+/** Alipay: the bill_download_url stops working 30 s after it was given out. */
+export const BILL_URL_LIFE_MS = 30_000;
 
 const APP_ID = '2021000000000001';
 const MAX_YUAN_FEN = 10_000_000_000; // 100000000.00 yuan
@@ -227,8 +233,8 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
   let paidAfterAny: number | null = null;
   const paidBeforeClose = new Set<string>();
   let nextPay: { kind: 'paying'; queries: number | null } | null = null;
-  const bills = new Map<string, readonly BillRow[] | 'not_ready' | 'none'>();
-  const downloads = new Map<string, string>(); // token → date
+  const bills = new Map<string, AlipayBillSetting>();
+  const downloads = new Map<string, { date: string; until: number }>(); // by token; `until` on the mock's clock
   const held = new Set<http.ServerResponse>();
   let tradeSeq = 0;
   let notifySeq = 0;
@@ -440,7 +446,7 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
       if (bill === 'not_ready') return refuse('BILL_NOT_EXIST');
       if (bill === 'none') return refuse('NO_BILL_DATA');
       const token = randomUUID();
-      downloads.set(token, date);
+      downloads.set(token, { date, until: Date.now() + mock.clockOffsetMs + BILL_URL_LIFE_MS });
       return ok({ bill_download_url: `${mock.url}/bills/${token}.csv.zip` });
     },
   };
@@ -471,13 +477,14 @@ export async function startAlipayMock(opts: { mode?: 'key' | 'cert' } = {}): Pro
     requests.push({ method: req.method ?? '', path: url.pathname, body: raw, at: new Date() });
 
     if (req.method === 'GET' && url.pathname.startsWith('/bills/')) {
-      const date = downloads.get(url.pathname.slice('/bills/'.length).replace(/\.csv\.zip$/, ''));
-      const bill = date ? bills.get(date) : undefined;
-      if (!date || !Array.isArray(bill)) {
+      const link = downloads.get(url.pathname.slice('/bills/'.length).replace(/\.csv\.zip$/, ''));
+      const live = link && Date.now() + mock.clockOffsetMs <= link.until;
+      const bill = live ? bills.get(link.date) : undefined;
+      if (!live || !bill || typeof bill === 'string') {
         res.writeHead(404).end();
         return;
       }
-      const zip = buildAlipayBillZip(bill as BillRow[], date);
+      const zip = 'zip' in bill ? bill.zip : buildAlipayBillZip(bill, link.date);
       res.writeHead(200, { 'content-type': 'application/zip' }).end(Buffer.from(zip));
       return;
     }

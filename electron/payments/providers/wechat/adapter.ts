@@ -651,7 +651,12 @@ export function createWechatPayProvider(opts: WechatPayProviderOptions): Payment
       const sha1 = createHash('sha1').update(bytes).digest('hex');
       if (sha1 !== b.hash_value.toLowerCase())
         throw new ProviderError('bad_response', 'The downloaded bill does not match its SHA1');
-      return { status: 'ready', rows: parseWechatTradeBill(bytes.toString('utf8')) };
+      try {
+        return { status: 'ready', rows: parseWechatTradeBill(bytes.toString('utf8')) };
+      } catch (err) {
+        // A bill we cannot read is an answer we cannot trust, never a partial list of rows.
+        throw new ProviderError('bad_response', err instanceof Error ? err.message : String(err));
+      }
     },
   };
   return provider;

@@ -105,6 +105,9 @@ export type CodePayBehaviour =
 
 export type BillSetting = readonly BillRow[] | 'not_ready' | 'none' | { csv: string; tamper?: boolean };
 
+/** WeChat Pay: a bill's download_url works for 30 s after the tradebill answer gave it out. */
+export const BILL_URL_LIFE_SECONDS = 30;
+
 export interface WechatPayMock {
   url: string;
   mode: 'pubkey' | 'certs';
@@ -190,7 +193,7 @@ export async function startWechatPayMock(opts: { mode?: 'pubkey' | 'certs' } = {
   const codePays: CodePayBehaviour[] = [];
   const refundStates: MockRefund['status'][] = [];
   const bills = new Map<string, BillSetting>();
-  const downloads = new Map<string, Buffer>();
+  const downloads = new Map<string, { bytes: Buffer; until: number }>(); // by token; `until` on the mock's clock
   const seenNonces = new Map<string, number>();
   const heldSockets = new Set<http.ServerResponse>();
   let heldWaiters: (() => void)[] = [];
@@ -625,7 +628,7 @@ export async function startWechatPayMock(opts: { mode?: 'pubkey' | 'certs' } = {
         const bytes = Buffer.from(csv, 'utf8');
         const token = randomBytes(12).toString('hex');
         const served = 'tamper' in bill && bill.tamper ? Buffer.from(`${csv}\n`, 'utf8') : bytes;
-        downloads.set(token, served);
+        downloads.set(token, { bytes: served, until: now() + BILL_URL_LIFE_SECONDS });
         return {
           status: 200,
           body: {
@@ -636,9 +639,9 @@ export async function startWechatPayMock(opts: { mode?: 'pubkey' | 'certs' } = {
         };
       }
       case 'download': {
-        const bytes = downloads.get(query.get('token') ?? '');
-        if (!bytes) throw new Refusal(404, 'RESOURCE_NOT_EXISTS', '下载链接已失效');
-        return { status: 200, body: null, raw: bytes };
+        const link = downloads.get(query.get('token') ?? '');
+        if (!link || now() > link.until) throw new Refusal(404, 'RESOURCE_NOT_EXISTS', '下载链接已失效');
+        return { status: 200, body: null, raw: link.bytes };
       }
     }
   }
