@@ -97,17 +97,30 @@ export class CashierPage {
     return this.page.getByTestId('pay-dialog');
   }
 
-  /** Presses "QR pay" and waits for the methods with their limits (nothing is created yet). */
+  /**
+   * Presses "QR pay": the wallet QR is made at once (no method list first). Waits until it waits for the
+   * customer's scan, or until the methods show because no wallet could take the order.
+   */
   async openQrPay() {
     await this.page.getByTestId('qr-pay-button').click();
-    await expect(this.payDialog()).toHaveAttribute('data-status', 'choose');
+    await expect(this.payDialog()).toHaveAttribute('data-status', /^(pending|choose)$/);
   }
 
-  /** Chooses the wallet QR and waits until it is waiting for the customer's scan. */
+  /**
+   * The wallet QR waiting for the customer's scan: the one QR pay made, or (when the methods show, e.g. after
+   * the provider came back) the one the cashier starts from the list.
+   */
   async startQr() {
-    await this.page.getByTestId('pay-method-qr').click();
+    if ((await this.payDialog().getAttribute('data-status')) === 'choose') {
+      await this.page.getByTestId('pay-method-qr').click();
+    }
     await expect(this.payDialog()).toHaveAttribute('data-status', 'pending');
     await expect(this.payDialog()).toHaveAttribute('data-method', 'qr');
+  }
+
+  /** From the wallet QR on screen, another way to pay (the QR is cancelled first). */
+  async otherWay(way: 'bank_qr' | 'payment_code') {
+    await this.page.getByTestId(`pay-other-${way}`).click();
   }
 
   /** Opens today's orders and the one numbered `number`, showing its lines and payments. */

@@ -116,7 +116,8 @@ gatewayTest(
     await cashier.scanAndSee(DEMO.americano.barcode);
     await cashier.scanAndSee(DEMO.croissant.barcode);
     await cashier.openQrPay();
-    await page.getByTestId('pay-method-payment_code').click();
+    // The wallet QR showed at once; the cashier asks for the customer's code instead (one button).
+    await cashier.otherWay('payment_code');
     await expect(page.getByTestId('pay-scan-prompt')).toBeVisible();
     // The customer display asks the customer to show their code.
     await expect(display.page.getByTestId('display-prompt')).toHaveText(

@@ -95,6 +95,76 @@ function walletNames(t: ReturnType<typeof useTranslation>['t'], pay: DisplayPaym
     .join(' · ');
 }
 
+/** One wallet's QR: a white quiet zone so a camera (or a screenshot) reads it. */
+function Qr({ value, size, title }: { value: string; size: number; title: string }) {
+  return (
+    <QRCodeSVG value={value} size={size} level="M" marginSize={4} bgColor="#ffffff" fgColor="#000000" title={title} />
+  );
+}
+
+/**
+ * Both wallets side by side (支付宝 / 微信支付), each its own trade for exactly this order's amount: the customer
+ * scans with whichever wallet they use. A QR whose wallet is not ready (still being made) says so in its place.
+ */
+function WalletQrsView({ state }: { state: DisplayState }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const first = state.payment!;
+  const money = (minor: number) => formatMoney(minor, state.currency, locale);
+  const now = useNow(true);
+  const left = msUntil(first.expiresAt, now);
+  return (
+    <div className="cd-pay cd-pay-wallets" data-testid="display-payment" data-status={first.status} data-method="qr">
+      {first.isDemo && <DemoMoney />}
+      <div className="cd-pay-pair">
+        {state.payments.map((pay) => {
+          const ready = !!pay.qrContent && (pay.status === 'pending' || pay.status === 'created');
+          return (
+            <figure
+              key={pay.paymentId}
+              className={`cd-wallet cd-wallet-${pay.wallets[0] ?? 'other'}`}
+              data-testid="display-wallet"
+              data-wallet={pay.wallets.join(',')}
+            >
+              <figcaption className="cd-wallet-name" data-testid="display-wallet-name">
+                {pay.wallets[0] === 'alipay' || pay.wallets[0] === 'wechat'
+                  ? t(`display.walletLabel.${pay.wallets[0]}`)
+                  : walletNames(t, pay)}
+              </figcaption>
+              {ready ? (
+                <div className="cd-qr" data-testid="pay-qr" data-wallet={pay.wallets.join(',')}>
+                  <Qr value={pay.qrContent!} size={300} title={walletNames(t, pay)} />
+                </div>
+              ) : (
+                <div className="cd-pay-note">{t('display.payPreparing')}</div>
+              )}
+            </figure>
+          );
+        })}
+      </div>
+      <div className="cd-pay-info cd-pay-info-row">
+        <p className="cd-pay-title">{t('display.payTitleEither')}</p>
+        <p className="cd-pay-amount" data-testid="pay-amount">
+          {money(first.amountMinor)}
+        </p>
+        <p className="cd-pay-merchant" data-testid="pay-merchant">
+          {first.merchantName}
+        </p>
+        {first.orderNumber && (
+          <p className="cd-pay-order" data-testid="pay-order-number">
+            {t('display.payOrder', { number: first.orderNumber })}
+          </p>
+        )}
+        {left !== null && (
+          <p className="cd-pay-countdown" data-testid="pay-countdown">
+            {t('display.payExpires', { time: formatCountdown(left) })}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
 /** The QR for exactly this order's amount, with a white quiet zone so a camera (or a screenshot) reads it. */
 function PaymentView({ state }: { state: DisplayState }) {
   const { t } = useTranslation();
@@ -122,15 +192,7 @@ function PaymentView({ state }: { state: DisplayState }) {
       <div className="cd-pay-body">
         {showQr ? (
           <div className="cd-qr" data-testid="pay-qr">
-            <QRCodeSVG
-              value={pay.qrContent!}
-              size={360}
-              level="M"
-              marginSize={4}
-              bgColor="#ffffff"
-              fgColor="#000000"
-              title={t('display.payTitle')}
-            />
+            <Qr value={pay.qrContent!} size={360} title={t('display.payTitle')} />
           </div>
         ) : (
           <div className="cd-pay-note" data-testid="display-pay-note">
@@ -286,6 +348,8 @@ export function CustomerDisplay() {
       <main className="cd-main">
         {phase === 'cart' && state ? (
           <CartView state={state} notCompleted={notCompleted} />
+        ) : phase === 'payment' && state && state.payments.length > 1 ? (
+          <WalletQrsView state={state} />
         ) : phase === 'payment' && state ? (
           <PaymentView state={state} />
         ) : phase === 'thanks' && state ? (

@@ -1,5 +1,7 @@
-// Scan to pay: first the methods with their limits (nothing is created until one is chosen), then the
-// attempt as it goes: waiting for the scan, confirming, paid; or expired/cancelled/failed with a retry.
+// Scan to pay. One press (F10) puts the wallet QRs on the customer display at once (both wallets side by side
+// when both are set up); bank QR and the customer's payment code stay one button away. The methods with their
+// limits show only when no wallet can take the order (saying why) or when the cashier asks for another way.
+// Then the attempt as it goes: waiting for the scan, confirming, paid; or expired/cancelled/failed with a retry.
 // Polls pay.current about once a second while open (single-flight), and follows payment.changed pushes.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +28,8 @@ import {
   resetCheckout,
   shownPayment,
   startPayment,
+  startWalletQrs,
+  switchTo,
   usePay,
 } from '../stores/payment';
 import { closeDialog, openDialog } from '../stores/ui';
@@ -242,8 +246,60 @@ function Paid({ payment, currency }: { payment: Payment; currency: string }) {
   );
 }
 
+/** Each wallet of the round with its own state ("支付宝 · waiting for the scan"), when there are several. */
+function RoundWallets({ group }: { group: Payment[] }) {
+  const { t } = useTranslation();
+  if (group.length < 2) return null;
+  return (
+    <ul className="pay-round" data-testid="pay-round">
+      {group.map((p) => (
+        <li key={p.id} data-testid="pay-round-wallet" data-provider={p.provider ?? ''} data-status={p.status}>
+          <span className="pay-round-name">
+            {p.method === 'payment_code' ? t('pay.method.payment_code') : t(`pay.wallet.${walletKey(p.provider)}`)}
+          </span>
+          <span className="muted"> · {t(statusKey(p))}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function walletKey(provider: string | null): 'alipay' | 'wechat' | 'demo' | 'other' {
+  return provider === 'alipay' || provider === 'wechat' || provider === 'demo' ? provider : 'other';
+}
+
+/** While wallet QRs show: the other ways, one button each (the round is cancelled first). */
+function OtherWays() {
+  const { t } = useTranslation();
+  const [busy, run] = useBusy();
+  return (
+    <div className="button-row pay-other" data-testid="pay-other">
+      <span className="muted">{t('pay.otherWays')}</span>
+      <button
+        type="button"
+        className="btn"
+        data-testid="pay-other-bank_qr"
+        disabled={busy}
+        onClick={() => void run(() => switchTo('bank_qr'))}
+      >
+        {t('pay.method.bank_qr')}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="pay-other-payment_code"
+        disabled={busy}
+        onClick={() => void run(() => switchTo('payment_code'))}
+      >
+        {t('pay.method.payment_code')}
+      </button>
+    </div>
+  );
+}
+
 function Attempt({ payment, currency }: { payment: Payment; currency: string }) {
   const { t } = useTranslation();
+  const group = usePay((s) => s.group);
   const money = useMoney(currency);
   const [busy, run] = useBusy();
   const [confirming, setConfirming] = useState<'bank' | 'abandon' | null>(null);
@@ -316,6 +372,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
           {t('pay.bankPrompt', { amount })}
         </p>
       )}
+      <RoundWallets group={group} />
       {payment.method === 'qr' && waiting && <p className="hint">{t('pay.codeHint')}</p>}
       {error && (
         <p className="reason reason-error" data-testid="pay-error" data-code={error.code}>
@@ -409,6 +466,7 @@ function Attempt({ payment, currency }: { payment: Payment; currency: string }) 
               {t('pay.bankConfirm')}
             </button>
           )}
+          {payment.method === 'qr' && waiting && <OtherWays />}
         </div>
       ) : (
         <div className="button-row">
@@ -435,18 +493,20 @@ export function PayDialog() {
   const { t } = useTranslation();
   const payment = usePay(shownPayment);
   const activeId = usePay((s) => s.activeId);
+  const starting = usePay((s) => s.starting);
   const currency = useCart((s) => s.order?.currency ?? 'CNY');
 
-  // Opening checkout shows this cart's open attempt again, or the methods.
+  // Opening checkout shows this cart's open attempt again; with none, the wallet QRs are made at once.
   // Before the first paint, so a previous sale's "Paid" never flashes.
   useLayoutEffect(() => {
     resetCheckout();
+    void startWalletQrs();
     // Closed: the customer display stops asking for a payment code.
     return () => usePay.setState({ awaitingCode: false });
   }, []);
   usePolling(activeId !== null && payment?.status !== 'paid');
 
-  const status = payment?.status ?? (activeId !== null ? 'loading' : 'choose');
+  const status = payment?.status ?? (activeId !== null ? 'loading' : starting ? 'starting' : 'choose');
   return (
     <Modal
       title={t('pay.title')}
@@ -461,8 +521,10 @@ export function PayDialog() {
         <Paid payment={payment} currency={currency} />
       ) : payment ? (
         <Attempt payment={payment} currency={currency} />
-      ) : activeId !== null ? (
-        <p className="empty">{t('common.loading')}</p>
+      ) : activeId !== null || starting ? (
+        <p className="empty" data-testid="pay-starting">
+          {starting ? t('pay.starting') : t('common.loading')}
+        </p>
       ) : (
         <Chooser currency={currency} />
       )}

@@ -258,6 +258,9 @@ export const en = {
     done_other: 'Removed {{count}} demo products',
   },
   pay: {
+    otherWays: 'Or:',
+    starting: 'Making the payment QR…',
+    wallet: { alipay: 'Alipay', wechat: 'WeChat Pay', demo: 'Demo wallet', other: 'Wallet' },
     title: 'Scan to pay',
     due: 'Amount due',
     upTo: 'up to {{amount}}',
@@ -386,6 +389,9 @@ export const en = {
     change: 'Change',
     demo: 'Demo data',
     payTitle: 'Scan to pay',
+    payTitleEither: 'Scan with either wallet',
+    /** Above each of the side-by-side QRs: the wallet's own name, as customers know it. */
+    walletLabel: { alipay: 'Alipay 支付宝', wechat: 'WeChat Pay 微信支付' },
     payAmount: 'Amount',
     payOrder: 'Order {{number}}',
     payExpires: 'Valid for {{time}}',

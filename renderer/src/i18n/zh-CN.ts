@@ -260,6 +260,9 @@ export const zhCN: Messages = {
     done_other: '已删除 {{count}} 个演示商品',
   },
   pay: {
+    otherWays: '或：',
+    starting: '正在生成收款码…',
+    wallet: { alipay: '支付宝', wechat: '微信支付', demo: '演示钱包', other: '钱包' },
     title: '扫码支付',
     due: '应收金额',
     upTo: '单笔最高 {{amount}}',
@@ -385,6 +388,9 @@ export const zhCN: Messages = {
     change: '找零',
     demo: '演示数据',
     payTitle: '请扫码付款',
+    payTitleEither: '任选一个钱包扫码付款',
+    /** Above each of the side-by-side QRs: the wallet's own name, as customers know it. */
+    walletLabel: { alipay: '支付宝', wechat: '微信支付' },
     payAmount: '金额',
     payOrder: '订单 {{number}}',
     payExpires: '有效时间 {{time}}',

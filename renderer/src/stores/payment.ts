@@ -12,7 +12,7 @@ import type {
   StartupReport,
 } from '../../../shared/api';
 import type { Order, Payment } from '../../../shared/domain';
-import { isOpen, maskPaymentCode } from '../../../shared/payment';
+import { isOpen, leadOf, maskPaymentCode } from '../../../shared/payment';
 import { client } from '../api/client';
 import { beep } from '../beep';
 import { isNewerPayment } from '../paymentText';
@@ -27,8 +27,12 @@ export interface PayOptions {
 interface PayState {
   /** The attempt the checkout dialog follows; null: it offers the methods. */
   activeId: number | null;
-  /** The latest wallet/bank attempt of the cart the checkout dialog is about (never a cash part). */
+  /** The latest wallet/bank attempt of the cart the checkout dialog is about (never a cash part): the lead of its round. */
   payment: Payment | null;
+  /** `payment`'s checkout round: the wallet QRs shown side by side (and a payment code that took over). */
+  group: Payment[];
+  /** F10 opened checkout and the wallet QRs are being made (no method list comes first). */
+  starting: boolean;
   /** `payment`'s own order as the till last answered it (its number is reserved when the QR is made). */
   order: Order | null;
   options: PayOptions | null;
@@ -44,6 +48,8 @@ interface PayState {
 export const usePay = create<PayState>(() => ({
   activeId: null,
   payment: null,
+  group: [],
+  starting: false,
   order: null,
   options: null,
   error: null,
@@ -57,11 +63,34 @@ let pushes = 0;
 
 export function applyPayment(incoming: Payment): void {
   if (incoming.method === 'cash') return;
-  const { payment } = usePay.getState();
-  if (!isNewerPayment(payment, incoming)) return;
-  usePay.setState({ payment: incoming, ...(payment?.orderId !== incoming.orderId ? { order: null } : {}) });
+  const { payment, group } = usePay.getState();
+  const round = group[0]?.groupId ?? null;
+  let next: Payment;
+  if (round !== null && incoming.groupId === round) {
+    // A trade of the round on screen moved: the round's lead (the one that paid, a code that took over…) shows.
+    const old = group.find((p) => p.id === incoming.id);
+    if (old && !isNewerPayment(old, incoming)) return;
+    const members = old
+      ? group.map((p) => (p.id === incoming.id ? incoming : p))
+      : [...group, incoming].sort((a, b) => a.id - b.id);
+    next = leadOf(members) ?? incoming;
+    usePay.setState({ group: members, payment: next });
+  } else {
+    if (!isNewerPayment(payment, incoming)) return;
+    next = incoming;
+    usePay.setState({
+      payment: incoming,
+      group: [incoming],
+      ...(payment?.orderId !== incoming.orderId ? { order: null } : {}),
+    });
+  }
   // Paid while checkout is not on screen (closed with Esc): the cart just cleared, so say why.
-  if (incoming.status === 'paid' && payment?.id === incoming.id && payment.status !== 'paid') {
+  if (
+    next.status === 'paid' &&
+    next.id === incoming.id &&
+    payment?.status !== 'paid' &&
+    payment?.orderId === next.orderId
+  ) {
     // A late payment completed nothing: it waits on the attention list.
     if (incoming.attention === 'late_payment') showToast({ kind: 'error', key: 'pay.late.toast' });
     else if (useUi.getState().dialog !== 'pay') showToast({ kind: 'success', key: 'pay.paidToast' });
@@ -72,7 +101,25 @@ export function applyPayment(incoming: Payment): void {
 export function applyPayView(view: PayView, checkedAt?: number): void {
   const stale = checkedAt !== undefined && checkedAt !== pushes;
   applyOrder(view.cart, checkedAt === undefined);
-  if (view.payment && !stale) applyPayment(view.payment);
+  if (view.payment && !stale) {
+    const { group } = usePay.getState();
+    // A round seen for the first time (or a fresher read of it) replaces the one on screen.
+    if (view.group.length > 0 && view.group[0]!.groupId !== null && group[0]?.groupId !== view.group[0]!.groupId) {
+      if (
+        isNewerPayment(usePay.getState().payment, view.payment) ||
+        view.group.some((p) => p.id === usePay.getState().payment?.id)
+      ) {
+        usePay.setState({
+          group: view.group,
+          payment: view.payment,
+          ...(usePay.getState().payment?.orderId !== view.payment.orderId ? { order: null } : {}),
+        });
+      }
+    } else {
+      for (const p of view.group) applyPayment(p);
+      applyPayment(view.payment);
+    }
+  }
   // The payment's order, unless an answer read earlier (an older revision) arrives late.
   const { payment, order } = usePay.getState();
   if (payment?.orderId === view.order.id && (order?.id !== view.order.id || view.order.revision >= order.revision)) {
@@ -95,7 +142,9 @@ async function payCall<M extends PayMethod>(method: M, input: MethodInput<M>): P
   const view = r.value as PayView;
   usePay.setState({ error: null });
   applyPayView(view);
-  if (view.payment && view.payment.method !== 'cash') usePay.setState({ activeId: view.payment.id });
+  // The first trade of the round: the checkout follows the whole round from there.
+  const first = view.group[0] ?? view.payment;
+  if (first && view.payment?.method !== 'cash') usePay.setState({ activeId: first.id });
   return view;
 }
 
@@ -131,8 +180,9 @@ export const cashPart = (amountMinor: number) => payCall('checkout.cashPart', { 
 let charging = false;
 
 /**
- * The customer's payment code, read by the scanner. A QR still showing is closed first: one open
- * trade per order, and a QR paid meanwhile must not be charged twice.
+ * The customer's payment code, read by the scanner. While wallet QRs show, the code takes over from them: the
+ * till closes them and charges the code without waiting (a QR paid meanwhile is refunded, never kept twice).
+ * A bank QR still showing is cancelled first (nobody can say whether the customer paid it).
  */
 export async function chargeCode(code: string): Promise<void> {
   if (charging) {
@@ -146,6 +196,12 @@ export async function chargeCode(code: string): Promise<void> {
     if (current && current.orderId === orderId && isOpen(current.status) && current.attention !== 'abandoned') {
       if (current.method === 'payment_code') {
         showToast({ kind: 'info', key: 'pay.codeBusy' });
+        return;
+      }
+      if (current.method === 'qr' && current.groupId !== null) {
+        usePay.setState({ awaitingCode: false });
+        const view = await payCall('pay.withCode', { code });
+        if (!view) beep();
         return;
       }
       const closed = await cancelPayment(current.id);
@@ -170,10 +226,49 @@ export function codeOutsideCheckout(code: string, key: string): void {
   showToast({ kind: 'info', key: 'pay.codeNeedsCheckout', params: { code: maskPaymentCode(code), key } });
 }
 
-/** Opening checkout: an open attempt of this cart is shown again; otherwise the methods are offered. */
+/** Opening checkout: an open attempt of this cart is shown again. */
 export function resetCheckout(): void {
   const order = useCart.getState().order;
-  usePay.setState({ error: null, awaitingCode: false, options: null, activeId: order?.openPaymentId ?? null });
+  usePay.setState({
+    error: null,
+    awaitingCode: false,
+    options: null,
+    starting: false,
+    activeId: order?.openPaymentId ?? null,
+  });
+}
+
+/**
+ * One press: checkout opened on a cart with nothing open puts the wallet QRs on the customer display at once.
+ * When no wallet can take it, the refusal says why and the methods (bank QR, payment code, cash) show.
+ */
+export async function startWalletQrs(): Promise<void> {
+  const order = useCart.getState().order;
+  if (!order || order.lines.length === 0 || order.dueMinor === 0 || order.openPaymentId !== null) return;
+  usePay.setState({ starting: true });
+  try {
+    await startPayment('qr');
+  } finally {
+    usePay.setState({ starting: false });
+  }
+}
+
+/** Another way to pay while the wallet QRs show: the round is cancelled first, then that way starts. */
+export async function switchTo(way: 'bank_qr' | 'payment_code'): Promise<void> {
+  const current = usePay.getState().payment;
+  if (current && isOpen(current.status)) {
+    const view = await cancelPayment(current.id);
+    if (
+      !view ||
+      view.group.some((p) => isOpen(p.status) && p.attention !== 'abandoned') ||
+      view.payment?.status === 'paid'
+    ) {
+      if (view && view.payment?.status !== 'paid') showToast({ kind: 'info', key: 'pay.codeWaitClose' });
+      return;
+    }
+  }
+  if (way === 'bank_qr') await startPayment('bank_qr');
+  else chooseMethod(true);
 }
 
 /** Back to the methods, waiting for the customer's payment code or not. */
