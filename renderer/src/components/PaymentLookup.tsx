@@ -119,15 +119,17 @@ export function PaymentLookup() {
               {result.isDemo && <DemoBadge inline />}
             </p>
           )}
-          <ul className="hint">
-            {result.amountMinor !== null && <li>{t('lookup.amount', { amount: money(result.amountMinor) })}</li>}
-            {result.paidAt && <li>{t('lookup.paidAt', { time: formatTime(result.paidAt, locale) })}</li>}
-            {result.orderNumber && (
-              <li data-testid="lookup-order">{t('lookup.order', { number: result.orderNumber })}</li>
-            )}
-            {result.tradeNumber && <li className="mono">{t('lookup.tradeNo', { number: result.tradeNumber })}</li>}
-            {result.providerRef && <li className="mono">{t('lookup.walletNo', { number: result.providerRef })}</li>}
-          </ul>
+          <p className="hint">
+            {[
+              result.amountMinor !== null && t('lookup.amount', { amount: money(result.amountMinor) }),
+              result.paidAt && t('lookup.paidAt', { time: formatTime(result.paidAt, locale) }),
+              result.tradeNumber && t('lookup.tradeNo', { number: result.tradeNumber }),
+              result.providerRef && t('lookup.walletNo', { number: result.providerRef }),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
+          {result.orderNumber && <p data-testid="lookup-order">{t('lookup.order', { number: result.orderNumber })}</p>}
           <p className="confirm-text" data-testid="lookup-advice">
             {t(`lookup.advice.${advice.advice}`, { wallet: name })}
           </p>
