@@ -80,7 +80,9 @@ export type TradeStatus = z.infer<typeof TradeStatus>;
 const LookupNumber = z
   .string()
   .trim()
-  .regex(/^[0-9A-Za-z_\-|*]{6,64}$/, '6 to 64 letters, digits, _ - | *');
+  .min(6)
+  .max(64)
+  .regex(/^[0-9A-Za-z_\-|*]+$/, 'letters, digits, _ - | *');
 
 /** The provider's answer to a look-up, and our payment when the trade is ours. */
 export const PayLookup = z.object({
