@@ -192,6 +192,18 @@ describe('pay.lookup refuses clearly', () => {
     expect(err).toMatchObject({ code: 'PROVIDER_ERROR', params: { reason: 'bad_response' } });
   });
 
+  it('when the payment’s wallet is no longer set up: says so, asks no other wallet', async () => {
+    const { till, wechat, a } = await twoQrs();
+    till.checkout.setProviders([wechat]);
+    const calls = wechat.calls.length;
+    const err = await refusal(till.call('pay.lookup', { number: a.tradeNumber! }));
+    expect(err).toMatchObject({
+      code: 'PAYMENT_UNAVAILABLE',
+      params: { reason: 'not_configured', provider: 'alipay' },
+    });
+    expect(wechat.calls).toHaveLength(calls);
+  });
+
   it('a payment code typed in: refused, never sent to any wallet', async () => {
     const alipay = wallet('alipay');
     const till = await open([alipay]);
