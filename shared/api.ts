@@ -70,6 +70,42 @@ export const WalletOption = z.object({
 });
 export type WalletOption = z.infer<typeof WalletOption>;
 
+/** A trade as the provider sees it (electron/payments/provider.ts TradeStatus). */
+export const TradeStatus = z.enum(['waiting', 'user_paying', 'paid', 'closed', 'failed', 'refunded', 'not_found']);
+export type TradeStatus = z.infer<typeof TradeStatus>;
+
+/**
+ * "I paid!" at the counter: our trade number, or the provider's number from the customer's wallet
+ * (Alipay 支付宝交易号, WeChat Pay 微信支付订单号).
+ */
+const LookupNumber = z
+  .string()
+  .trim()
+  .min(6)
+  .max(64)
+  .regex(/^[0-9A-Za-z_\-|*]+$/, 'letters, digits, _ - | *');
+
+/** The provider's answer to a look-up, and our payment when the trade is ours. */
+export const PayLookup = z.object({
+  /** The provider knows the trade (false: not found at any wallet asked). */
+  found: z.boolean(),
+  /** The provider that answered ('alipay', 'wechat', 'demo'); null when none knew the number. */
+  provider: z.string().nullable(),
+  isDemo: z.boolean(),
+  /** The providers asked (empty: none can look a provider's number up). */
+  asked: z.array(z.string()),
+  /** Our trade number as the provider holds it. */
+  tradeNumber: z.string().nullable(),
+  providerRef: z.string().nullable(),
+  status: TradeStatus,
+  amountMinor: Minor.nullable(),
+  paidAt: z.string().nullable(),
+  /** Our payment for this trade as stored after the look-up (settled when the provider said paid). */
+  ours: Payment.nullable(),
+  orderNumber: z.string().nullable(),
+});
+export type PayLookup = z.infer<typeof PayLookup>;
+
 export const AttentionItem = z.object({
   payment: Payment,
   /** Why it is listed; 'paid_twice': another trade of its checkout round paid first, so it is refunded. */
@@ -176,6 +212,11 @@ export const api = {
   'pay.abandon': method(PaymentRef, PayView),
   /** Bank QR only: the cashier checked the shop's bank app and saw the money arrive. */
   'pay.confirmByHand': method(PaymentRef, PayView),
+  /**
+   * "I paid!": asks the provider about a trade by our trade number or the provider's own number. Never marks a
+   * payment paid by hand; an open payment the provider says is paid is settled the usual way (a query).
+   */
+  'pay.lookup': method(z.object({ number: LookupNumber }).strict(), PayLookup),
   /** Records part of the total in cash (split tender); the rest is paid another way. */
   'checkout.cashPart': method(z.object({ amountMinor: Minor }).strict(), PayView),
   /** The startup check of payments left open by the last run (see StartupReport). */

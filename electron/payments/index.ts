@@ -18,7 +18,7 @@
 //
 // This file is the facade the till calls; each job has its own file: start.ts (starting a payment),
 // settle.ts (moving and settling one), query-loop.ts, cashier.ts (check, cancel, abandon, confirm by hand,
-// cash part), attention.ts, notifications.ts, startup-check.ts, options.ts (pay.options and the ping),
+// cash part), lookup.ts ("I paid!"), attention.ts, notifications.ts, startup-check.ts, options.ts (pay.options and the ping),
 // trade-numbers.ts; engine.ts holds the state they share. Providers are adapters behind provider.ts, one
 // folder each under providers/.
 import type { AttentionItem, MethodOutput, PayView, StartupReport } from '../../shared/api';
@@ -27,6 +27,7 @@ import type { OpenOrder } from '../till/open-order';
 import { attentionList, resolve } from './attention';
 import { abandon, cancel, cashPart, check, confirmByHand } from './cashier';
 import { type CheckoutOptions, Engine } from './engine';
+import { lookup } from './lookup';
 import { notify } from './notifications';
 import { options } from './options';
 import type { IncomingNotification, PaymentProvider } from './provider';
@@ -116,6 +117,11 @@ export class Checkout {
 
   confirmByHand(id: number): PayView {
     return confirmByHand(this.engine, id);
+  }
+
+  /** pay.lookup: "I paid!" — the provider's answer about our trade number or its own number. */
+  lookup(number: string): Promise<MethodOutput<'pay.lookup'>> {
+    return lookup(this.engine, number);
   }
 
   attentionList(): AttentionItem[] {

@@ -9,6 +9,7 @@ import {
   type CreateQrRequest,
   type CreateQrResult,
   type IncomingNotification,
+  type LookupResult,
   type PaymentProvider,
   type PayWithCodeRequest,
   type PayWithCodeResult,
@@ -39,6 +40,7 @@ type Calls = {
   reverse: [string, ReverseResult];
   refund: [RefundRequest, RefundResult];
   ping: [undefined, undefined];
+  lookup: [{ tradeNumber: string } | { providerRef: string }, LookupResult];
 };
 export type CallName = keyof Calls;
 
@@ -80,6 +82,8 @@ export interface ScriptedProviderOptions {
   /** Like a real wallet: only these currencies, and only its own payment codes (by prefix). */
   currencies?: string[];
   ownsPaymentCode?: (code: string) => boolean;
+  /** Like a real wallet: looks a trade up by our trade number or by its own number (`P-<tradeNumber>`). */
+  lookup?: boolean;
 }
 
 export class ScriptedProvider implements PaymentProvider {
@@ -111,10 +115,12 @@ export class ScriptedProvider implements PaymentProvider {
     this.wallets = opts.wallets ?? ['demo'];
     if (opts.currencies) this.currencies = opts.currencies;
     if (opts.ownsPaymentCode) this.ownsPaymentCode = opts.ownsPaymentCode;
+    if (opts.lookup) this.lookup = (ref) => this.lookUp(ref);
   }
 
   readonly currencies?: readonly string[];
   readonly ownsPaymentCode?: (code: string) => boolean;
+  readonly lookup?: (ref: { tradeNumber: string } | { providerRef: string }) => Promise<LookupResult>;
 
   // ---- what tests use -------------------------------------------------------------------------------
 
@@ -268,6 +274,22 @@ export class ScriptedProvider implements PaymentProvider {
     } catch {
       throw new ProviderError('bad_response', 'unreadable notification');
     }
+  }
+
+  private lookUp(ref: { tradeNumber: string } | { providerRef: string }): Promise<LookupResult> {
+    return this.call('lookup', ref, () => {
+      const t =
+        'tradeNumber' in ref
+          ? this.trade(ref.tradeNumber)
+          : this.allTrades().find((x) => `P-${x.tradeNumber}` === ref.providerRef);
+      if (!t) return { status: 'not_found', tradeNumber: null };
+      return {
+        status: t.status,
+        amountMinor: t.amountMinor,
+        providerRef: `P-${t.tradeNumber}`,
+        tradeNumber: t.tradeNumber,
+      };
+    });
   }
 
   ping(): Promise<void> {

@@ -245,6 +245,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     'pay.cancel': ({ paymentId }) => checkout.cancel(paymentId),
     'pay.abandon': ({ paymentId }) => checkout.abandon(paymentId),
     'pay.confirmByHand': ({ paymentId }) => checkout.confirmByHand(paymentId),
+    'pay.lookup': ({ number }) => checkout.lookup(number),
     'pay.startupReport': () => checkout.startupReport(),
     'attention.list': () => checkout.attentionList(),
     'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),

@@ -8,6 +8,7 @@ import { client } from '../api/client';
 import { SHORTCUTS } from '../cashier/shortcutKeys';
 import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
+import { PaymentLookup } from '../components/PaymentLookup';
 import { formatTime, useLocale, useMoney } from '../format';
 import { statusKey } from '../paymentText';
 import { usePay } from '../stores/payment';
@@ -125,6 +126,7 @@ export function AttentionDialog() {
 
   return (
     <Modal title={t('attention.title')} onClose={closeDialog} testId="attention-dialog" size="lg">
+      <PaymentLookup />
       {items === null ? (
         <p className="empty">{t('common.loading')}</p>
       ) : items.length === 0 ? (

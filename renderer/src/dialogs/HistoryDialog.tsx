@@ -7,6 +7,7 @@ import { request } from '../api/call';
 import { client } from '../api/client';
 import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
+import { PaymentLookup } from '../components/PaymentLookup';
 import { displayName, formatTime, useLocale } from '../format';
 import { statusKey } from '../paymentText';
 import { closeDialog } from '../stores/ui';
@@ -137,6 +138,7 @@ export function HistoryDialog() {
 
   return (
     <Modal title={t('history.title')} onClose={closeDialog} testId="history-dialog" size="lg">
+      <PaymentLookup />
       {orders === null ? (
         <p className="empty">{t('common.loading')}</p>
       ) : orders.length === 0 ? (
