@@ -144,16 +144,24 @@ gatewayTest(
     await page.getByTestId('new-sale').click();
     await expect(page.getByTestId('cart-empty')).toBeVisible();
     const order = await cashier.openHistoryOrder(number!);
-    const payment = order.getByTestId('history-payment');
-    await expect(payment).toHaveCount(1);
-    await expect(payment).toHaveAttribute('data-method', 'payment_code');
+    // The wallet QR that showed first (cancelled when the cashier asked for the code), then the code, paid.
+    await expect(order.getByTestId('history-payment')).toHaveCount(2);
+    await expect(order.locator('[data-testid="history-payment"][data-method="qr"]')).toHaveAttribute(
+      'data-status',
+      'cancelled',
+    );
+    const payment = order.locator('[data-testid="history-payment"][data-method="payment_code"]');
     await expect(payment).toHaveAttribute('data-status', 'paid');
     await expect(payment.getByTestId('history-masked-code')).toHaveText(MASKED);
     expect(await page.content()).not.toContain(CODE);
 
+    // At the gateway: the QR closed unpaid, the code paid once.
     const trades = await sim.trades();
-    expect(trades).toHaveLength(1);
-    expect(trades[0]).toMatchObject({ kind: 'code', status: 'paid', paidCount: 1, amountMinor: 3000 });
+    expect(trades.map((t) => [t.kind, t.status, t.paidCount])).toEqual([
+      ['qr', 'closed', 0],
+      ['code', 'paid', 1],
+    ]);
+    expect(trades[1]).toMatchObject({ amountMinor: 3000 });
   },
 );
 

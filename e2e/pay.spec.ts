@@ -15,13 +15,14 @@ test('scan items, QR pay, the customer pays on the phone: both screens say paid 
   await cashier.scanAndSee(DEMO.croissant.barcode);
   await expect(cashier.total()).toHaveText('¥52.00');
 
-  // The shortcut shown on the button opens checkout: the methods and their limits, nothing created yet.
+  // One press of the shortcut shown on the button: the wallet QR is made at once, no method list first.
   await expect(page.getByTestId('qr-pay-button')).toContainText('F10');
   await page.keyboard.press('F10');
-  await expect(cashier.payDialog()).toHaveAttribute('data-status', 'choose');
-  await expect(page.getByTestId('pay-due')).toHaveText('¥52.00');
-  await expect(cashier.payDialog().getByTestId('demo-badge')).toHaveText('DEMO – no money moved');
   await cashier.startQr();
+  await expect(cashier.payDialog().getByTestId('demo-badge')).toHaveText('DEMO – no money moved');
+  // The other ways stay one button away.
+  await expect(page.getByTestId('pay-other-bank_qr')).toBeVisible();
+  await expect(page.getByTestId('pay-other-payment_code')).toBeVisible();
   await expect(cashier.payDialog().getByTestId('pay-amount')).toHaveText('¥52.00');
   await expect(page.getByTestId('pay-countdown')).toBeVisible();
   await expect(page.getByTestId('cart-locked')).toBeVisible();
@@ -192,9 +193,8 @@ test('split tender: ¥10 cash, then a QR for exactly the rest; history has both 
   await expect(page.getByTestId('cart-locked')).toBeVisible();
 
   await page.getByTestId('cash-qr-rest').click();
-  await expect(cashier.payDialog()).toHaveAttribute('data-status', 'choose');
-  await expect(page.getByTestId('pay-due')).toHaveText('¥30.00');
   await cashier.startQr();
+  await expect(cashier.payDialog().getByTestId('pay-amount')).toHaveText('¥30.00');
   await expect(display.page.getByTestId('pay-amount')).toHaveText('¥30.00');
   const number = await display.orderNumber();
   const url = await display.scanQr();
@@ -294,6 +294,14 @@ test('a bank QR (PromptPay) carries the amount and reference; the cashier confir
   const number = await page.getByTestId('pay-order-number').getAttribute('data-number');
   await page.getByTestId('new-sale').click();
   const order = await cashier.openHistoryOrder(number!);
-  await expect(order.getByTestId('history-payment')).toHaveAttribute('data-method', 'bank_qr');
+  // The Demo wallet QR that showed first was cancelled when the cashier chose the bank QR.
+  await expect(order.locator('[data-testid="history-payment"][data-method="qr"]')).toHaveAttribute(
+    'data-status',
+    'cancelled',
+  );
+  await expect(order.locator('[data-testid="history-payment"][data-method="bank_qr"]')).toHaveAttribute(
+    'data-status',
+    'paid',
+  );
   await expect(order.getByTestId('history-by-hand')).toBeVisible();
 });

@@ -521,7 +521,8 @@ export const en = {
     },
     test: {
       ok: 'Connected: the credentials work.',
-      unreachable: 'The provider could not be reached. Check the internet connection (and the gateway URL).',
+      unreachable:
+        'The provider could not be reached. Check the internet connection (and the endpoint or base URL, if you changed it).',
       wrong_id:
         'The provider does not know this app ID or merchant ID, or they are not bound together (APPID_MCHID_NOT_MATCH). Check both.',
       bad_signature:

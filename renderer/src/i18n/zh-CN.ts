@@ -515,7 +515,7 @@ export const zhCN: Messages = {
     },
     test: {
       ok: '连接成功：凭据有效。',
-      unreachable: '无法连接支付服务。请检查网络连接（以及网关地址）。',
+      unreachable: '无法连接支付服务。请检查网络连接（如改过接口地址，也请检查）。',
       wrong_id: '支付服务不认识此 AppID 或商户号，或两者未绑定（APPID_MCHID_NOT_MATCH）。请检查两者。',
       bad_signature: '支付服务拒绝了我们的签名：私钥与此应用（或此证书序列号）不匹配。',
       bad_answer_signature: '支付服务的应答未通过校验：这里填写的支付宝 / 微信支付公钥或证书有误。',
