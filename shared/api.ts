@@ -108,6 +108,14 @@ export type PayLookup = z.infer<typeof PayLookup>;
 
 export const AttentionItem = z.object({
   payment: Payment,
+  /** Its latest refund: number, status, and the provider's code when it did not go through (e.g. ABNORMAL). */
+  refund: z
+    .object({
+      refundNumber: z.string(),
+      status: z.enum(['requested', 'processing', 'refunded', 'failed']),
+      failure: z.string().nullable(),
+    })
+    .nullable(),
   /** Why it is listed; 'paid_twice': another trade of its checkout round paid first, so it is refunded. */
   reason: z.enum([...PaymentAttention.options, 'paid_twice']),
   orderId: Id,
@@ -197,7 +205,10 @@ export const api = {
     z.object({ order: Order, changeMinor: Minor, cart: Order }),
   ),
   /** Methods, availability and limits for the open cart's amount due. */
-  'pay.options': method(Empty, z.object({ dueMinor: Minor, options: z.array(PayOption), wallets: z.array(WalletOption) })),
+  'pay.options': method(
+    Empty,
+    z.object({ dueMinor: Minor, options: z.array(PayOption), wallets: z.array(WalletOption) }),
+  ),
   /** Starts a QR (provider or bank) for `amountMinor` (default: all that is due); the cart locks. */
   'pay.start': method(z.object({ method: z.enum(['qr', 'bank_qr']), amountMinor: Minor.optional() }).strict(), PayView),
   /** Charges the customer's payment code read by the scanner (B-scan-C). */

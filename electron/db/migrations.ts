@@ -254,6 +254,12 @@ export const migrations: Migration[] = [
       CREATE INDEX payments_group ON payments (group_id) WHERE group_id IS NOT NULL;
     `);
   },
+
+  // 7: why a refund did not go through, as the provider's code (WeChat Pay ABNORMAL / CLOSED): the attention
+  // list says what to do about it in the provider's merchant platform.
+  (db) => {
+    db.exec('ALTER TABLE refunds ADD COLUMN failure TEXT');
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -102,6 +102,8 @@ export interface RefundRow {
   reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The provider's code when it did not go through (status 'failed'). */
+  failure: string | null;
 }
 
 export class PaymentsRepo {
@@ -265,8 +267,8 @@ export class PaymentsRepo {
     return this.s.insertRefund.get(r)!;
   }
 
-  setRefundStatus(id: number, status: RefundRow['status'], at: string): void {
-    this.s.setRefundStatus.run(status, at, id);
+  setRefundStatus(id: number, status: RefundRow['status'], at: string, failure: string | null = null): void {
+    this.s.setRefundStatus.run(status, at, failure, id);
   }
 }
 
@@ -335,6 +337,8 @@ function prepare(db: Database) {
     insertRefund: db.prepare<[Record<string, unknown>], RefundRow>(
       "INSERT INTO refunds (refund_number, payment_id, amount_minor, status, reason, created_at, updated_at) VALUES (@refundNumber, @paymentId, @amountMinor, 'requested', @reason, @at, @at) RETURNING *",
     ),
-    setRefundStatus: db.prepare<[string, string, number]>('UPDATE refunds SET status = ?, updated_at = ? WHERE id = ?'),
+    setRefundStatus: db.prepare<[string, string, string | null, number]>(
+      'UPDATE refunds SET status = ?, updated_at = ?, failure = ? WHERE id = ?',
+    ),
   };
 }

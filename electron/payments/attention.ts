@@ -7,7 +7,7 @@ import { dueOf, isOpen, openPaymentOf } from '../../shared/payment';
 import { crashPoint } from '../core/crash';
 import type { RefundRow } from '../db/index';
 import { isoNow } from '../till/context';
-import { ProviderError } from './provider';
+import { ProviderError, type RefundResult } from './provider';
 import { type Engine, MISMATCH, PAID_TWICE } from './engine';
 import { step } from './query-loop';
 import { refundNumberFor } from './trade-numbers';
@@ -34,8 +34,10 @@ export function attentionList(engine: Engine): AttentionItem[] {
     if ((p.attention !== 'late_payment' || paidTwiceDone) && !isOpen(p.status) && p.reason !== MISMATCH) {
       actions.push('dismiss');
     }
+    const last = engine.payments.refundsFor(p.id).at(-1);
     return {
       payment: p,
+      refund: last ? { refundNumber: last.refund_number, status: last.status, failure: last.failure } : null,
       reason: p.reason === PAID_TWICE ? PAID_TWICE : p.attention!,
       orderId: order.id,
       orderNumber: order.number,
@@ -127,16 +129,20 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
     );
     return r;
   });
-  let status: 'refunded' | 'processing' | 'failed';
+  let answer: RefundResult;
   try {
     crashPoint('pay.beforeRefundCall');
-    ({ status } = await provider.refund({
-      tradeNumber: p.tradeNumber!,
-      refundNumber: refund.refund_number,
-      amountMinor: refund.amount_minor,
-      totalMinor: p.amountMinor,
-      reason: 'late_payment',
-    }));
+    // Asked before and still on its way: ask how it went (a repeat would say "accepted" again, not "paid out").
+    answer =
+      refund.status === 'processing' && provider.refundStatus
+        ? await provider.refundStatus({ tradeNumber: p.tradeNumber!, refundNumber: refund.refund_number })
+        : await provider.refund({
+            tradeNumber: p.tradeNumber!,
+            refundNumber: refund.refund_number,
+            amountMinor: refund.amount_minor,
+            totalMinor: p.amountMinor,
+            reason: 'late_payment',
+          });
     crashPoint('pay.afterRefundCall');
   } catch (err) {
     engine.alive();
@@ -169,9 +175,11 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
     });
   }
   engine.alive();
+  const { status } = answer;
+  const failure = status === 'failed' ? (answer.reason ?? 'failed') : null;
   const at = isoNow(engine.ctx);
   const moved = engine.ctx.tx(() => {
-    engine.payments.setRefundStatus(refund.id, status, at);
+    engine.payments.setRefundStatus(refund.id, status, at, failure);
     if (status !== 'refunded') {
       engine.payments.journal(
         at,
@@ -180,6 +188,7 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
         {
           refundNumber: refund.refund_number,
           status,
+          ...(failure ? { failure } : {}),
         },
       );
       return null;
@@ -196,6 +205,31 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
     return done;
   });
   if (moved) engine.changed(moved, true);
+  else {
+    // Processing: asked again later by itself; failed: a person acts (the attention list says how).
+    engine.attentionChanged();
+    if (status === 'processing') scheduleRefundCheck(engine, p.id);
+  }
+}
+
+/** A refund the provider is still paying out is asked about again after a while (Alipay: not before 10 s). */
+export function scheduleRefundCheck(engine: Engine, paymentId: number, attempt = 0): void {
+  if (engine.closed || !engine.o.loops) return;
+  const ms = Math.min(engine.o.refundCheckMs * 2 ** attempt, 10 * 60_000);
+  const timer = setTimeout(async () => {
+    const p = engine.payments.byId(paymentId);
+    const underway = p && engine.payments.refundsFor(paymentId).some((r) => r.status === 'processing');
+    if (!p || !underway || engine.closed) return;
+    try {
+      await refund(engine, p);
+    } catch (err) {
+      console.warn(`[pay] refund check of payment ${paymentId}:`, (err as Error).message);
+    }
+    if (engine.payments.refundsFor(paymentId).some((r) => r.status === 'processing')) {
+      scheduleRefundCheck(engine, paymentId, attempt + 1);
+    }
+  }, ms);
+  timer.unref();
 }
 
 /** Counts a late payment towards its order, which must still be open and need at least that much. */

@@ -23,6 +23,8 @@ export interface CheckoutOptions {
   sweepWaitMs?: number;
   /** false: no background query loops (tests drive steps with check()). */
   loops?: boolean;
+  /** First wait before asking again about a refund still being paid out (doubles up to 10 minutes). */
+  refundCheckMs?: number;
 }
 
 /** The provider holds another amount than ours for this payment: a person looks (attention list). */
@@ -77,6 +79,7 @@ export class Engine {
       pingTimeoutMs: 1500,
       sweepWaitMs: 5000,
       loops: true,
+      refundCheckMs: 15_000,
       ...opts,
     };
     this.codePollFixed = opts.codePollMs !== undefined;
@@ -183,7 +186,13 @@ export class Engine {
     return provider.codePolling.everyMs;
   }
 
+  /**
+   * Where a provider may POST its notification: only the Demo gateway, which runs beside the till, can reach our
+   * loopback listener. Alipay and WeChat Pay are never sent it (WeChat Pay takes the shop's own HTTPS URL from
+   * its settings); polling is the path of record.
+   */
   notifyUrl(provider: PaymentProvider): string | null {
+    if (!provider.isDemo) return null;
     return this.notifyBase ? `${this.notifyBase}/${encodeURIComponent(provider.id)}` : null;
   }
 

@@ -1,9 +1,11 @@
 // Two wallets side by side: "QR pay" makes one trade per wallet in one checkout round; the first paid completes
 // the order and closes the others; a payment code scanned meanwhile takes over; anything paid twice is
 // refunded at once. Real till (SQLite file), two scripted providers that behave like Alipay and WeChat Pay.
+
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { routePaymentCode } from '../../shared/payment';
-import { openTestTill, type TestTill, testClock } from '../till/testing';
+import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
 import { ProviderError } from './provider';
 import { ScriptedProvider } from './testing';
 
@@ -16,9 +18,10 @@ afterEach(async () => {
   for (const t of tills.splice(0)) await t.close();
 });
 
-function wallet(id: 'alipay' | 'wechat'): ScriptedProvider {
+function wallet(id: 'alipay' | 'wechat', stateFile?: string): ScriptedProvider {
   return new ScriptedProvider({
     id,
+    stateFile,
     isDemo: false,
     merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
     wallets: [id],
@@ -27,8 +30,9 @@ function wallet(id: 'alipay' | 'wechat'): ScriptedProvider {
   });
 }
 
-async function open(providers: ScriptedProvider[]) {
+async function open(providers: ScriptedProvider[], dataDir?: string) {
   const till = openTestTill({
+    dataDir,
     clock: testClock(new Date(2026, 10, 25, 9, 30)).clock,
     payments: { providers, notify: false, engine: { loops: false, sweepWaitMs: 2000 } },
   });
@@ -159,6 +163,82 @@ describe('QR pay with two wallets', () => {
       .map((c) => (c.request as { refundNumber: string }).refundNumber);
     expect(numbers).toEqual([`${w!.tradeNumber}-R1`, `${w!.tradeNumber}-R1`]);
     expectSoldOnce(till);
+  });
+});
+
+describe('a paid-twice refund the provider does not finish at once', () => {
+  it('processing: asked about again (refund query), then refunded', async () => {
+    const { till, alipay, wechat, view } = await twoQrs();
+    const [a, w] = view.group;
+    let asked = 0;
+    Object.assign(wechat, {
+      refundStatus: async () => {
+        asked++;
+        return { status: 'refunded' };
+      },
+    });
+    wechat.next('refund', { status: 'processing' });
+    alipay.pay(a!.tradeNumber!);
+    wechat.pay(w!.tradeNumber!);
+    const queued = till.next('attention.changed');
+    await till.call('pay.check', { paymentId: a!.id });
+    await queued;
+    await reaches(till, w!.id, 'paid');
+    const [item] = await till.call('attention.list', {});
+    expect(item).toMatchObject({ reason: 'paid_twice', refund: { status: 'processing', failure: null } });
+    await till.call('attention.resolve', { paymentId: w!.id, action: 'check' });
+    expect(asked).toBe(1);
+    expect(wechat.calls.filter((c) => c.method === 'refund')).toHaveLength(1);
+    expect(trades(till).find((t) => t.id === w!.id)).toMatchObject({ status: 'refunded' });
+    expectSoldOnce(till);
+  });
+
+  it('failed (WeChat Pay ABNORMAL): stays on the list with the code the screen turns into the step to take', async () => {
+    const { till, alipay, wechat, view } = await twoQrs();
+    const [a, w] = view.group;
+    wechat.next('refund', { status: 'failed', reason: 'ABNORMAL' });
+    alipay.pay(a!.tradeNumber!);
+    wechat.pay(w!.tradeNumber!);
+    // Listed once when found paid twice, again when the refund comes back failed.
+    let seen = 0;
+    const refused = till.next('attention.changed', () => ++seen === 2);
+    await till.call('pay.check', { paymentId: a!.id });
+    await refused;
+    const [item] = await till.call('attention.list', {});
+    expect(item).toMatchObject({ reason: 'paid_twice', payment: { status: 'paid' }, refund: { failure: 'ABNORMAL' } });
+    expect(count(till, "SELECT count(*) FROM refunds WHERE status = 'failed' AND failure = 'ABNORMAL'")).toBe(1);
+    expectSoldOnce(till);
+  });
+});
+
+describe('a paid-twice refund the till stopped before finishing', () => {
+  it('is asked again at the next start, under the same refund number, and money moves once', async () => {
+    const dir = tempDataDir();
+    const files = { alipay: path.join(dir, 'alipay.json'), wechat: path.join(dir, 'wechat.json') };
+    const first = { alipay: wallet('alipay', files.alipay), wechat: wallet('wechat', files.wechat) };
+    const till = await open([first.alipay, first.wechat], dir);
+    await till.call('cart.scan', { barcode: COFFEE });
+    const { group } = await till.call('pay.start', { method: 'qr' });
+    const [a, w] = group;
+    first.alipay.pay(a!.tradeNumber!);
+    first.wechat.pay(w!.tradeNumber!);
+    // The refund leaves, and the till stops before any answer comes back.
+    const held = first.wechat.hold('refund');
+    await till.call('pay.check', { paymentId: a!.id });
+    await held.called;
+    await tills.pop()!.close();
+    held.release(new ProviderError('timeout', 'the till had stopped'));
+
+    const second = { alipay: wallet('alipay', files.alipay), wechat: wallet('wechat', files.wechat) };
+    const again = await open([second.alipay, second.wechat], dir);
+    await again.checkout.sweep();
+    await reaches(again, w!.id, 'refunded');
+    const numbers = [...first.wechat.calls, ...second.wechat.calls]
+      .filter((c) => c.method === 'refund')
+      .map((c) => (c.request as { refundNumber: string }).refundNumber);
+    expect(numbers).toEqual([`${w!.tradeNumber}-R1`, `${w!.tradeNumber}-R1`]);
+    expect(second.wechat.trade(w!.tradeNumber!)).toMatchObject({ status: 'refunded', refundedMinor: 1800 });
+    expectSoldOnce(again);
   });
 });
 

@@ -57,6 +57,11 @@ export class Checkout {
     this.engine.setProviders(providers, notifyBase);
   }
 
+  /** The local notification listener's base (…/notify); a provider's path is `<base>/<provider id>`. */
+  notifyBase(): string | null {
+    return this.engine.notifyBase;
+  }
+
   /** Stops every loop; calls still out at the provider find the engine closed and write nothing. */
   close(): void {
     this.engine.close();

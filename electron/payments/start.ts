@@ -112,14 +112,13 @@ export async function withCode(engine: Engine, code: string, amountMinor: number
       provider: provider.id,
       isDemo: provider.isDemo,
       maskedCode: maskPaymentCode(code),
-      // As the provider's guide asks (Alipay ~30 s, WeChat Pay ~45 s), then cancel / reverse.
-      expires: (now) =>
-        new Date(
-          now.getTime() +
-            (polling && !engine.codePollFixed
-              ? polling.forMs
-              : engine.ctx.settings.get().paymentCodeWaitSeconds * 1000),
-        ),
+      // As the provider's guide asks (Alipay ~30 s, WeChat Pay ~45 s), then cancel / reverse; never longer than
+      // the shop's own "wait for a payment code" setting.
+      expires: (now) => {
+        const shop = engine.ctx.settings.get().paymentCodeWaitSeconds * 1000;
+        const guide = polling && !engine.codePollFixed ? polling.forMs : shop;
+        return new Date(now.getTime() + Math.min(guide, shop));
+      },
     },
   ]);
   return create(

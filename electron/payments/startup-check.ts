@@ -3,7 +3,8 @@
 import type { Order, Payment } from '../../shared/domain';
 import { isOpen } from '../../shared/payment';
 import { isoNow } from '../till/context';
-import type { Engine } from './engine';
+import { refundPaidTwice, scheduleRefundCheck } from './attention';
+import { type Engine, PAID_TWICE } from './engine';
 import { ensureLoop, step } from './query-loop';
 
 /**
@@ -17,6 +18,7 @@ export function sweep(engine: Engine): Promise<void> {
 }
 
 export async function runSweep(engine: Engine): Promise<void> {
+  resumeRefunds(engine);
   const open = engine.payments.open().filter((p) => p.method !== 'bank_qr' && p.method !== 'cash');
   if (open.length === 0) return reportSweep(engine, [], 0);
   let timer: NodeJS.Timeout | undefined;
@@ -61,6 +63,17 @@ export async function runSweep(engine: Engine): Promise<void> {
   for (const p of open) ensureLoop(engine, p.id);
   const settled = open.map((p) => engine.payments.byId(p.id)!).filter((p) => !isOpen(p.status));
   reportSweep(engine, settled, left.length);
+}
+
+/**
+ * Refunds the last run left unfinished: a paid-twice payment not yet given back is refunded now (the same
+ * refund number), and a refund the provider was still paying out is asked about again.
+ */
+function resumeRefunds(engine: Engine): void {
+  for (const p of engine.payments.needingAttention()) {
+    if (p.reason === PAID_TWICE && p.status === 'paid') void refundPaidTwice(engine, p.id);
+    else if (engine.payments.refundsFor(p.id).some((r) => r.status === 'processing')) scheduleRefundCheck(engine, p.id);
+  }
 }
 
 /** Tells the cashier, once, what happened to the payments the last run left open. */

@@ -61,6 +61,17 @@ function Item({ item, onResolved }: { item: AttentionItem; onResolved: (items: A
           {p.maskedCode ? ` · ${p.maskedCode}` : ''}
           {p.tradeNumber ? ` · ${t('history.tradeNo', { number: p.tradeNumber })}` : ''}
         </span>
+        {item.refund && item.refund.status !== 'refunded' && (
+          <span
+            className={item.refund.status === 'failed' ? 'reason reason-error' : 'muted'}
+            data-testid="attention-refund"
+            data-status={item.refund.status}
+          >
+            {t(`attention.refundState.${item.refund.status}`, { number: item.refund.refundNumber })}
+            {item.refund.failure &&
+              ` ${t(`attention.refundFailure.${refundFailureKey(item.refund.failure)}`, { code: item.refund.failure })}`}
+          </span>
+        )}
         {p.isDemo && <DemoBadge inline />}
       </div>
       {confirmRefund ? (
@@ -99,6 +110,11 @@ function Item({ item, onResolved }: { item: AttentionItem; onResolved: (items: A
       )}
     </li>
   );
+}
+
+/** A provider's refund failure code with a known next step (WeChat Pay ABNORMAL / CLOSED), else 'other'. */
+function refundFailureKey(code: string): 'ABNORMAL' | 'CLOSED' | 'other' {
+  return code === 'ABNORMAL' || code === 'CLOSED' ? code : 'other';
 }
 
 export function AttentionDialog() {

@@ -370,6 +370,18 @@ export const en = {
       paid_twice: 'Paid twice: another wallet had already paid this order, so this payment is refunded',
       unsettled: 'Not settled after a restart; its order is put on hold (Recall {{key}})',
     },
+    refundState: {
+      requested: 'Refund {{number}} asked for; press Check to hear how it went',
+      processing: 'Refund {{number}} is being paid out by the provider; the till asks again by itself',
+      failed: 'Refund {{number}} did not go through.',
+    },
+    refundFailure: {
+      ABNORMAL:
+        'WeChat Pay could not return the money (the buyer’s card or account is closed or frozen). In 微信支付商户平台: 交易中心 → 退款管理 → find this refund → 发起异常退款.',
+      CLOSED:
+        'WeChat Pay closed this refund without paying it. In 微信支付商户平台: 交易中心 → 退款管理, check it and the shop’s balance, then press Refund again.',
+      other: 'The provider answered {{code}}. Press Refund to try again.',
+    },
     refund: 'Refund',
     refundBody: 'Refund {{amount}} to the customer’s wallet? This cannot be undone.',
     refundYes: 'Refund {{amount}}',

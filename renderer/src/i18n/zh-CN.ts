@@ -369,6 +369,18 @@ export const zhCN: Messages = {
       paid_twice: '重复支付：订单已由另一笔付清，此笔自动退款',
       unsettled: '重启后仍未确认，订单已挂单（取单 {{key}}）',
     },
+    refundState: {
+      requested: '退款 {{number}} 已发起；点“查询”了解结果',
+      processing: '退款 {{number}} 支付机构处理中；收银台会自动再查询',
+      failed: '退款 {{number}} 未成功。',
+    },
+    refundFailure: {
+      ABNORMAL:
+        '微信支付无法原路退回（买家银行卡或账户已注销或冻结）。请在微信支付商户平台：交易中心 → 退款管理 → 找到此笔退款 → 发起异常退款。',
+      CLOSED:
+        '微信支付已关闭此退款，未退出资金。请在微信支付商户平台：交易中心 → 退款管理 核对退款和商户余额，然后再点“退款”。',
+      other: '支付机构返回 {{code}}。请点“退款”重试。',
+    },
     refund: '退款',
     refundBody: '将 {{amount}} 退回顾客钱包？此操作无法撤销。',
     refundYes: '退款 {{amount}}',

@@ -36,7 +36,6 @@ import {
   NotificationEnvelope,
   PLUGIN_BAD_ANSWER,
   PLUGIN_BAD_SIGNATURE,
-  REFUND_HELP,
   RefundAnswer,
   REVERSE_RETRY,
   TradeBillAnswer,
@@ -369,7 +368,8 @@ export function createWechatPayProvider(opts: WechatPayProviderOptions): Payment
         return { status: 'processing' };
       case 'ABNORMAL':
       case 'CLOSED':
-        return { status: 'failed', reason: `${r.status}: ${REFUND_HELP[r.status]}` };
+        // The code only: the screens translate the step to take in 商户平台 (REFUND_HELP has it in the docs' words).
+        return { status: 'failed', reason: r.status };
     }
   }
 
