@@ -45,6 +45,17 @@ export const PayView = z.object({
 });
 export type PayView = z.infer<typeof PayView>;
 
+/** A "Pay ¥0.01 yourself" test trade as Settings → Payments shows it. */
+export const TestPayView = z.object({
+  provider: z.string(),
+  tradeNumber: z.string(),
+  qrContent: z.string().nullable(),
+  expiresAt: z.string(),
+  state: z.enum(['waiting', 'paid', 'refunded', 'refund_pending', 'closed', 'failed']),
+  detail: z.string().nullable(),
+});
+export type TestPayView = z.infer<typeof TestPayView>;
+
 /** Whether a method can be used now, and its limit, shown before any trade is created. */
 export const PayOption = z.object({
   method: WalletMethod,
@@ -253,6 +264,12 @@ export const api = {
   'paySettings.import': method(z.object({ json: z.string().max(60_000) }).strict(), PaySettingsView),
   /** A harmless signed call with the stored credentials; says plainly what is wrong. */
   'paySettings.test': method(z.object({ wallet: PayWallet }).strict(), ConnectionTestView),
+  /** "Pay ¥0.01 yourself": a one-fen QR of this wallet, refunded as soon as it is paid (no order, no sale). */
+  'paySettings.testPay': method(z.object({ wallet: PayWallet }).strict(), TestPayView),
+  /** Asks about a test payment (a paid fen is refunded at once). */
+  'paySettings.testPayCheck': method(z.object({ tradeNumber: z.string().min(6).max(64) }).strict(), TestPayView),
+  /** Closes an unpaid test QR (one paid meanwhile is refunded). */
+  'paySettings.testPayCancel': method(z.object({ tradeNumber: z.string().min(6).max(64) }).strict(), TestPayView),
 } as const;
 
 export type Api = typeof api;

@@ -22,6 +22,8 @@ export type JournalKind =
   | 'payment.dismissed'
   | 'payment.providerError'
   | 'payment.notificationRejected'
+  // "Pay ¥0.01 yourself" in Settings → Payments: each step of a test trade (no order, no sale).
+  | 'payment.test'
   | 'refund.requested'
   | 'refund.updated'
   | 'order.numberReserved'

@@ -34,15 +34,19 @@ import type { IncomingNotification, PaymentProvider } from './provider';
 import { step } from './query-loop';
 import { start, withCode } from './start';
 import { sweep } from './startup-check';
+import { TestPayments } from './test-payment';
 
 export type { CheckoutOptions } from './engine';
 export { refundNumberFor } from './trade-numbers';
 
 export class Checkout {
   private readonly engine: Engine;
+  /** "Pay ¥0.01 yourself" (Settings → Payments): one fen in, refunded at once, outside sales. */
+  readonly testPayments: TestPayments;
 
   constructor(ctx: TillContext, open: OpenOrder, opts: CheckoutOptions = {}) {
     this.engine = new Engine(ctx, open, opts);
+    this.testPayments = new TestPayments(this.engine);
   }
 
   // ---- wiring ----------------------------------------------------------------------------------------
@@ -149,8 +153,8 @@ export class Checkout {
     return step(this.engine, id, asked);
   }
 
-  /** The startup check of payments the last run left open. */
-  sweep(): Promise<void> {
-    return sweep(this.engine);
+  /** The startup check of payments (and test payments) the last run left open. */
+  async sweep(): Promise<void> {
+    await Promise.all([sweep(this.engine), this.testPayments.resume()]);
   }
 }

@@ -259,6 +259,9 @@ function assemble(db: Database, opts: TillOptions): Till {
     'paySettings.remove': ({ wallet }) => changeCredentials('removed', () => credentials.remove(wallet)),
     'paySettings.import': ({ json }) => changeCredentials('imported', () => credentials.importText(json)),
     'paySettings.test': ({ wallet }) => testWallet(credentials.config(), wallet, pay.wallets),
+    'paySettings.testPay': ({ wallet }) => checkout.testPayments.start(wallet === 'wechatpay' ? 'wechat' : 'alipay'),
+    'paySettings.testPayCheck': ({ tradeNumber }) => checkout.testPayments.check(tradeNumber),
+    'paySettings.testPayCancel': ({ tradeNumber }) => checkout.testPayments.cancel(tradeNumber),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------

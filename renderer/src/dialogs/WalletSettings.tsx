@@ -1,9 +1,10 @@
 // Settings → Payments → real wallets: one section per wallet (支付宝 / 微信支付). Ids in clear, secrets only
 // as "set · ends in …1a2b" (the till never sends a secret back); paste a key or pick its file (read here,
 // sent as text), Test connection, Remove, and Import of a pay-config JSON file for both at once.
+import { QRCodeSVG } from 'qrcode.react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from '../../../shared/api';
+import type { ApiError, TestPayView } from '../../../shared/api';
 import type { ConnectionTestView, PaySettingsView, PayWallet, SecretMask } from '../../../shared/pay-config';
 import { client } from '../api/client';
 import { showError, showToast } from '../stores/ui';
@@ -117,6 +118,89 @@ export function WalletSettings() {
           <WalletSection key={`${w}-${view[w].state}`} wallet={w} view={view} onChange={setView} />
         ))}
     </section>
+  );
+}
+
+/** How often the one-fen test asks the till while its QR shows. */
+const TEST_PAY_POLL_MS = 1500;
+
+/**
+ * "Pay ¥0.01 yourself": a QR for one fen of this wallet, paid with the owner's own phone and refunded at once.
+ * It proves what Test connection cannot (the product is enabled, money arrives). Never a sale.
+ */
+function OneFenTest({ wallet }: { wallet: PayWallet }) {
+  const { t } = useTranslation();
+  const [trade, setTrade] = useState<TestPayView | null>(null);
+  const [busy, run] = useBusy();
+  const live =
+    trade !== null && (trade.state === 'waiting' || trade.state === 'paid' || trade.state === 'refund_pending');
+  const number = trade?.tradeNumber;
+
+  useEffect(() => {
+    if (!live || !number) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const ask = async () => {
+      const r = await client.call('paySettings.testPayCheck', { tradeNumber: number });
+      if (stopped) return;
+      if (r.ok) setTrade(r.value);
+      timer = setTimeout(() => void ask(), TEST_PAY_POLL_MS);
+    };
+    timer = setTimeout(() => void ask(), TEST_PAY_POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [live, number]);
+
+  const start = () =>
+    run(async () => {
+      const r = await client.call('paySettings.testPay', { wallet });
+      if (r.ok) setTrade(r.value);
+      else showError(r.error);
+    });
+  const cancel = () =>
+    run(async () => {
+      if (!number) return;
+      const r = await client.call('paySettings.testPayCancel', { tradeNumber: number });
+      if (r.ok) setTrade(r.value);
+      else showError(r.error);
+    });
+
+  return (
+    <div className="wallet-test-pay" data-testid={`wallet-${wallet}-testpay`} data-state={trade?.state ?? ''}>
+      {trade?.state === 'waiting' && trade.qrContent && (
+        <div className="cd-qr wallet-test-qr" data-testid={`wallet-${wallet}-testpay-qr`}>
+          <QRCodeSVG value={trade.qrContent} size={180} level="M" marginSize={4} />
+        </div>
+      )}
+      {trade && (
+        <p
+          className={trade.state === 'failed' || trade.state === 'refund_pending' ? 'reason-error' : 'muted'}
+          data-testid={`wallet-${wallet}-testpay-state`}
+        >
+          {t(`wallets.testPay.${trade.state}`)}
+          {trade.detail ? ` (${trade.detail})` : ''}
+        </p>
+      )}
+      <div className="button-row">
+        {live && trade?.state === 'waiting' ? (
+          <button type="button" className="btn" disabled={busy} onClick={() => void cancel()}>
+            {t('common.cancel')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn"
+            data-testid={`wallet-${wallet}-testpay-start`}
+            disabled={busy || live}
+            onClick={() => void start()}
+          >
+            {t('wallets.testPay.button')}
+          </button>
+        )}
+      </div>
+    </div>
   );
 }
 
@@ -271,6 +355,7 @@ function WalletSection({
             : t(`wallets.test.${test.problem}`, { seconds: test.clockSkewSeconds ?? '?', detail: test.detail })}
         </p>
       )}
+      {current.state === 'set' && <OneFenTest wallet={wallet} />}
       <div className="button-row">
         <button
           type="button"

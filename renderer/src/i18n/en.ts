@@ -509,6 +509,15 @@ export const en = {
     platformKeys: 'Platform certificates: {{keys}}',
     remove: 'Remove',
     testButton: 'Test connection',
+    testPay: {
+      button: 'Pay ¥0.01 yourself',
+      waiting: 'Scan this QR with your own phone and pay ¥0.01. It is refunded at once and is not a sale.',
+      paid: '¥0.01 arrived: refunding it…',
+      refunded: 'It works: ¥0.01 arrived and went back to your wallet.',
+      refund_pending: 'The ¥0.01 arrived; its refund is not confirmed yet. The till keeps asking.',
+      closed: 'The test QR was closed; nothing was paid.',
+      failed: 'The provider refused the test payment.',
+    },
     field: {
       alipay: {
         appId: 'APPID (16 digits)',

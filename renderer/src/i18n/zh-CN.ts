@@ -503,6 +503,15 @@ export const zhCN: Messages = {
     platformKeys: '平台证书：{{keys}}',
     remove: '移除',
     testButton: '测试连接',
+    testPay: {
+      button: '自己付 ¥0.01 试一下',
+      waiting: '请用您自己的手机扫码支付 ¥0.01。会立即原路退回，不计入销售。',
+      paid: '¥0.01 已到账，正在退款…',
+      refunded: '测试成功：¥0.01 已到账并已退回您的钱包。',
+      refund_pending: '¥0.01 已到账，退款尚未确认。收银台会继续查询。',
+      closed: '测试二维码已关闭，未付款。',
+      failed: '支付机构拒绝了测试付款。',
+    },
     field: {
       alipay: {
         appId: 'APPID（16 位数字）',
