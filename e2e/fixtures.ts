@@ -159,6 +159,18 @@ export class CustomerPage {
     return scanQrOnScreen(this.page);
   }
 
+  /** One wallet's QR while the wallets show side by side. */
+  walletQr(wallet: 'alipay' | 'wechat') {
+    return this.page.locator(`[data-testid="pay-qr"][data-wallet="${wallet}"]`);
+  }
+
+  /** Waits for one wallet's QR (both wallets side by side), then reads it from its pixels alone. */
+  async scanWalletQr(wallet: 'alipay' | 'wechat'): Promise<string> {
+    const qr = this.walletQr(wallet);
+    await expect(qr).toBeVisible();
+    return scanQrOnScreen(qr);
+  }
+
   /** The order number the display shows next to the QR. */
   async orderNumber(): Promise<string> {
     const text = await this.page.getByTestId('pay-order-number').textContent();
