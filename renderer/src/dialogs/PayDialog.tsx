@@ -268,22 +268,31 @@ function walletKey(provider: string | null): 'alipay' | 'wechat' | 'demo' | 'oth
   return provider === 'alipay' || provider === 'wechat' || provider === 'demo' ? provider : 'other';
 }
 
-/** While wallet QRs show: the other ways, one button each (the round is cancelled first). */
+/**
+ * While wallet QRs show: the other ways, one button each (the round is cancelled first). The bank QR only when
+ * the shop has one that takes this currency: pressing it must never cancel the QRs for nothing.
+ */
 function OtherWays() {
   const { t } = useTranslation();
   const [busy, run] = useBusy();
+  const bank = usePay((s) => s.options?.options.find((o) => o.method === 'bank_qr'));
+  useEffect(() => {
+    void loadOptions();
+  }, []);
   return (
     <div className="button-row pay-other" data-testid="pay-other">
       <span className="muted">{t('pay.otherWays')}</span>
-      <button
-        type="button"
-        className="btn"
-        data-testid="pay-other-bank_qr"
-        disabled={busy}
-        onClick={() => void run(() => switchTo('bank_qr'))}
-      >
-        {t('pay.method.bank_qr')}
-      </button>
+      {bank?.available && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="pay-other-bank_qr"
+          disabled={busy}
+          onClick={() => void run(() => switchTo('bank_qr'))}
+        >
+          {t('pay.method.bank_qr')}
+        </button>
+      )}
       <button
         type="button"
         className="btn"
