@@ -254,6 +254,8 @@ function figures(xs: number[]) {
   return `p50 ${ms(median(xs))}, p95 ${ms(percentile(xs, 95))}, max ${ms(Math.max(...xs))} (n=${xs.length})`;
 }
 
+const p95of = (xs: Sale[], f: (s: Sale) => number | null) => percentile(pick(xs, f), 95);
+
 const mid = (xs: Sale[], f: (s: Sale) => number | null) => {
   const v = pick(xs, f);
   return `${ms(median(v))} (p95 ${ms(percentile(v, 95))})`;
@@ -303,19 +305,12 @@ function reportQrs(sales: Sale[]) {
       p50Ms: median(both),
       p95Ms: p95,
       maxMs: Math.max(...both),
-      displayP95Ms: percentile(
-        pick(sales, (s) => s.displayMs),
-        95,
-      ),
-      pendingP95Ms: percentile(
-        pick(sales, (s) => s.pendingMs),
-        95,
-      ),
+      displayP95Ms: p95of(sales, (s) => s.displayMs),
+      pendingP95Ms: p95of(sales, (s) => s.pendingMs),
       callP50Ms: median(pick(sales, (s) => s.callMs)),
-      callP95Ms: percentile(
-        pick(sales, (s) => s.callMs),
-        95,
-      ),
+      callP95Ms: p95of(sales, (s) => s.callMs),
+      toCreatesP50Ms: median(pick(sales, (s) => s.toCreatesMs)),
+      loopDelayP99Ms: loopDelay.p99,
       n: both.length,
     },
   });
