@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- host till browser pay]`: the performance figures of issues #2 and #3, printed as a table.
+// `npm run bench [-- host till browser pay wallets]`: the performance figures of issues #2 and #3, printed as a table.
 // Figures are reported against their targets, never asserted: a MISS still exits 0; only a benchmark
 // that crashed makes the exit code non-zero. Each group runs in its own process, bundled from bench/*.ts
 // with esbuild into out/bench/; everything talks to 127.0.0.1 and lives in temp folders.
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildAll, ROOT } from './build.mjs';
 
 /** In this order: the cold start first, on a quiet machine; the browser groups last. `builds`: more targets. */
@@ -22,6 +23,11 @@ const GROUPS = {
     builds: ['gateway'],
     what: 'scan to pay with the Demo gateway in Chromium',
   },
+  wallets: {
+    entry: 'bench/wallets.ts',
+    timeoutMs: 240_000,
+    what: 'QR pay with the Alipay and WeChat Pay mocks in Chromium',
+  },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');
@@ -36,6 +42,21 @@ function parseGroups(argv) {
   return names.length ? Object.keys(GROUPS).filter((g) => names.includes(g)) : Object.keys(GROUPS);
 }
 
+/**
+ * e2e helpers the benchmarks import (e2e/wallets.ts -> e2e/host.ts) find the built host beside their own file
+ * through import.meta.url; bundled into out/bench/ that would point one folder off, so they keep their source's.
+ */
+const e2eSourceUrls = {
+  name: 'e2e-source-urls',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]e2e[\\/][^\\/]+\.ts$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
 async function bundle(groups) {
   const { build } = await import('esbuild');
   await build({
@@ -49,6 +70,7 @@ async function bundle(groups) {
     target: 'node20',
     packages: 'external',
     sourcemap: 'inline',
+    plugins: [e2eSourceUrls],
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent' },
     banner: {
