@@ -592,6 +592,10 @@ export const en = {
     PAYMENT_OPEN: 'A payment is still open for this order: finish or cancel it first',
     PAYMENT_NOT_FOUND: 'That payment was not found',
     PAYMENT_STATE: 'That payment can no longer do this',
+    walletNotSetUp:
+      'This is a {{wallet}} payment code, but {{wallet}} is not set up on this till (Settings → Payments)',
+    walletsCurrency: 'Alipay and WeChat Pay take CNY only; this shop sells in {{currency}}',
+    noWallet: 'No wallet is set up (Settings → Payments); take cash or a bank QR',
     PAYMENT_UNAVAILABLE: 'This payment method is not available now',
     PAYMENT_DECLINED: 'The payment was declined',
     declinedBecause: 'Declined: {{reason}}',

@@ -78,6 +78,20 @@ describe('errorText', () => {
     expect(errorText(zh, e)).toBe('未知条码 690123');
   });
 
+  it('names the wallet of a payment code that is not set up, and why wallets refuse another currency', () => {
+    const code = {
+      code: 'PAYMENT_CODE_INVALID',
+      message: 'x',
+      params: { reason: 'wallet_not_set_up', wallet: 'wechat' },
+    } as const;
+    expect(errorText(en, code)).toBe(
+      'This is a WeChat Pay payment code, but WeChat Pay is not set up on this till (Settings → Payments)',
+    );
+    expect(errorText(zh, code)).toBe('这是微信支付付款码，但本收银台未设置微信支付（设置 → 收款）');
+    const usd = { code: 'PAYMENT_UNAVAILABLE', message: 'x', params: { reason: 'currency', currency: 'USD' } } as const;
+    expect(errorText(en, usd)).toBe('Alipay and WeChat Pay take CNY only; this shop sells in USD');
+  });
+
   it('reads a missing parameter as blank, never as {{placeholder}}', () => {
     expect(errorText(en, { code: 'UNKNOWN_BARCODE', message: 'x' })).not.toContain('{{');
   });

@@ -72,6 +72,13 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
   if (error.code === 'IMPORT_FAILED' && typeof p.line === 'number' && p.line > 0) {
     return t('errors.importFailedAt', { line: String(p.line) });
   }
+  if (error.code === 'PAYMENT_CODE_INVALID' && p.reason === 'wallet_not_set_up') {
+    return t('errors.walletNotSetUp', { wallet: t(`pay.wallet.${p.wallet === 'wechat' ? 'wechat' : 'alipay'}`) });
+  }
+  if (error.code === 'PAYMENT_UNAVAILABLE' && p.reason === 'currency') {
+    return t('errors.walletsCurrency', { currency: String(p.currency ?? '') });
+  }
+  if (error.code === 'PAYMENT_UNAVAILABLE' && p.reason === 'not_configured') return t('errors.noWallet');
   if (p.reason === 'refund_unknown') return t('errors.refundUnknown');
   if (p.reason === 'refund_underway') return t('errors.refundUnderway');
   if (p.reason === 'amount_mismatch') return t('errors.amountMismatch');
