@@ -182,6 +182,7 @@ export function interval(engine: Engine, p: Payment): number {
 
 export function schedule(engine: Engine, id: number, loop: Loop, ms: number): void {
   loop.timer = setTimeout(async () => {
+    const startedAt = Date.now();
     const ok = await step(engine, id);
     if (engine.closed || engine.loops.get(id) !== loop) return;
     const p = engine.payments.byId(id);
@@ -191,7 +192,12 @@ export function schedule(engine: Engine, id: number, loop: Loop, ms: number): vo
     }
     loop.failures = ok ? 0 : loop.failures + 1;
     const base = interval(engine, p);
-    schedule(engine, id, loop, ok ? base : Math.min(engine.o.maxBackoffMs, base * 2 ** loop.failures));
+    // Queries start a base interval apart (never overlapping): a slow answer does not push every later query
+    // back, so a payment is seen within about one interval even on a busy PC. Errors back off.
+    const next = ok
+      ? Math.max(0, base - (Date.now() - startedAt))
+      : Math.min(engine.o.maxBackoffMs, base * 2 ** loop.failures);
+    schedule(engine, id, loop, next);
   }, ms);
   // A waiting query must not keep a stopping process alive.
   loop.timer.unref();
