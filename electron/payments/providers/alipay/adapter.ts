@@ -25,7 +25,8 @@ import {
   type ReverseResult,
   type VerifiedNotification,
 } from '../../provider';
-import { type AnswerRow, answerFor, NOT_REACHED, TRADE_STATUSES } from './answers';
+import { NOT_REACHED } from '../net';
+import { type AnswerRow, answerFor, TRADE_STATUSES } from './answers';
 import { parseAlipayBillZip } from './bill';
 import { chinaTimeToIso, fenToYuan, toChinaTime, yuanToFen } from './money';
 

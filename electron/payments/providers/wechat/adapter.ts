@@ -28,11 +28,11 @@ import {
   type ReverseResult,
   type VerifiedNotification,
 } from '../../provider';
+import { NOT_REACHED } from '../net';
 import {
   answerFor,
   ErrorBody,
   NativeAnswer,
-  NOT_REACHED,
   NotificationEnvelope,
   PLUGIN_BAD_ANSWER,
   PLUGIN_BAD_SIGNATURE,
