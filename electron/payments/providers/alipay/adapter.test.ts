@@ -5,10 +5,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../provider';
+import { fenToYuan, yuanToFen } from '../money';
 import { createAlipayProvider } from './adapter';
 import { ALIPAY_ANSWERS } from './answers';
 import { type AlipayMock, startAlipayMock } from './mock';
-import { fenToYuan, yuanToFen } from './money';
 
 const CODE = '281234567890123456';
 let n = 0;
