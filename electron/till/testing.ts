@@ -97,9 +97,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * Bundles a till entry (TypeScript source; `import … from '@till/…'` names files under electron/) into a
- * script of its own, so a test can run a real till process and kill it at a crash point.
+ * script of its own, so a test can run a real till process and kill it at a crash point. `external`: packages
+ * the child loads from node_modules instead (ones that do not bundle).
  */
-export function buildTillScript(prefix: string, source: string): string {
+export function buildTillScript(prefix: string, source: string, external: string[] = []): string {
   const dir = tempDataDir(prefix);
   const entry = path.join(dir, 'entry.ts');
   fs.writeFileSync(entry, source.replaceAll("'@till/", `'${path.join(REPO_ROOT, 'electron')}/`));
@@ -111,7 +112,7 @@ export function buildTillScript(prefix: string, source: string): string {
     platform: 'node',
     format: 'cjs',
     outfile: script,
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', ...external],
     logLevel: 'silent',
   });
   return script;

@@ -1,0 +1,152 @@
+// The payment crash tests' harness, one for every provider (the scripted one, the Alipay mock, the WeChat Pay
+// mock): a child till that takes one payment step and is killed at a named crash point, tills reopened on its
+// data with the same provider, and the "paid exactly once" checks after the restart.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type { CrashPoint } from '../core/crash';
+import { findAssetsDir } from '../till/catalog';
+import { buildTillScript, openTestTill, REPO_ROOT, type TestTill } from '../till/testing';
+import type { PaymentProvider } from './provider';
+
+/** The till every crash test sells: one coffee, 18.00 yuan. */
+export const COFFEE = '2000001000007';
+
+/** The payment step the child till takes before it dies. */
+export type CrashAction = 'start' | 'check' | 'cancel' | 'refund';
+
+export interface CrashHarnessOptions {
+  /** Temp folder prefix for the bundled child. */
+  prefix: string;
+  /**
+   * The child's provider, as TypeScript source: `imports` (`@till/…` names files under electron/) and an
+   * expression over `providerFile`, the file `providerFile(dataDir)` below names (state or credentials).
+   */
+  child: { imports: string; provider: string; external?: string[] };
+  /** The file the child's provider reads, written for this data folder if need be. */
+  providerFile(dataDir: string): string;
+  /** The same provider for a till in this process, on that data folder. */
+  provider(dataDir: string): PaymentProvider;
+}
+
+export interface CrashRun {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  stderr: string;
+}
+
+export interface CrashHarness {
+  /** Bundles the child till (call in beforeAll). */
+  build(): void;
+  /** Runs the child until it dies at `crashAt`. Asynchronous, so a mock in this process can answer it. */
+  run(dataDir: string, action: CrashAction, crashAt: CrashPoint, paymentId?: number): Promise<CrashRun>;
+  /** A till on that data folder with the provider, its engine's loops off (the test drives it). */
+  open(dataDir: string, clock?: () => Date): TestTill;
+  /** A started till with a coffee in the cart and a QR payment for it. */
+  sellerWithQr(dataDir: string): ReturnType<typeof sellerWithQr>;
+  /**
+   * After the restart: paid once, the order completed once, the cart free, nothing for attention;
+   * `atProvider` checks the provider's own record of the trade.
+   */
+  expectPaidOnce(dataDir: string, cartId: number, atProvider: (tradeNumber: string) => void): Promise<void>;
+}
+
+export function crashHarness(o: CrashHarnessOptions): CrashHarness {
+  let script: string | undefined;
+  const open = (dataDir: string, clock?: () => Date) =>
+    openTestTill({
+      dataDir,
+      clock,
+      payments: { provider: o.provider(dataDir), notify: false, engine: { loops: false } },
+    });
+  return {
+    build() {
+      script = buildTillScript(o.prefix, childSource(o.child), o.child.external);
+    },
+    run(dataDir, action, crashAt, paymentId = 0) {
+      if (!script) throw new Error('crashHarness: build() first');
+      const args = [script, dataDir, findAssetsDir(), o.providerFile(dataDir), action, String(paymentId)];
+      return runChild(args, crashAt);
+    },
+    open,
+    sellerWithQr: (dataDir) => sellerWithQr(open(dataDir)),
+    async expectPaidOnce(dataDir, cartId, atProvider) {
+      const till = open(dataDir);
+      try {
+        await till.start();
+        await till.checkout.sweep();
+        const rows = till.db.prepare('SELECT status, amount_minor, trade_number FROM payments').all() as {
+          status: string;
+          amount_minor: number;
+          trade_number: string;
+        }[];
+        expect(rows.map((r) => [r.status, r.amount_minor])).toEqual([['paid', 1800]]);
+        atProvider(rows[0].trade_number);
+        expect([journalCount(till, 'payment.paid'), journalCount(till, 'sale.completed')]).toEqual([1, 1]);
+        const [order] = await till.call('orders.today', {});
+        expect(order).toMatchObject({ id: cartId, status: 'completed', number: '0001', paidMinor: 1800 });
+        expect(await till.call('cart.get', {})).toMatchObject({ lines: [], locked: false });
+        expect(await till.call('attention.list', {})).toEqual([]);
+      } finally {
+        await till.close();
+      }
+    },
+  };
+}
+
+/** How many journal entries of that kind the till wrote. */
+export function journalCount(till: TestTill, kind: string): number {
+  return till.db.prepare('SELECT count(*) FROM journal WHERE kind = ?').pluck().get(kind) as number;
+}
+
+async function sellerWithQr(seller: TestTill) {
+  await seller.start();
+  const cart = await seller.call('cart.scan', { barcode: COFFEE });
+  const { payment } = await seller.call('pay.start', { method: 'qr' });
+  if (!payment?.tradeNumber) throw new Error('pay.start gave no QR payment');
+  return { seller, cart, payment: { ...payment, tradeNumber: payment.tradeNumber } };
+}
+
+function childSource(child: CrashHarnessOptions['child']): string {
+  return `${child.imports}
+import { createTill } from '@till/till/index.ts';
+async function main() {
+  const [dataDir, assetsDir, providerFile, action, paymentId] = process.argv.slice(2);
+  const provider = ${child.provider};
+  const till = createTill({
+    dataDir, assetsDir, mode: 'host', version: 'crash',
+    payments: { provider, notify: false, engine: { loops: false } },
+  });
+  await till.start();
+  const ctx = { transport: 'http' } as const;
+  const id = Number(paymentId);
+  if (action === 'start') await till.handlers['pay.start']({ method: 'qr' }, ctx);
+  else if (action === 'cancel') await till.handlers['pay.cancel']({ paymentId: id }, ctx);
+  else if (action === 'refund') await till.handlers['attention.resolve']({ paymentId: id, action: 'refund' }, ctx);
+  else await till.handlers['pay.check']({ paymentId: id }, ctx);
+  await till.close();
+}
+main().catch((err) => { console.error(err); process.exit(3); });
+`;
+}
+
+// spawnSync (runTillScript) would block this event loop, and with it a mock the child talks to.
+function runChild(args: string[], crashAt: CrashPoint): Promise<CrashRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, TILLPOINT_CRASH_AT: crashAt, NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    // A child that never reaches its crash point ends as SIGTERM, which the test reports with its stderr.
+    const timer = setTimeout(() => child.kill('SIGTERM'), 20_000);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
