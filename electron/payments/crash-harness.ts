@@ -29,7 +29,7 @@ export interface CrashHarnessOptions {
   provider(dataDir: string): PaymentProvider;
 }
 
-export interface CrashRun {
+interface CrashRun {
   signal: NodeJS.Signals | null;
   code: number | null;
   stderr: string;
@@ -38,8 +38,11 @@ export interface CrashRun {
 export interface CrashHarness {
   /** Bundles the child till (call in beforeAll). */
   build(): void;
-  /** Runs the child until it dies at `crashAt`. Asynchronous, so a mock in this process can answer it. */
-  run(dataDir: string, action: CrashAction, crashAt: CrashPoint, paymentId?: number): Promise<CrashRun>;
+  /**
+   * Runs the child and expects it killed at `crashAt` (its stderr shown if not). Asynchronous, so a mock in
+   * this process can answer it.
+   */
+  killAt(dataDir: string, action: CrashAction, crashAt: CrashPoint, paymentId?: number): Promise<void>;
   /** A till on that data folder with the provider, its engine's loops off (the test drives it). */
   open(dataDir: string, clock?: () => Date): TestTill;
   /** A started till with a coffee in the cart and a QR payment for it. */
@@ -49,6 +52,16 @@ export interface CrashHarness {
    * `atProvider` checks the provider's own record of the trade.
    */
   expectPaidOnce(dataDir: string, cartId: number, atProvider: (tradeNumber: string) => void): Promise<void>;
+  /**
+   * After the restart (at `clock`): the one payment ended `status` once, nothing for attention, and the cart,
+   * free again, sells for cash as order 0001.
+   */
+  expectEndedOnce(dataDir: string, status: 'cancelled' | 'expired', clock?: () => Date): Promise<void>;
+  /**
+   * After the restart: the late payment cannot be applied and is refunded once from the attention list;
+   * `atProvider` checks the provider's side and the till's sales.
+   */
+  expectRefundedOnce(dataDir: string, paymentId: number, atProvider: (till: TestTill) => void): Promise<void>;
 }
 
 export function crashHarness(o: CrashHarnessOptions): CrashHarness {
@@ -63,10 +76,11 @@ export function crashHarness(o: CrashHarnessOptions): CrashHarness {
     build() {
       script = buildTillScript(o.prefix, childSource(o.child), o.child.external);
     },
-    run(dataDir, action, crashAt, paymentId = 0) {
+    async killAt(dataDir, action, crashAt, paymentId = 0) {
       if (!script) throw new Error('crashHarness: build() first');
       const args = [script, dataDir, findAssetsDir(), o.providerFile(dataDir), action, String(paymentId)];
-      return runChild(args, crashAt);
+      const run = await runChild(args, crashAt);
+      expect(run.signal, run.stderr).toBe('SIGKILL');
     },
     open,
     sellerWithQr: (dataDir) => sellerWithQr(open(dataDir)),
@@ -87,6 +101,41 @@ export function crashHarness(o: CrashHarnessOptions): CrashHarness {
         expect(order).toMatchObject({ id: cartId, status: 'completed', number: '0001', paidMinor: 1800 });
         expect(await till.call('cart.get', {})).toMatchObject({ lines: [], locked: false });
         expect(await till.call('attention.list', {})).toEqual([]);
+      } finally {
+        await till.close();
+      }
+    },
+    async expectEndedOnce(dataDir, status, clock) {
+      const till = open(dataDir, clock);
+      try {
+        await till.start();
+        await till.checkout.sweep();
+        expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual([status]);
+        expect(journalCount(till, `payment.${status}`)).toBe(1);
+        expect(await till.call('attention.list', {})).toEqual([]);
+        expect(await till.call('cart.get', {})).toMatchObject({ number: '0001', locked: false, openPaymentId: null });
+        const { order } = await till.call('checkout.cash', { tenderedMinor: 2000 });
+        expect(order).toMatchObject({ status: 'completed', number: '0001', paidMinor: 1800 });
+        expect(journalCount(till, 'sale.completed')).toBe(1);
+      } finally {
+        await till.close();
+      }
+    },
+    async expectRefundedOnce(dataDir, paymentId, atProvider) {
+      const till = open(dataDir);
+      try {
+        await till.start();
+        const [item] = await till.call('attention.list', {});
+        expect(item).toMatchObject({ reason: 'late_payment', actions: ['refund', 'check'] });
+        const apply = await till.call('attention.resolve', { paymentId, action: 'apply' }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(apply).toMatchObject({ code: 'PAYMENT_STATE' });
+        expect(await till.call('attention.resolve', { paymentId, action: 'refund' })).toEqual([]);
+        expect(till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(paymentId)).toBe('refunded');
+        expect(till.db.prepare('SELECT status FROM refunds').pluck().all()).toEqual(['refunded']);
+        atProvider(till);
       } finally {
         await till.close();
       }

@@ -35,8 +35,7 @@ describe('a till killed during a QR payment', () => {
     const cart = await till.call('cart.scan', { barcode: COFFEE });
     await till.close();
 
-    const run = await crash.run(dataDir, 'start', 'pay.afterProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
     // The customer pays on their phone while the till is down.
     const provider = scripted(dataDir);
     const [trade] = provider.allTrades();
@@ -53,8 +52,7 @@ describe('a till killed during a QR payment', () => {
       await seller.close();
       scripted(dataDir).pay(payment.tradeNumber);
 
-      const run = await crash.run(dataDir, 'check', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'check', point, payment.id);
       await expectPaidOnce(dataDir, cart.id);
     });
   }
@@ -67,25 +65,11 @@ describe('a till killed around other provider calls', () => {
     await seller.call('cart.scan', { barcode: COFFEE });
     await seller.close();
 
-    const run = await crash.run(dataDir, 'start', 'pay.beforeProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');
     expect(scripted(dataDir).allTrades()).toEqual([]);
 
     // Restarted after the QR's expiry (and grace): "not found" can now be taken as closed.
-    const till = open(dataDir, testClock(new Date(Date.now() + 200_000)).clock);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['expired']);
-      expect(count(till, 'payment.expired')).toBe(1);
-      expect(await till.call('attention.list', {})).toEqual([]);
-      expect(await till.call('cart.get', {})).toMatchObject({ number: '0001', locked: false });
-      const { order } = await till.call('checkout.cash', { tenderedMinor: 2000 });
-      expect(order).toMatchObject({ status: 'completed', number: '0001', paidMinor: 1800 });
-      expect(count(till, 'sale.completed')).toBe(1);
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'expired', testClock(new Date(Date.now() + 200_000)).clock);
   });
 
   it('at pay.afterProviderClose (closed at the provider, our row still closing) ends it cancelled once', async () => {
@@ -93,21 +77,10 @@ describe('a till killed around other provider calls', () => {
     const { seller, payment } = await crash.sellerWithQr(dataDir);
     await seller.close();
 
-    const run = await crash.run(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
     expect(scripted(dataDir).trade(payment.tradeNumber)?.status).toBe('closed');
 
-    const till = open(dataDir);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['cancelled']);
-      expect(count(till, 'payment.cancelled')).toBe(1);
-      expect(await till.call('attention.list', {})).toEqual([]);
-      expect(await till.call('cart.get', {})).toMatchObject({ locked: false, openPaymentId: null });
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'cancelled');
   });
 
   for (const point of ['pay.beforeRefundCall', 'pay.afterRefundCall'] as const) {
@@ -121,31 +94,16 @@ describe('a till killed around other provider calls', () => {
       expect((await seller.call('attention.list', {}))[0].actions).toEqual(['refund', 'apply', 'check']);
       await seller.close();
 
-      const run = await crash.run(dataDir, 'refund', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'refund', point, payment.id);
 
-      const till = open(dataDir);
-      try {
-        await till.start();
-        const [item] = await till.call('attention.list', {});
-        expect(item).toMatchObject({ reason: 'late_payment', actions: ['refund', 'check'] });
-        const apply = await till.call('attention.resolve', { paymentId: payment.id, action: 'apply' }).then(
-          () => null,
-          (e: unknown) => e,
-        );
-        expect(apply).toMatchObject({ code: 'PAYMENT_STATE' });
-        expect(await till.call('attention.resolve', { paymentId: payment.id, action: 'refund' })).toEqual([]);
-        expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['refunded']);
-        expect(till.db.prepare('SELECT status FROM refunds').pluck().all()).toEqual(['refunded']);
+      await crash.expectRefundedOnce(dataDir, payment.id, (till) => {
         expect(scripted(dataDir).trade(payment.tradeNumber)).toMatchObject({
           status: 'refunded',
           refundedMinor: 1800,
           refunds: [expect.any(String)],
         });
         expect(count(till, 'sale.completed')).toBe(0);
-      } finally {
-        await till.close();
-      }
+      });
     });
   }
 });

@@ -49,8 +49,7 @@ describe('a till killed during an Alipay QR payment', () => {
     await seller.close();
     const before = mock.trades.size;
 
-    const run = await crash.run(dataDir, 'start', 'pay.afterProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
     expect(mock.trades.size).toBe(before + 1);
     const trade = [...mock.trades.values()].at(-1)!;
     expect(trade).toMatchObject({ status: 'WAIT_BUYER_PAY', amountMinor: 1800 });
@@ -66,8 +65,7 @@ describe('a till killed during an Alipay QR payment', () => {
       await seller.close();
       mock.customerPays(payment.tradeNumber);
 
-      const run = await crash.run(dataDir, 'check', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'check', point, payment.id);
       await expectPaidOnce(dataDir, cart.id);
     });
   }
@@ -77,20 +75,10 @@ describe('a till killed during an Alipay QR payment', () => {
     const { seller, payment } = await crash.sellerWithQr(dataDir);
     await seller.close();
 
-    const run = await crash.run(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
     expect(mock.trades.get(payment.tradeNumber)!.status).toBe('TRADE_CLOSED');
 
-    const till = open(dataDir);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['cancelled']);
-      expect(count(till, 'payment.cancelled')).toBe(1);
-      expect(await till.call('attention.list', {})).toEqual([]);
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'cancelled');
   });
 
   it('at pay.beforeProviderCreate (Alipay never heard of it) ends it expired once its expiry has passed', async () => {
@@ -100,19 +88,10 @@ describe('a till killed during an Alipay QR payment', () => {
     await seller.close();
     const before = mock.trades.size;
 
-    const run = await crash.run(dataDir, 'start', 'pay.beforeProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');
     expect(mock.trades.size).toBe(before);
 
-    const till = open(dataDir, testClock(new Date(Date.now() + 200_000)).clock);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['expired']);
-      expect(count(till, 'payment.expired')).toBe(1);
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'expired', testClock(new Date(Date.now() + 200_000)).clock);
   });
 
   for (const point of ['pay.beforeRefundCall', 'pay.afterRefundCall'] as const) {
@@ -128,22 +107,14 @@ describe('a till killed during an Alipay QR payment', () => {
       expect((await seller.call('attention.list', {}))[0]).toMatchObject({ reason: 'late_payment' });
       await seller.close();
 
-      const run = await crash.run(dataDir, 'refund', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'refund', point, payment.id);
 
-      const till = open(dataDir);
-      try {
-        await till.start();
-        expect(await till.call('attention.resolve', { paymentId: payment.id, action: 'refund' })).toEqual([]);
-        expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['refunded']);
-        expect(till.db.prepare('SELECT status FROM refunds').pluck().all()).toEqual(['refunded']);
-        const trade = mock.trades.get(payment.tradeNumber)!;
+      await crash.expectRefundedOnce(dataDir, payment.id, (till) => {
+        const trade = mock.trades.get(payment.tradeNumber);
         expect(trade).toMatchObject({ status: 'TRADE_CLOSED', refundedMinor: 1800 });
-        expect(trade.refunds).toHaveLength(1);
+        expect(trade?.refunds).toHaveLength(1);
         expect(count(till, 'sale.completed')).toBe(0);
-      } finally {
-        await till.close();
-      }
+      });
     });
   }
 });

@@ -51,8 +51,7 @@ describe('a till killed during a WeChat QR payment', () => {
     const cart = await till.call('cart.scan', { barcode: COFFEE });
     await till.close();
 
-    const run = await crash.run(dataDir, 'start', 'pay.afterProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
     const reader = open(dataDir);
     const [no] = tradeNumbers(reader);
     await reader.close();
@@ -67,8 +66,7 @@ describe('a till killed during a WeChat QR payment', () => {
       const { seller, cart, payment } = await crash.sellerWithQr(dataDir);
       await seller.close();
       mock.customerPays(payment.tradeNumber);
-      const run = await crash.run(dataDir, 'check', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'check', point, payment.id);
       await expectPaidOnce(dataDir, cart.id);
     });
   }
@@ -81,42 +79,20 @@ describe('a till killed around other WeChat calls', () => {
     await seller.call('cart.scan', { barcode: COFFEE });
     await seller.close();
     const before = mock.trades.size;
-    const run = await crash.run(dataDir, 'start', 'pay.beforeProviderCreate');
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');
     expect(mock.trades.size).toBe(before);
 
-    const till = open(dataDir, testClock(new Date(Date.now() + 200_000)).clock);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['expired']);
-      expect(count(till, 'payment.expired')).toBe(1);
-      expect(await till.call('attention.list', {})).toEqual([]);
-      const { order } = await till.call('checkout.cash', { tenderedMinor: 2000 });
-      expect(order).toMatchObject({ status: 'completed', number: '0001', paidMinor: 1800 });
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'expired', testClock(new Date(Date.now() + 200_000)).clock);
   });
 
   it('at pay.afterProviderClose (closed at WeChat, our row still closing) ends it cancelled once', async () => {
     const dataDir = tempDataDir();
     const { seller, payment } = await crash.sellerWithQr(dataDir);
     await seller.close();
-    const run = await crash.run(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
-    expect(run.signal, run.stderr).toBe('SIGKILL');
+    await crash.killAt(dataDir, 'cancel', 'pay.afterProviderClose', payment.id);
     expect(mock.trades.get(payment.tradeNumber)!.state).toBe('CLOSED');
 
-    const till = open(dataDir);
-    try {
-      await till.start();
-      await till.checkout.sweep();
-      expect(till.db.prepare('SELECT status FROM payments').pluck().all()).toEqual(['cancelled']);
-      expect(count(till, 'payment.cancelled')).toBe(1);
-      expect(await till.call('cart.get', {})).toMatchObject({ locked: false, openPaymentId: null });
-    } finally {
-      await till.close();
-    }
+    await crash.expectEndedOnce(dataDir, 'cancelled');
   });
 
   for (const point of ['pay.beforeRefundCall', 'pay.afterRefundCall'] as const) {
@@ -133,29 +109,14 @@ describe('a till killed around other WeChat calls', () => {
       expect((await seller.call('attention.list', {}))[0]).toMatchObject({ reason: 'late_payment' });
       await seller.close();
 
-      const run = await crash.run(dataDir, 'refund', point, payment.id);
-      expect(run.signal, run.stderr).toBe('SIGKILL');
+      await crash.killAt(dataDir, 'refund', point, payment.id);
 
-      const till = open(dataDir);
-      try {
-        await till.start();
-        const [item] = await till.call('attention.list', {});
-        expect(item).toMatchObject({ reason: 'late_payment', actions: ['refund', 'check'] });
-        const apply = await till.call('attention.resolve', { paymentId: payment.id, action: 'apply' }).then(
-          () => null,
-          (e: unknown) => e,
-        );
-        expect(apply).toMatchObject({ code: 'PAYMENT_STATE' });
-        expect(await till.call('attention.resolve', { paymentId: payment.id, action: 'refund' })).toEqual([]);
-        expect(till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(payment.id)).toBe('refunded');
-        expect(till.db.prepare('SELECT status FROM refunds').pluck().all()).toEqual(['refunded']);
+      await crash.expectRefundedOnce(dataDir, payment.id, (till) => {
         const atWechat = [...mock.refunds.values()].filter((r) => r.outTradeNo === payment.tradeNumber);
         expect(atWechat.map((r) => [r.refund, r.status])).toEqual([[1800, 'SUCCESS']]);
         expect(mock.trades.get(payment.tradeNumber)).toMatchObject({ state: 'REFUND', refunded: 1800 });
         expect(count(till, 'sale.completed')).toBe(1); // the cash sale, never the refunded payment
-      } finally {
-        await till.close();
-      }
+      });
     });
   }
 });
