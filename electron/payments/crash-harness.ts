@@ -2,6 +2,7 @@
 // mock): a child till that takes one payment step and is killed at a named crash point, tills reopened on its
 // data with the same provider, and the "paid exactly once" checks after the restart.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { CrashPoint } from '../core/crash';
@@ -45,6 +46,8 @@ export interface CrashHarness {
   killAt(dataDir: string, action: CrashAction, crashAt: CrashPoint, paymentId?: number): Promise<void>;
   /** A till on that data folder with the provider, its engine's loops off (the test drives it). */
   open(dataDir: string, clock?: () => Date): TestTill;
+  /** A till's cart with a coffee in it, the till closed again (no payment yet). */
+  cartWithCoffee(dataDir: string): Promise<{ id: number }>;
   /** A started till with a coffee in the cart and a QR payment for it. */
   sellerWithQr(dataDir: string): ReturnType<typeof sellerWithQr>;
   /**
@@ -83,6 +86,12 @@ export function crashHarness(o: CrashHarnessOptions): CrashHarness {
       expect(run.signal, run.stderr).toBe('SIGKILL');
     },
     open,
+    async cartWithCoffee(dataDir) {
+      const seller = open(dataDir);
+      const cart = await seller.call('cart.scan', { barcode: COFFEE });
+      await seller.close();
+      return cart;
+    },
     sellerWithQr: (dataDir) => sellerWithQr(open(dataDir)),
     async expectPaidOnce(dataDir, cartId, atProvider) {
       const till = open(dataDir);
@@ -141,6 +150,34 @@ export function crashHarness(o: CrashHarnessOptions): CrashHarness {
       }
     },
   };
+}
+
+/**
+ * The harness for a real wallet's adapter against its mock in this process: the child gets the mock's
+ * credentials in a file and builds the adapter with `factory` from `module` (under electron/).
+ */
+export function walletCrashHarness<C>(o: {
+  prefix: string;
+  module: string;
+  factory: string;
+  create: (options: { config: C; timeoutMs: number }) => PaymentProvider;
+  config: () => C;
+  external?: string[];
+}): CrashHarness {
+  return crashHarness({
+    prefix: o.prefix,
+    child: {
+      imports: `import fs from 'node:fs';\nimport { ${o.factory} } from '@till/${o.module}';`,
+      provider: `${o.factory}({ config: JSON.parse(fs.readFileSync(providerFile, 'utf8')), timeoutMs: 5000 })`,
+      external: o.external,
+    },
+    providerFile(dataDir) {
+      const file = path.join(dataDir, 'wallet.json');
+      fs.writeFileSync(file, JSON.stringify(o.config()), { mode: 0o600 });
+      return file;
+    },
+    provider: () => o.create({ config: o.config(), timeoutMs: 5000 }),
+  });
 }
 
 /** How many journal entries of that kind the till wrote. */

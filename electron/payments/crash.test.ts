@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir, testClock } from '../till/testing';
-import { COFFEE, journalCount as count, crashHarness } from './crash-harness';
+import { journalCount as count, crashHarness } from './crash-harness';
 import { ScriptedProvider } from './testing';
 
 const stateFile = (dataDir: string) => path.join(dataDir, 'provider.json');
@@ -19,7 +19,6 @@ const crash = crashHarness({
   provider: scripted,
 });
 beforeAll(() => crash.build());
-const open = crash.open;
 
 /** After the restart: paid once, agreeing with the provider's own record. */
 function expectPaidOnce(dataDir: string, cartId: number) {
@@ -31,9 +30,7 @@ function expectPaidOnce(dataDir: string, cartId: number) {
 describe('a till killed during a QR payment', () => {
   it('at pay.afterProviderCreate (the provider has the trade, our row does not know it) settles it after the restart', async () => {
     const dataDir = tempDataDir();
-    const till = open(dataDir);
-    const cart = await till.call('cart.scan', { barcode: COFFEE });
-    await till.close();
+    const cart = await crash.cartWithCoffee(dataDir);
 
     await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
     // The customer pays on their phone while the till is down.
@@ -61,9 +58,7 @@ describe('a till killed during a QR payment', () => {
 describe('a till killed around other provider calls', () => {
   it('at pay.beforeProviderCreate (the provider never heard of the trade) ends it expired once its expiry has passed', async () => {
     const dataDir = tempDataDir();
-    const seller = open(dataDir);
-    await seller.call('cart.scan', { barcode: COFFEE });
-    await seller.close();
+    await crash.cartWithCoffee(dataDir);
 
     await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');
     expect(scripted(dataDir).allTrades()).toEqual([]);

@@ -1,30 +1,21 @@
 // Kills a real till process at each named payment crash point while it talks to the Alipay mock, which lives
 // in this test process (so its trades survive the child's death), then reopens the data with the Alipay
 // adapter: the startup sweep settles the payment exactly once, agreeing with what Alipay holds.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir, testClock } from '../../../till/testing';
-import { COFFEE, journalCount as count, crashHarness } from '../../crash-harness';
+import { journalCount as count, walletCrashHarness } from '../../crash-harness';
 import { createAlipayProvider } from './adapter';
 import { type AlipayMock, startAlipayMock } from './mock';
 
 let mock: AlipayMock;
-const crash = crashHarness({
+const crash = walletCrashHarness({
   prefix: 'tillpoint-alipay-crash-',
-  child: {
-    imports: `import fs from 'node:fs';
-import { createAlipayProvider } from '@till/payments/providers/alipay/adapter.ts';`,
-    provider: "createAlipayProvider({ config: JSON.parse(fs.readFileSync(providerFile, 'utf8')), timeoutMs: 5000 })",
-    // alipay-sdk and its HTTP clients load from node_modules rather than bundle.
-    external: ['alipay-sdk', 'urllib', 'undici'],
-  },
-  providerFile(dataDir) {
-    const file = path.join(dataDir, 'alipay.json');
-    fs.writeFileSync(file, JSON.stringify(mock.config()), { mode: 0o600 });
-    return file;
-  },
-  provider: () => createAlipayProvider({ config: mock.config(), timeoutMs: 5000 }),
+  module: 'payments/providers/alipay/adapter.ts',
+  factory: 'createAlipayProvider',
+  create: createAlipayProvider,
+  config: () => mock.config(),
+  // alipay-sdk and its HTTP clients load from node_modules rather than bundle.
+  external: ['alipay-sdk', 'urllib', 'undici'],
 });
 
 beforeAll(async () => {
@@ -32,7 +23,6 @@ beforeAll(async () => {
   crash.build();
 });
 afterAll(() => mock.stop());
-const open = crash.open;
 
 /** After the restart: paid once, agreeing with Alipay's own record. */
 function expectPaidOnce(dataDir: string, cartId: number) {
@@ -44,9 +34,7 @@ function expectPaidOnce(dataDir: string, cartId: number) {
 describe('a till killed during an Alipay QR payment', () => {
   it('at pay.afterProviderCreate (Alipay has the trade, our row does not know it) settles it after the restart', async () => {
     const dataDir = tempDataDir();
-    const seller = open(dataDir);
-    const cart = await seller.call('cart.scan', { barcode: COFFEE });
-    await seller.close();
+    const cart = await crash.cartWithCoffee(dataDir);
     const before = mock.trades.size;
 
     await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
@@ -83,9 +71,7 @@ describe('a till killed during an Alipay QR payment', () => {
 
   it('at pay.beforeProviderCreate (Alipay never heard of it) ends it expired once its expiry has passed', async () => {
     const dataDir = tempDataDir();
-    const seller = open(dataDir);
-    await seller.call('cart.scan', { barcode: COFFEE });
-    await seller.close();
+    await crash.cartWithCoffee(dataDir);
     const before = mock.trades.size;
 
     await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');

@@ -2,28 +2,19 @@
 // reopens its data with the same mock: the mock lives in this test process, so its trades survive the
 // child's death, and the restarted till settles every payment exactly once, agreeing with WeChat's record.
 // The child runs asynchronously (the mock must answer it from this event loop).
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTill, tempDataDir, testClock } from '../../../till/testing';
-import { COFFEE, journalCount as count, crashHarness } from '../../crash-harness';
+import { journalCount as count, walletCrashHarness } from '../../crash-harness';
 import { createWechatPayProvider } from './adapter';
 import { startWechatPayMock, type WechatPayMock } from './mock';
 
 let mock: WechatPayMock;
-const crash = crashHarness({
+const crash = walletCrashHarness({
   prefix: 'tillpoint-wechat-crash-',
-  child: {
-    imports: `import fs from 'node:fs';
-import { createWechatPayProvider } from '@till/payments/providers/wechat/index.ts';`,
-    provider: "createWechatPayProvider({ config: JSON.parse(fs.readFileSync(providerFile, 'utf8')), timeoutMs: 5000 })",
-  },
-  providerFile(dataDir) {
-    const file = path.join(dataDir, 'wechatpay.json');
-    fs.writeFileSync(file, JSON.stringify(mock.config()), { mode: 0o600 });
-    return file;
-  },
-  provider: () => createWechatPayProvider({ config: mock.config(), timeoutMs: 5000 }),
+  module: 'payments/providers/wechat/index.ts',
+  factory: 'createWechatPayProvider',
+  create: createWechatPayProvider,
+  config: () => mock.config(),
 });
 
 beforeAll(async () => {
@@ -47,9 +38,7 @@ function expectPaidOnce(dataDir: string, cartId: number) {
 describe('a till killed during a WeChat QR payment', () => {
   it('at pay.afterProviderCreate (WeChat has the trade, our row does not know it) settles it after the restart', async () => {
     const dataDir = tempDataDir();
-    const till = open(dataDir);
-    const cart = await till.call('cart.scan', { barcode: COFFEE });
-    await till.close();
+    const cart = await crash.cartWithCoffee(dataDir);
 
     await crash.killAt(dataDir, 'start', 'pay.afterProviderCreate');
     const reader = open(dataDir);
@@ -75,9 +64,7 @@ describe('a till killed during a WeChat QR payment', () => {
 describe('a till killed around other WeChat calls', () => {
   it('at pay.beforeProviderCreate (WeChat never heard of it) ends it expired once its expiry has passed', async () => {
     const dataDir = tempDataDir();
-    const seller = open(dataDir);
-    await seller.call('cart.scan', { barcode: COFFEE });
-    await seller.close();
+    await crash.cartWithCoffee(dataDir);
     const before = mock.trades.size;
     await crash.killAt(dataDir, 'start', 'pay.beforeProviderCreate');
     expect(mock.trades.size).toBe(before);
