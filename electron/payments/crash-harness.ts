@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { CrashPoint } from '../core/crash';
 import { findAssetsDir } from '../till/catalog';
-import { buildTillScript, openTestTill, REPO_ROOT, type TestTill } from '../till/testing';
+import { buildTillScript, journalCount, openTestTill, REPO_ROOT, type TestTill } from '../till/testing';
 import type { PaymentProvider } from './provider';
 
 /** The till every crash test sells: one coffee, 18.00 yuan. */
@@ -178,11 +178,6 @@ export function walletCrashHarness<C>(o: {
     },
     provider: () => o.create({ config: o.config(), timeoutMs: 5000 }),
   });
-}
-
-/** How many journal entries of that kind the till wrote. */
-export function journalCount(till: TestTill, kind: string): number {
-  return till.db.prepare('SELECT count(*) FROM journal WHERE kind = ?').pluck().get(kind) as number;
 }
 
 async function sellerWithQr(seller: TestTill) {

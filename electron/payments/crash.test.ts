@@ -2,8 +2,8 @@
 // provider (the scripted one, its trades in a file): the startup sweep settles the payment, exactly once.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDataDir, testClock } from '../till/testing';
-import { journalCount as count, crashHarness } from './crash-harness';
+import { journalCount, tempDataDir, testClock } from '../till/testing';
+import { crashHarness } from './crash-harness';
 import { ScriptedProvider } from './testing';
 
 const stateFile = (dataDir: string) => path.join(dataDir, 'provider.json');
@@ -97,7 +97,7 @@ describe('a till killed around other provider calls', () => {
           refundedMinor: 1800,
           refunds: [expect.any(String)],
         });
-        expect(count(till, 'sale.completed')).toBe(0);
+        expect(journalCount(till, 'sale.completed')).toBe(0);
       });
     });
   }

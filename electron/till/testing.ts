@@ -86,6 +86,19 @@ export function openTestTill(opts: Partial<TillOptions> = {}): TestTill {
   };
 }
 
+/** A count (or any one number) the query reads from the till's database, for checks on what it stored. */
+export function sqlCount(till: Pick<Till, 'db'>, sql: string, ...params: unknown[]): number {
+  return till.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
+}
+
+/** How many journal entries of that kind the till wrote. */
+export function journalCount(till: Pick<Till, 'db'>, kind: string): number {
+  return sqlCount(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind);
+}
+
 /** A product as products.save takes it (the API refuses the read-only isDemo). */
 export function asInput(p: Product): ProductInput {
   const { isDemo: _, ...input } = p;

@@ -2,8 +2,8 @@
 // in this test process (so its trades survive the child's death), then reopens the data with the Alipay
 // adapter: the startup sweep settles the payment exactly once, agreeing with what Alipay holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDataDir, testClock } from '../../../till/testing';
-import { journalCount as count, walletCrashHarness } from '../../crash-harness';
+import { journalCount, tempDataDir, testClock } from '../../../till/testing';
+import { walletCrashHarness } from '../../crash-harness';
 import { createAlipayProvider } from './adapter';
 import { type AlipayMock, startAlipayMock } from './mock';
 
@@ -99,7 +99,7 @@ describe('a till killed during an Alipay QR payment', () => {
         const trade = mock.trades.get(payment.tradeNumber);
         expect(trade).toMatchObject({ status: 'TRADE_CLOSED', refundedMinor: 1800 });
         expect(trade?.refunds).toHaveLength(1);
-        expect(count(till, 'sale.completed')).toBe(0);
+        expect(journalCount(till, 'sale.completed')).toBe(0);
       });
     });
   }

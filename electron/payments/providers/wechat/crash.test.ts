@@ -3,8 +3,8 @@
 // child's death, and the restarted till settles every payment exactly once, agreeing with WeChat's record.
 // The child runs asynchronously (the mock must answer it from this event loop).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestTill, tempDataDir, testClock } from '../../../till/testing';
-import { journalCount as count, walletCrashHarness } from '../../crash-harness';
+import { journalCount, type TestTill, tempDataDir, testClock } from '../../../till/testing';
+import { walletCrashHarness } from '../../crash-harness';
 import { createWechatPayProvider } from './adapter';
 import { startWechatPayMock, type WechatPayMock } from './mock';
 
@@ -102,7 +102,7 @@ describe('a till killed around other WeChat calls', () => {
         const atWechat = [...mock.refunds.values()].filter((r) => r.outTradeNo === payment.tradeNumber);
         expect(atWechat.map((r) => [r.refund, r.status])).toEqual([[1800, 'SUCCESS']]);
         expect(mock.trades.get(payment.tradeNumber)).toMatchObject({ state: 'REFUND', refunded: 1800 });
-        expect(count(till, 'sale.completed')).toBe(1); // the cash sale, never the refunded payment
+        expect(journalCount(till, 'sale.completed')).toBe(1); // the cash sale, never the refunded payment
       });
     });
   }
