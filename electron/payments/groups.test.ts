@@ -4,10 +4,9 @@
 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { routePaymentCode } from '../../shared/payment';
 import { openTestTill, sqlCount, type TestTill, tempDataDir, testClock } from '../till/testing';
 import { ProviderError } from './provider';
-import { ScriptedProvider } from './testing';
+import { type ScriptedProvider, scriptedWallet } from './testing';
 
 const COFFEE = '2000001000007'; // 18.00
 const ALIPAY_CODE = '285170012345678901';
@@ -19,15 +18,7 @@ afterEach(async () => {
 });
 
 function wallet(id: 'alipay' | 'wechat', stateFile?: string): ScriptedProvider {
-  return new ScriptedProvider({
-    id,
-    stateFile,
-    isDemo: false,
-    merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
-    wallets: [id],
-    currencies: ['CNY'],
-    ownsPaymentCode: (code) => routePaymentCode(code)?.provider === id,
-  });
+  return scriptedWallet(id, { stateFile });
 }
 
 async function open(providers: ScriptedProvider[], dataDir?: string) {

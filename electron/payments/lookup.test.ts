@@ -2,10 +2,9 @@
 // trades up, by our trade number and by the provider's own number. The look-up never marks anything paid by
 // hand; an open payment the provider says is paid is settled once, by the engine's usual step.
 import { afterEach, describe, expect, it } from 'vitest';
-import { routePaymentCode } from '../../shared/payment';
 import { openTestTill, refusal, sqlCount, type TestTill, testClock } from '../till/testing';
 import { ProviderError } from './provider';
-import { ScriptedProvider } from './testing';
+import { type ScriptedProvider, scriptedWallet } from './testing';
 
 const COFFEE = '2000001000007'; // 18.00
 
@@ -15,15 +14,7 @@ afterEach(async () => {
 });
 
 function wallet(id: 'alipay' | 'wechat', lookup = true): ScriptedProvider {
-  return new ScriptedProvider({
-    id,
-    isDemo: false,
-    merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
-    wallets: [id],
-    currencies: ['CNY'],
-    ownsPaymentCode: (code) => routePaymentCode(code)?.provider === id,
-    lookup,
-  });
+  return scriptedWallet(id, { lookup });
 }
 
 async function open(providers: ScriptedProvider[]) {
