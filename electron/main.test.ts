@@ -9,24 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PayConfigFile } from '../shared/pay-config';
 import { LOCK_FILE } from './core/lock';
-import { type KeychainLike, openDataKey, SEALED_KEY_FILE, SECRET_KEY_FILE } from './core/secrets';
+import { openDataKey, SEALED_KEY_FILE, SECRET_KEY_FILE } from './core/secrets';
+import { fakeKeychain } from './core/testing';
 import type { fakeElectron } from './shell/fake-electron';
 import { createTill } from './till/index';
 
 type Fake = ReturnType<typeof fakeElectron>;
-
-/** A keychain that only opens what the same user sealed. */
-function keychainOf(user: string): KeychainLike {
-  const tag = Buffer.from(`kc:${user}:`);
-  return {
-    isEncryptionAvailable: () => true,
-    encryptString: (text: string) => Buffer.concat([tag, Buffer.from(text)]),
-    decryptString: (b: Buffer) => {
-      if (!b.subarray(0, tag.length).equals(tag)) throw new Error('Error while decrypting the ciphertext');
-      return b.subarray(tag.length).toString();
-    },
-  };
-}
 
 const stage = vi.hoisted(() => {
   let ready!: () => void;
@@ -66,7 +54,7 @@ vi.mock('electron', async () => {
       },
     },
     protocol: { ...e.protocol, registerSchemesAsPrivileged: () => {} },
-    // This user's keychain (see keychainOf; vi.mock runs before the module's own functions exist).
+    // This user's keychain, as fakeKeychain('me') seals (vi.mock runs before any import or function exists).
     safeStorage: {
       isEncryptionAvailable: () => true,
       encryptString: (text: string) => Buffer.concat([Buffer.from('kc:me:'), Buffer.from(text)]),
@@ -115,7 +103,7 @@ beforeAll(async () => {
     dataDir,
     mode: 'electron',
     version: 'old',
-    dataKey: openDataKey({ dataDir, keychain: keychainOf('someone else') }),
+    dataKey: openDataKey({ dataDir, keychain: fakeKeychain('someone else') }),
     payConfig: CONFIG,
   });
   await before.close();

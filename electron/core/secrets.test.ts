@@ -7,13 +7,13 @@ import {
   defaultKeyFile,
   fileSecretBox,
   KEY_DIR_ENV,
-  type KeychainLike,
   KEYS_FOLDER,
   openDataKey,
   SEALED_KEY_FILE,
   SECRET_KEY_FILE,
   safeStorageSecretBox,
 } from './secrets';
+import { fakeKeychain } from './testing';
 
 let dir: string;
 beforeEach(() => {
@@ -63,19 +63,6 @@ describe('safeStorageSecretBox', () => {
     expect(box.open(sealed)).toBe('key');
   });
 });
-
-/** A stand-in keychain: a per-"user" secret XORed in, so another user's keychain cannot open it. */
-function fakeKeychain(user = 'me', available = true): KeychainLike {
-  const tag = Buffer.from(`kc:${user}:`);
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString: (s: string) => Buffer.concat([tag, Buffer.from(s)]),
-    decryptString: (b: Buffer) => {
-      if (!b.subarray(0, tag.length).equals(tag)) throw new Error('Error while decrypting the ciphertext');
-      return b.subarray(tag.length).toString();
-    },
-  };
-}
 
 describe('openDataKey', () => {
   let keys: string;

@@ -2,6 +2,7 @@
 // any Host header, any Origin, any content type, even two Host headers. 127.0.0.1 only.
 import http from 'node:http';
 import net from 'node:net';
+import type { KeychainLike } from './secrets';
 
 export interface RawReply {
   status: number;
@@ -52,4 +53,17 @@ export function rawStatus(port: number, lines: string[], body = ''): Promise<num
     socket.on('error', reject);
     socket.on('close', () => reject(new Error(`no HTTP status in ${JSON.stringify(received)}`)));
   });
+}
+
+/** A stand-in OS keychain: a per-"user" tag sealed in, so another user's keychain cannot open it. */
+export function fakeKeychain(user = 'me', available = true): KeychainLike {
+  const tag = Buffer.from(`kc:${user}:`);
+  return {
+    isEncryptionAvailable: () => available,
+    encryptString: (s: string) => Buffer.concat([tag, Buffer.from(s)]),
+    decryptString: (b: Buffer) => {
+      if (!b.subarray(0, tag.length).equals(tag)) throw new Error('Error while decrypting the ciphertext');
+      return b.subarray(tag.length).toString();
+    },
+  };
 }

@@ -3,13 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../shared/api';
 import type { Payment } from '../../shared/domain';
 import { parseMerchantQr } from '../../shared/emv';
 import { isValidTradeNumber } from '../../shared/payment';
 import { DB_FILENAME } from '../db/index';
 import type { TillOptions } from '../till/index';
-import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
+import { openTestTill, refusal, sqlCount, type TestTill, tempDataDir, testClock } from '../till/testing';
 import { refundNumberFor } from './index';
 import { ProviderError } from './provider';
 import { ScriptedProvider } from './testing';
@@ -49,26 +48,10 @@ async function open(
   return { till, provider, clock };
 }
 
-async function refusal(p: Promise<unknown>): Promise<TillError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TillError);
-  return err as TillError;
-}
-
-function count(till: TestTill, sql: string, ...params: unknown[]): number {
-  return till.db
-    .prepare(sql)
-    .pluck()
-    .get(...params) as number;
-}
-
 function journal(till: TestTill, kind: string, paymentId?: number): number {
   return paymentId === undefined
-    ? count(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind)
-    : count(till, 'SELECT count(*) FROM journal WHERE kind = ? AND payment_id = ?', kind, paymentId);
+    ? sqlCount(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind)
+    : sqlCount(till, 'SELECT count(*) FROM journal WHERE kind = ? AND payment_id = ?', kind, paymentId);
 }
 
 /** A QR payment waiting for the customer, for a cart with one coffee. */
@@ -239,8 +222,8 @@ describe('a QR payment', () => {
     expect((await refusal(till.call('pay.withCode', { code: '990000000000000001' }))).code).toBe(
       'PAYMENT_CODE_INVALID',
     );
-    expect(count(till, 'SELECT count(*) FROM payments')).toBe(0);
-    expect(count(till, 'SELECT count(*) FROM sequences')).toBe(0);
+    expect(sqlCount(till, 'SELECT count(*) FROM payments')).toBe(0);
+    expect(sqlCount(till, 'SELECT count(*) FROM sequences')).toBe(0);
     expect(provider.calls.filter((c) => c.method !== 'ping')).toEqual([]);
     expect((await till.call('cart.get', {})).number).toBe('');
   });
@@ -619,7 +602,7 @@ describe('the race', () => {
       expect(o.till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(payment.id)).toBe('paid');
       expect(journal(o.till, 'payment.paid', payment.id)).toBe(1);
       expect(journal(o.till, 'sale.completed')).toBe(1);
-      expect(count(o.till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
+      expect(sqlCount(o.till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
       expect(o.till.events.filter((e) => e.event === 'orders.changed')).toHaveLength(1);
       expect(o.provider.calls.filter((c) => c.method === 'query')).toHaveLength(1);
     });
@@ -663,7 +646,7 @@ describe('late payments', () => {
     expect(storedAtCall).toEqual([{ refund_number: refundNumberFor(payment.tradeNumber!, 1), status: 'requested' }]);
     const list = await o.till.call('attention.resolve', { paymentId: payment.id, action: 'refund' });
     expect(list).toEqual([]);
-    expect(count(o.till, 'SELECT count(*) FROM refunds')).toBe(1);
+    expect(sqlCount(o.till, 'SELECT count(*) FROM refunds')).toBe(1);
     expect(o.till.db.prepare('SELECT status, refunded_minor FROM payments WHERE id = ?').get(payment.id)).toEqual({
       status: 'refunded',
       refunded_minor: 1800,
@@ -898,7 +881,7 @@ describe('a bank QR', () => {
     expect(err).toMatchObject({ code: 'PAYMENT_UNAVAILABLE', params: { reason: 'not_configured' } });
     await till.call('settings.update', { bankQr });
     expect((await till.call('pay.options', {})).options.find((x) => x.method === 'bank_qr')!.reason).toBe('currency');
-    expect(count(till, 'SELECT count(*) FROM payments')).toBe(0);
+    expect(sqlCount(till, 'SELECT count(*) FROM payments')).toBe(0);
   });
 
   it('carries the amount and the trade reference, and is confirmed by hand', async () => {

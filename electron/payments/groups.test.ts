@@ -4,10 +4,9 @@
 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { routePaymentCode } from '../../shared/payment';
-import { openTestTill, type TestTill, tempDataDir, testClock } from '../till/testing';
+import { openTestTill, sqlCount, type TestTill, tempDataDir, testClock } from '../till/testing';
 import { ProviderError } from './provider';
-import { ScriptedProvider } from './testing';
+import { type ScriptedProvider, scriptedWallet } from './testing';
 
 const COFFEE = '2000001000007'; // 18.00
 const ALIPAY_CODE = '285170012345678901';
@@ -19,15 +18,7 @@ afterEach(async () => {
 });
 
 function wallet(id: 'alipay' | 'wechat', stateFile?: string): ScriptedProvider {
-  return new ScriptedProvider({
-    id,
-    stateFile,
-    isDemo: false,
-    merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
-    wallets: [id],
-    currencies: ['CNY'],
-    ownsPaymentCode: (code) => routePaymentCode(code)?.provider === id,
-  });
+  return scriptedWallet(id, { stateFile });
 }
 
 async function open(providers: ScriptedProvider[], dataDir?: string) {
@@ -39,13 +30,6 @@ async function open(providers: ScriptedProvider[], dataDir?: string) {
   tills.push(till);
   await till.start();
   return till;
-}
-
-function count(till: TestTill, sql: string, ...params: unknown[]): number {
-  return till.db
-    .prepare(sql)
-    .pluck()
-    .get(...params) as number;
 }
 
 /** Every trade of the till, oldest first, as the till stored it. */
@@ -66,10 +50,10 @@ function trades(till: TestTill) {
 
 /** One completed sale, paid once: the order completed once and the money counted towards it once. */
 function expectSoldOnce(till: TestTill) {
-  expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
-  expect(count(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
+  expect(sqlCount(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
+  expect(sqlCount(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
   expect(
-    count(till, "SELECT count(*) FROM payments WHERE status = 'paid' AND attention IS NULL AND amount_minor = 1800"),
+    sqlCount(till, "SELECT count(*) FROM payments WHERE status = 'paid' AND attention IS NULL AND amount_minor = 1800"),
   ).toBe(1);
 }
 
@@ -206,7 +190,7 @@ describe('a paid-twice refund the provider does not finish at once', () => {
     await refused;
     const [item] = await till.call('attention.list', {});
     expect(item).toMatchObject({ reason: 'paid_twice', payment: { status: 'paid' }, refund: { failure: 'ABNORMAL' } });
-    expect(count(till, "SELECT count(*) FROM refunds WHERE status = 'failed' AND failure = 'ABNORMAL'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM refunds WHERE status = 'failed' AND failure = 'ABNORMAL'")).toBe(1);
     expectSoldOnce(till);
   });
 });
@@ -250,7 +234,7 @@ describe('the cashier with two QRs showing', () => {
     expect(alipay.calls.filter((c) => c.method === 'close')).toHaveLength(1);
     expect(wechat.calls.filter((c) => c.method === 'close')).toHaveLength(1);
     expect(after.cart.openPaymentId).toBeNull();
-    expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(0);
+    expect(sqlCount(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(0);
   });
 
   it('checks both with one Check now', async () => {

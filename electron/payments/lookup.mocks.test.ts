@@ -2,7 +2,7 @@
 // customer's wallet shows (支付宝交易号 / 微信支付订单号) finds our trade, and an open payment the wallet says
 // is paid is settled once by the engine's usual query.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openTestTill, type TestTill, testClock } from '../till/testing';
+import { openTestTill, sqlCount, type TestTill, testClock } from '../till/testing';
 import { createAlipayProvider } from './providers/alipay/adapter';
 import { type AlipayMock, startAlipayMock } from './providers/alipay/mock';
 import { createWechatPayProvider } from './providers/wechat/adapter';
@@ -43,8 +43,6 @@ async function twoQrs() {
   return { till, a: group.find((p) => p.provider === 'alipay')!, w: group.find((p) => p.provider === 'wechat')! };
 }
 
-const count = (till: TestTill, sql: string) => till.db.prepare(sql).pluck().get() as number;
-
 describe('pay.lookup with the Alipay and WeChat Pay mocks', () => {
   it('finds our trade by the 微信支付订单号 and completes the sale once', async () => {
     const { till, w } = await twoQrs();
@@ -65,7 +63,7 @@ describe('pay.lookup with the Alipay and WeChat Pay mocks', () => {
       ours: { id: w.id, status: 'paid' },
     });
     expect(found.orderNumber).toBeTruthy();
-    expect(count(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
   });
 
   it('finds our trade by the 支付宝交易号, and says "not found" for a number neither wallet knows', async () => {
@@ -84,7 +82,7 @@ describe('pay.lookup with the Alipay and WeChat Pay mocks', () => {
       amountMinor: 1800,
       ours: { id: a.id, status: 'paid' },
     });
-    expect(count(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
 
     const unknown = await till.call('pay.lookup', { number: '4200000000000000000000000001' });
     expect(unknown).toMatchObject({ found: false, status: 'not_found', asked: ['alipay', 'wechat'], ours: null });

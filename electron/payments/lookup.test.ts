@@ -2,10 +2,9 @@
 // trades up, by our trade number and by the provider's own number. The look-up never marks anything paid by
 // hand; an open payment the provider says is paid is settled once, by the engine's usual step.
 import { afterEach, describe, expect, it } from 'vitest';
-import { routePaymentCode } from '../../shared/payment';
-import { openTestTill, refusal, type TestTill, testClock } from '../till/testing';
+import { openTestTill, refusal, sqlCount, type TestTill, testClock } from '../till/testing';
 import { ProviderError } from './provider';
-import { ScriptedProvider } from './testing';
+import { type ScriptedProvider, scriptedWallet } from './testing';
 
 const COFFEE = '2000001000007'; // 18.00
 
@@ -15,15 +14,7 @@ afterEach(async () => {
 });
 
 function wallet(id: 'alipay' | 'wechat', lookup = true): ScriptedProvider {
-  return new ScriptedProvider({
-    id,
-    isDemo: false,
-    merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
-    wallets: [id],
-    currencies: ['CNY'],
-    ownsPaymentCode: (code) => routePaymentCode(code)?.provider === id,
-    lookup,
-  });
+  return scriptedWallet(id, { lookup });
 }
 
 async function open(providers: ScriptedProvider[]) {
@@ -34,13 +25,6 @@ async function open(providers: ScriptedProvider[]) {
   tills.push(till);
   await till.start();
   return till;
-}
-
-function count(till: TestTill, sql: string, ...params: unknown[]): number {
-  return till.db
-    .prepare(sql)
-    .pluck()
-    .get(...params) as number;
 }
 
 /** Two QRs side by side (one per wallet) for a coffee. */
@@ -140,7 +124,7 @@ describe('pay.lookup by the provider’s number', () => {
       ours: null,
       orderNumber: null,
     });
-    expect(count(till, 'SELECT count(*) FROM payments')).toBe(0);
+    expect(sqlCount(till, 'SELECT count(*) FROM payments')).toBe(0);
   });
 
   it('takes a wallet’s refusal of a number as "not there", and asks none that cannot look up', async () => {
@@ -159,7 +143,7 @@ describe('pay.lookup by the provider’s number', () => {
     wechat.next('lookup', { status: 'paid', amountMinor: 500, providerRef: '4200001', tradeNumber: 'T2_elsewhere' });
     const found = await till.call('pay.lookup', { number: '4200000000000000000000000001' });
     expect(found).toMatchObject({ found: true, provider: 'wechat', status: 'paid', ours: null, orderNumber: null });
-    expect(count(till, 'SELECT count(*) FROM payments')).toBe(0);
+    expect(sqlCount(till, 'SELECT count(*) FROM payments')).toBe(0);
   });
 });
 
@@ -235,10 +219,10 @@ describe('a payment the wallet says is paid while ours is still open', () => {
 
     for (const r of [first, second, again]) expect(r).toMatchObject({ status: 'paid', ours: { id: a.id } });
     expect(again.ours).toMatchObject({ status: 'paid', confirmedByHand: false });
-    expect(count(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
-    expect(count(till, "SELECT count(*) FROM journal WHERE kind = 'payment.paid'")).toBe(1);
-    expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
-    expect(count(till, "SELECT count(*) FROM payments WHERE status = 'paid'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM journal WHERE kind = 'sale.completed'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM journal WHERE kind = 'payment.paid'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
+    expect(sqlCount(till, "SELECT count(*) FROM payments WHERE status = 'paid'")).toBe(1);
     // The engine closes the round's other QR, as when a query finds it paid.
     await till.checkout.step(w.id);
     expect(wechat.trade(w.tradeNumber!)!.status).toBe('closed');
@@ -250,7 +234,7 @@ describe('a payment the wallet says is paid while ours is still open', () => {
     alipay.next('lookup', { status: 'paid', amountMinor: 1800, tradeNumber: a.tradeNumber! });
     const found = await till.call('pay.lookup', { number: a.tradeNumber! });
     expect(found).toMatchObject({ status: 'paid', ours: { id: a.id, status: 'pending' } });
-    expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(0);
+    expect(sqlCount(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(0);
   });
 
   it('leaves an ended payment alone (the look-up changes nothing by itself)', async () => {

@@ -4,6 +4,7 @@
 // With `stateFile` its trades survive the process (crash tests: a child dies, the parent pays, a new till
 // settles).
 import fs from 'node:fs';
+import { routePaymentCode } from '../../shared/payment';
 import {
   type CloseResult,
   type CreateQrRequest,
@@ -343,4 +344,20 @@ export class ScriptedProvider implements PaymentProvider {
     if (this.opts.stateFile) fs.writeFileSync(this.opts.stateFile, JSON.stringify([...all.values()]));
     else this.memory = all;
   }
+}
+
+/**
+ * A scripted provider that behaves like a real wallet, Alipay or WeChat Pay: its own id, merchant and wallet,
+ * CNY only, and only its own payment codes.
+ */
+export function scriptedWallet(id: 'alipay' | 'wechat', options: ScriptedProviderOptions = {}): ScriptedProvider {
+  return new ScriptedProvider({
+    id,
+    isDemo: false,
+    merchantId: id === 'alipay' ? '2021000000000001' : '1900000001',
+    wallets: [id],
+    currencies: ['CNY'],
+    ownsPaymentCode: (code) => routePaymentCode(code)?.provider === id,
+    ...options,
+  });
 }

@@ -86,6 +86,19 @@ export function openTestTill(opts: Partial<TillOptions> = {}): TestTill {
   };
 }
 
+/** A count (or any one number) the query reads from the till's database, for checks on what it stored. */
+export function sqlCount(till: Pick<Till, 'db'>, sql: string, ...params: unknown[]): number {
+  return till.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
+}
+
+/** How many journal entries of that kind the till wrote. */
+export function journalCount(till: Pick<Till, 'db'>, kind: string): number {
+  return sqlCount(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind);
+}
+
 /** A product as products.save takes it (the API refuses the read-only isDemo). */
 export function asInput(p: Product): ProductInput {
   const { isDemo: _, ...input } = p;
@@ -97,9 +110,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * Bundles a till entry (TypeScript source; `import … from '@till/…'` names files under electron/) into a
- * script of its own, so a test can run a real till process and kill it at a crash point.
+ * script of its own, so a test can run a real till process and kill it at a crash point. `external`: packages
+ * the child loads from node_modules instead (ones that do not bundle).
  */
-export function buildTillScript(prefix: string, source: string): string {
+export function buildTillScript(prefix: string, source: string, external: string[] = []): string {
   const dir = tempDataDir(prefix);
   const entry = path.join(dir, 'entry.ts');
   fs.writeFileSync(entry, source.replaceAll("'@till/", `'${path.join(REPO_ROOT, 'electron')}/`));
@@ -111,7 +125,7 @@ export function buildTillScript(prefix: string, source: string): string {
     platform: 'node',
     format: 'cjs',
     outfile: script,
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', ...external],
     logLevel: 'silent',
   });
   return script;

@@ -5,10 +5,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../provider';
+import { fenToYuan, yuanToFen } from '../money';
+import { providerFailure } from '../testing';
 import { createAlipayProvider } from './adapter';
 import { ALIPAY_ANSWERS } from './answers';
 import { type AlipayMock, startAlipayMock } from './mock';
-import { fenToYuan, yuanToFen } from './money';
 
 const CODE = '281234567890123456';
 let n = 0;
@@ -26,15 +27,6 @@ afterAll(async () => {
 
 function providerFor(mock: AlipayMock, timeoutMs = 2000) {
   return createAlipayProvider({ config: mock.config(), timeoutMs });
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 function qr(tn: string, amountMinor = 1800) {
@@ -138,7 +130,7 @@ describe('amounts', () => {
     await p.createQr(qr(tn));
     for (const amount of ['18.001', '-18.00', '1.8e1', 18]) {
       keyMock.rewriteNext('/v3/alipay/trade/query', (b) => ({ ...b, total_amount: amount }));
-      expect((await failure(p.query(tn))).kind).toBe('bad_response');
+      expect((await providerFailure(p.query(tn))).kind).toBe('bad_response');
     }
   });
 });
@@ -166,7 +158,7 @@ describe('the answer table, row by row, through the mock', () => {
         expect(await p.payWithCode(codePay(tn))).toEqual({ status: 'user_paying', providerRef: null });
         return;
       }
-      const err = await failure(p.payWithCode(codePay(tn)));
+      const err = await providerFailure(p.payWithCode(codePay(tn)));
       if (m.kind === 'unknown') {
         expect(err.kind).toBe('server_error');
         expect(err.outcomeUnknown).toBe(true);
@@ -190,13 +182,13 @@ describe('the answer table, row by row, through the mock', () => {
       ['ACQ.TRADE_HAS_CLOSE', 429],
     ] as const) {
       keyMock.failNext('/v3/alipay/trade/pay', code, { status });
-      const err = await failure(p.payWithCode(codePay(tradeNumber())));
+      const err = await providerFailure(p.payWithCode(codePay(tradeNumber())));
       expect([code, err.kind]).toEqual([code, 'server_error']);
     }
   });
 
   it('a pay that the mock refuses for its own rules (a code of another wallet) is INVALID_CODE', async () => {
-    const err = await failure(
+    const err = await providerFailure(
       providerFor(keyMock).payWithCode({ ...codePay(tradeNumber()), authCode: '131234567890123456' }),
     );
     expect([err.kind, err.code]).toEqual(['rejected', 'INVALID_CODE']);
@@ -208,31 +200,31 @@ describe('answers that cannot be trusted', () => {
     const p = providerFor(keyMock);
     const tn = tradeNumber();
     keyMock.badSignatureNext('/v3/alipay/trade/pay');
-    expect((await failure(p.payWithCode(codePay(tn)))).kind).toBe('bad_response');
+    expect((await providerFailure(p.payWithCode(codePay(tn)))).kind).toBe('bad_response');
     // The mock did charge it: the outcome is unknown, a query settles it.
     expect(keyMock.trades.get(tn)!.status).toBe('TRADE_SUCCESS');
     keyMock.badSignatureNext('/v3/alipay/trade/query', { unsigned: true });
-    expect((await failure(p.query(tn))).kind).toBe('bad_response');
+    expect((await providerFailure(p.query(tn))).kind).toBe('bad_response');
     keyMock.badSignatureNext('/v3/alipay/trade/precreate');
-    expect((await failure(p.createQr(qr(tradeNumber())))).kind).toBe('bad_response');
+    expect((await providerFailure(p.createQr(qr(tradeNumber())))).kind).toBe('bad_response');
   });
 
   it('the same in certificate mode', async () => {
     certMock.badSignatureNext('/v3/alipay/trade/query');
-    expect((await failure(providerFor(certMock).query(tradeNumber()))).kind).toBe('bad_response');
+    expect((await providerFailure(providerFor(certMock).query(tradeNumber()))).kind).toBe('bad_response');
   });
 
   it('a refusal with a bad signature is a bad_response, not a refusal', async () => {
     keyMock.failNext('/v3/alipay/trade/pay', 'ACQ.BUYER_BALANCE_NOT_ENOUGH');
     keyMock.badSignatureNext('/v3/alipay/trade/pay');
-    expect((await failure(providerFor(keyMock).payWithCode(codePay(tradeNumber())))).kind).toBe('bad_response');
+    expect((await providerFailure(providerFor(keyMock).payWithCode(codePay(tradeNumber())))).kind).toBe('bad_response');
   });
 
   it('an answer slower than our timeout is a timeout (the trade may exist)', async () => {
     const p = providerFor(keyMock, 300);
     const tn = tradeNumber();
     keyMock.slowNext('/v3/alipay/trade/precreate');
-    const err = await failure(p.createQr(qr(tn)));
+    const err = await providerFailure(p.createQr(qr(tn)));
     expect([err.kind, err.outcomeUnknown]).toEqual(['timeout', true]);
     expect(keyMock.trades.has(tn)).toBe(true);
   });
@@ -246,7 +238,7 @@ describe('answers that cannot be trusted', () => {
       config: { ...keyMock.config(), endpoint: `http://127.0.0.1:${port}` },
       timeoutMs: 1000,
     });
-    const err = await failure(p.createQr(qr(tradeNumber())));
+    const err = await providerFailure(p.createQr(qr(tradeNumber())));
     expect(err.kind).toBe('unreachable');
     expect(await p.testConnection!()).toMatchObject({ ok: false, problem: 'unreachable' });
   });

@@ -25,9 +25,10 @@ import {
   type ReverseResult,
   type VerifiedNotification,
 } from '../../provider';
-import { type AnswerRow, answerFor, NOT_REACHED, TRADE_STATUSES } from './answers';
+import { chinaTimeToIso, fenToYuan, toChinaTime, yuanToFen } from '../money';
+import { NOT_REACHED } from '../net';
+import { type AnswerRow, answerFor, TRADE_STATUSES } from './answers';
 import { parseAlipayBillZip } from './bill';
-import { chinaTimeToIso, fenToYuan, toChinaTime, yuanToFen } from './money';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Test connection calls the clock "off" beyond this (Alipay refuses requests whose timestamp is far off). */

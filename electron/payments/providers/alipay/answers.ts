@@ -221,16 +221,6 @@ export function answerFor(code: string | undefined | null): AnswerRow | undefine
   return code ? BY_CODE.get(code) : undefined;
 }
 
-/** Connection errors that prove the request never left this machine: only these are 'unreachable'. */
-export const NOT_REACHED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
-
 /** trade_status of alipay.trade.query [query]. */
 export const TRADE_STATUSES = ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'TRADE_SUCCESS', 'TRADE_FINISHED'] as const;
 export type AlipayTradeStatus = (typeof TRADE_STATUSES)[number];

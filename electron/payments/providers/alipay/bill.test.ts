@@ -2,6 +2,7 @@ import { unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { BillRow } from '../../provider';
+import { paidBillRow } from '../testing';
 import { ALIPAY_DETAIL_COLUMNS, buildAlipayBillZip, parseAlipayBillZip, parseAlipayDetailCsv } from './bill';
 
 const DETAIL_START = '#-----------------------------------------业务明细列表----------------------------------------';
@@ -167,16 +168,8 @@ const SAMPLE_EXPECTED: BillRow[] = [
   },
 ];
 
-const paid = (n: number, amountMinor: number, feeMinor = 0): BillRow => ({
-  tradeNumber: `TP20261203-${String(n).padStart(4, '0')}-1`,
-  providerRef: `20261203220014${String(n).padStart(14, '0')}`,
-  time: `2026-12-03T${String(8 + (n % 12)).padStart(2, '0')}:0${n % 10}:1${n % 10}+08:00`,
-  amountMinor,
-  feeMinor,
-  refundMinor: 0,
-  refundNumber: null,
-  status: 'paid',
-});
+const paid = (n: number, amountMinor: number, feeMinor = 0): BillRow =>
+  paidBillRow(n, amountMinor, feeMinor, `20261203220014${String(n).padStart(14, '0')}`);
 
 describe('parseAlipayBillZip: a bill as Alipay serves it', () => {
   it('reads the detail file of a GBK-named zip: trailing tabs, a refund, the summary file left alone', () => {

@@ -7,6 +7,7 @@ import { deflateSync, unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import type { BillRow } from '../../provider';
+import { billChinaTime, billYuanToFen, signedFenToYuan, toChinaTime } from '../money';
 
 /** The detail file's 25 columns, in Alipay's order (the builder writes them; the parser reads by name). */
 export const ALIPAY_DETAIL_COLUMNS = [
@@ -148,9 +149,10 @@ export function parseAlipayDetailCsv(text: string, fileName = 'the detail file')
     if (r.length !== header.length) fail(`${where} has ${r.length} fields, the header has ${header.length}`);
     const providerRef = r[at.tradeNo];
     if (!providerRef) fail(`${where} has no 支付宝交易号`);
-    const time = chinaTime(r[at.finished] || r[at.created], `${where}, 完成时间`);
-    const amount = yuanToFen(r[at.amount], `${where}, 订单金额（元）`);
-    const feeMinor = Math.abs(r[at.fee] === '' ? 0 : yuanToFen(r[at.fee], `${where}, 服务费（元）`));
+    const time = billChinaTime(r[at.finished] || r[at.created], `${where}, 完成时间`, fail);
+    // Yuan, signed; a third non-zero decimal is an error, never rounded.
+    const amount = billYuanToFen(r[at.amount], `${where}, 订单金额（元）`, fail);
+    const feeMinor = Math.abs(r[at.fee] === '' ? 0 : billYuanToFen(r[at.fee], `${where}, 服务费（元）`, fail));
     const type = r[at.type];
     const base = { tradeNumber: r[at.outTradeNo], providerRef, time, feeMinor };
     if (type === '退款') {
@@ -198,25 +200,6 @@ function columnFinder(header: string[], fileName: string): (name: string) => num
     if (i === undefined) fail(`${fileName}: the header has no "${name}" column`);
     return i;
   };
-}
-
-/** "88.88" or "-88.88" (yuan) as fen, exactly; a third non-zero decimal is an error, never rounded. */
-function yuanToFen(text: string, where: string): number {
-  const m = /^([-+])?(\d{1,13})(?:\.(\d+))?$/.exec(text);
-  if (!m) fail(`${where} is not an amount: "${text.slice(0, 24)}"`);
-  const frac = m[3] ?? '';
-  if (/[1-9]/.test(frac.slice(2))) fail(`${where} has a fraction of a fen: "${text.slice(0, 24)}"`);
-  const fen = Number(m[2]) * 100 + Number(frac.slice(0, 2).padEnd(2, '0'));
-  if (fen === 0) return 0;
-  return m[1] === '-' ? -fen : fen;
-}
-
-/** "2026-12-03 10:11:12" (China time) → "2026-12-03T10:11:12+08:00". */
-function chinaTime(text: string, where: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(text);
-  const iso = m ? `${m[1]}T${m[2]}+08:00` : '';
-  if (!m || Number.isNaN(Date.parse(iso))) fail(`${where} is not a time: "${text.slice(0, 24)}"`);
-  return iso;
 }
 
 // ---- building (the mock's bill) --------------------------------------------------------------------------
@@ -271,8 +254,8 @@ export function buildAlipayBillZip(rows: readonly BillRow[], date: string): Uint
       操作员: '',
       终端号: '',
       对方账户: '138****8888',
-      '订单金额（元）': fenToYuan(amount),
-      '商家实收（元）': fenToYuan(amount),
+      '订单金额（元）': signedFenToYuan(amount),
+      '商家实收（元）': signedFenToYuan(amount),
       '支付宝红包（元）': '0.00',
       '集分宝（元）': '0.00',
       '支付宝优惠（元）': '0.00',
@@ -282,7 +265,7 @@ export function buildAlipayBillZip(rows: readonly BillRow[], date: string): Uint
       '商家红包消费金额（元）': '0.00',
       '卡消费金额（元）': '0.00',
       '退款批次号/请求号': refund ? `${row.refundNumber}\t` : '',
-      '服务费（元）': fenToYuan(fee),
+      '服务费（元）': signedFenToYuan(fee),
       '分润（元）': '0.00',
       备注: '',
     };
@@ -290,8 +273,8 @@ export function buildAlipayBillZip(rows: readonly BillRow[], date: string): Uint
   }
   lines.push(
     DETAIL_END,
-    `#交易合计：${trades}笔，商家实收共${fenToYuan(tradeSum)}元，商家优惠共0.00元`,
-    `#退款合计：${refunds}笔，商家实收退款共${fenToYuan(refundSum)}元，商家优惠退款共0.00元`,
+    `#交易合计：${trades}笔，商家实收共${signedFenToYuan(tradeSum)}元，商家优惠共0.00元`,
+    `#退款合计：${refunds}笔，商家实收退款共${signedFenToYuan(refundSum)}元，商家优惠退款共0.00元`,
     `#导出时间：[${exportedAt}]`,
   );
 
@@ -301,7 +284,7 @@ export function buildAlipayBillZip(rows: readonly BillRow[], date: string): Uint
     SUMMARY_START,
     SUMMARY_COLUMNS.join(','),
     ['', '合计', String(trades), String(refunds)]
-      .concat([tradeSum + refundSum, tradeSum + refundSum, 0, 0, 0, feeSum, 0, net].map(fenToYuan))
+      .concat([tradeSum + refundSum, tradeSum + refundSum, 0, 0, 0, feeSum, 0, net].map(signedFenToYuan))
       .join(','),
     SUMMARY_END,
     `#导出时间：[${exportedAt}]`,
@@ -343,12 +326,7 @@ function checkRow(row: BillRow, i: number): boolean {
 function chinaTimeText(iso: string, i: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) throw new Error(`buildAlipayBillZip: row ${i + 1} has time "${iso}"`);
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function fenToYuan(fen: number): string {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return toChinaTime(new Date(t));
 }
 
 function csvField(value: string): string {

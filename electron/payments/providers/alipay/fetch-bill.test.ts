@@ -4,7 +4,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BillRow, ProviderError } from '../../provider';
+import { cafeDayRows, providerFailure } from '../testing';
 import { createAlipayProvider } from './adapter';
 import { buildAlipayBillZip, parseAlipayBillZip } from './bill';
 import { type AlipayMock, BILL_URL_LIFE_MS, startAlipayMock } from './mock';
@@ -12,60 +12,11 @@ import { type AlipayMock, BILL_URL_LIFE_MS, startAlipayMock } from './mock';
 const QUERY_PATH = '/v3/alipay/data/dataservice/bill/downloadurl/query';
 const DATE = '2026-11-23';
 
-// A day at a café: the smallest payment, an ordinary one, the largest Alipay takes (99 999 999.99 yuan), a
-// part refund of the ordinary one (its fee partly given back) and a full refund of the smallest.
-const ROWS: BillRow[] = [
-  {
-    tradeNumber: 'T1_20261123_000041_k3x9q2',
-    providerRef: '2026112322001412340500000041',
-    time: '2026-11-23T08:05:09+08:00',
-    amountMinor: 1,
-    feeMinor: 0,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T1_20261123_000042_k3x9q2',
-    providerRef: '2026112322001412340500000042',
-    time: '2026-11-23T12:30:00+08:00',
-    amountMinor: 8888,
-    feeMinor: 53,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T1_20261123_000043_k3x9q2',
-    providerRef: '2026112322001412340500000043',
-    time: '2026-11-23T23:59:59+08:00',
-    amountMinor: 9_999_999_999,
-    feeMinor: 60_000_000,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T1_20261123_000042_k3x9q2',
-    providerRef: '2026112322001412340500000042',
-    time: '2026-11-23T13:01:02+08:00',
-    amountMinor: 0,
-    feeMinor: 5,
-    refundMinor: 888,
-    refundNumber: 'T1_20261123_000042_k3x9q2-R1',
-    status: 'refunded',
-  },
-  {
-    tradeNumber: 'T1_20261123_000041_k3x9q2',
-    providerRef: '2026112322001412340500000041',
-    time: '2026-11-23T08:06:00+08:00',
-    amountMinor: 0,
-    feeMinor: 0,
-    refundMinor: 1,
-    refundNumber: 'T1_20261123_000041_k3x9q2-R1',
-    status: 'refunded',
-  },
-];
+const pad = (n: number) => String(n).padStart(6, '0');
+const ROWS = cafeDayRows({
+  tradeNumber: (n) => `T1_20261123_${pad(n)}_k3x9q2`,
+  providerRef: (n) => `2026112322001412340500${pad(n)}`,
+});
 
 let mock: AlipayMock;
 beforeAll(async () => {
@@ -80,15 +31,6 @@ afterEach(() => {
 });
 
 const provider = () => createAlipayProvider({ config: mock.config(), timeoutMs: 3000 });
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    (v) => v,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 /** The requests fetchBill made, from `from` on. */
 const pathsSince = (from: number) => mock.requests.slice(from).map((r) => `${r.method} ${r.path}`);
@@ -176,14 +118,14 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
 
   it('a zip that is not a zip', async () => {
     mock.setBill(DATE, { zip: new TextEncoder().encode('<html><body>502 Bad Gateway</body></html>') });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/^The bill cannot be read: Alipay bill: not a readable zip file/);
   });
 
   it('a zip cut short', async () => {
     mock.setBill(DATE, { zip: zip.slice(0, Math.floor(zip.length / 2)) });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/^The bill cannot be read: Alipay bill: /);
   });
@@ -195,7 +137,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
         .filter(([name]) => name.includes('汇总')),
     );
     mock.setBill(DATE, { zip: zipSync(only) });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/no detail file \(…业务明细\.csv\) in the zip; it holds: .*业务明细\(汇总\)\.csv/);
   });
@@ -211,7 +153,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
       files[name] = iconv.encode(cut, 'gbk');
     }
     mock.setBill(DATE, { zip: zipSync(files) });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/业务明细列表结束.*cut short/);
   });
@@ -220,7 +162,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
     mock.setBill(DATE, ROWS);
     mock.badSignatureNext(QUERY_PATH);
     const from = mock.requests.length;
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(pathsSince(from)).toEqual([`GET ${QUERY_PATH}`]); // nothing downloaded from a forged address
   });
@@ -228,7 +170,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
   it('a download URL answer without the URL', async () => {
     mock.setBill(DATE, ROWS);
     mock.rewriteNext(QUERY_PATH, () => ({ bill_download_url: 'not a url' }));
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
   });
 });
@@ -257,7 +199,7 @@ describe('the download link', () => {
     const expired = lastDownloadUrl();
     mock.clockOffsetMs = BILL_URL_LIFE_MS + 1000;
     mock.rewriteNext(QUERY_PATH, () => ({ bill_download_url: expired }));
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.message).toBe('The bill download answered 404');
     // Asked again, Alipay gives a fresh link.
     expect(await provider().fetchBill!(DATE)).toEqual({ status: 'ready', rows: ROWS });

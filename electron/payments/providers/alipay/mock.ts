@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AlipayConfig } from '../../../../shared/pay-config';
 import type { BillRow } from '../../provider';
+import { fenToYuan, toChinaTime, yuanToFen } from '../money';
 import { type AlipayTradeStatus, answerFor } from './answers';
 import { buildAlipayBillZip } from './bill';
 import { certSerial, signAnswer, signNotification, verifyRequest } from './mock-crypto';
-import { fenToYuan, toChinaTime, yuanToFen } from './money';
 
 export interface MockTrade {
   tradeNumber: string;

@@ -3,8 +3,8 @@
 // the order completed exactly once, the amount Alipay holds equal to the amount due, money recorded once.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '../../../../shared/domain';
+import { journalCount, openTestTill, sqlCount, type TestTill, testClock } from '../../../till/testing';
 import type { CheckoutOptions } from '../../engine';
-import { openTestTill, type TestTill, testClock } from '../../../till/testing';
 import { createAlipayProvider } from './adapter';
 import { type AlipayMock, startAlipayMock } from './mock';
 
@@ -39,13 +39,6 @@ async function open(opts: { timeoutMs?: number; notify?: boolean; engine?: Check
   return { till, clock };
 }
 
-const count = (till: TestTill, sql: string, ...params: unknown[]) =>
-  till.db
-    .prepare(sql)
-    .pluck()
-    .get(...params) as number;
-const journal = (till: TestTill, kind: string) => count(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind);
-
 async function startQr(till: TestTill): Promise<Payment> {
   await till.call('cart.scan', { barcode: COFFEE });
   const { payment } = await till.call('pay.start', { method: 'qr' });
@@ -69,11 +62,11 @@ function expectSoldOnce(till: TestTill, payment: Payment) {
       mock.requests.find((r) => r.path !== '/v3/alipay/trade/query' && r.body.includes(payment.tradeNumber!))!.body,
     ).total_amount,
   ).toBe('18.00');
-  expect([journal(till, 'payment.paid'), journal(till, 'sale.completed')]).toEqual([1, 1]);
-  expect(count(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
+  expect([journalCount(till, 'payment.paid'), journalCount(till, 'sale.completed')]).toEqual([1, 1]);
+  expect(sqlCount(till, "SELECT count(*) FROM orders WHERE status = 'completed'")).toBe(1);
   const recorded =
     "SELECT coalesce(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.status = 'completed' AND p.status = 'paid'";
-  expect(count(till, recorded)).toBe(1800);
+  expect(sqlCount(till, recorded)).toBe(1800);
 }
 
 describe('Alipay through the checkout engine', () => {
@@ -122,7 +115,7 @@ describe('Alipay through the checkout engine', () => {
     expect(mock.trades.has(payment.tradeNumber!)).toBe(false);
     mock.systemError({ path: '/v3/alipay/trade/query' });
     expect((await till.call('pay.check', { paymentId: payment.id })).payment!.status).toBe('unknown');
-    expect(count(till, "SELECT count(*) FROM payments WHERE status = 'failed'")).toBe(0);
+    expect(sqlCount(till, "SELECT count(*) FROM payments WHERE status = 'failed'")).toBe(0);
   });
 
   it('a system error on every call: the payment never fails, and once Alipay is back it settles', async () => {
@@ -166,7 +159,7 @@ describe('Alipay through the checkout engine', () => {
     expect(mock.requests.slice(-2).map((r) => r.path)).toEqual(['/v3/alipay/trade/query', '/v3/alipay/trade/cancel']);
     expect(till.checkout.current().payment).toMatchObject({ status: 'expired' });
     expect(mock.trades.get(payment!.tradeNumber!)).toMatchObject({ status: 'TRADE_CLOSED', refundedMinor: 0 });
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
     expect((await till.call('cart.get', {})).locked).toBe(false);
   });
 
@@ -212,7 +205,7 @@ describe('Alipay through the checkout engine', () => {
     const [item] = await till.call('attention.list', {});
     expect(item).toMatchObject({ reason: 'unsettled', orderStatus: 'held' });
     expect(item.payment).toMatchObject({ id: payment.id });
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
   });
 
   it('an answer slower than our timeout: unknown, then the query finds the trade and its payment', async () => {
@@ -237,7 +230,7 @@ describe('Alipay through the checkout engine', () => {
     expect(notifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/notify\/alipay$/);
     mock.customerPays(payment.tradeNumber!);
     expect((await mock.sendNotification(payment.tradeNumber!, notifyUrl, { forge: true }))[0].status).toBe(400);
-    expect(journal(till, 'payment.notificationRejected')).toBe(1);
+    expect(journalCount(till, 'payment.notificationRejected')).toBe(1);
     const paid = till.next('payment.changed', (p) => p.status === 'paid');
     const acks = await mock.sendNotification(payment.tradeNumber!, notifyUrl, { duplicate: true });
     expect(acks).toEqual([
@@ -267,6 +260,6 @@ describe('Alipay through the checkout engine', () => {
     const refunds = till.db.prepare('SELECT refund_number, status FROM refunds').all();
     expect(refunds).toEqual([{ refund_number: trade.refunds[0].outRequestNo, status: 'refunded' }]);
     expect(till.db.prepare('SELECT status FROM payments WHERE id = ?').pluck().get(payment.id)).toBe('refunded');
-    expect(journal(till, 'sale.completed')).toBe(1); // the cash sale, once
+    expect(journalCount(till, 'sale.completed')).toBe(1); // the cash sale, once
   });
 });

@@ -19,6 +19,7 @@ import {
   tempDir,
 } from '../../../gateway/testing';
 import { type PaymentProvider, ProviderError } from '../../provider';
+import { providerFailure } from '../testing';
 import { createDemoProvider, DEMO_PROVIDER_FILE } from './index';
 
 let seq = 0;
@@ -65,15 +66,6 @@ function code(tradeNumber: string, authCode: string, amountMinor = 800) {
     orderNumber: '0043',
     notifyUrl: null,
   };
-}
-
-async function providerError(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('Demo provider against the gateway', () => {
@@ -139,27 +131,27 @@ describe('Demo provider against the gateway', () => {
   it('refuses a reused trade number: TRADE_EXISTS, or TRADE_PAID once paid', async () => {
     const no = tradeNo();
     await demo.createQr(qr(no));
-    let err = await providerError(demo.createQr(qr(no)));
+    let err = await providerFailure(demo.createQr(qr(no)));
     expect([err.kind, err.code]).toEqual(['rejected', 'TRADE_EXISTS']);
     await sim(gateway, `trades/${no}/pay`, {});
-    err = await providerError(demo.createQr(qr(no)));
+    err = await providerFailure(demo.createQr(qr(no)));
     expect([err.kind, err.code]).toEqual(['rejected', 'TRADE_PAID']);
-    err = await providerError(demo.payWithCode(code(no, '280000000000000000')));
+    err = await providerFailure(demo.payWithCode(code(no, '280000000000000000')));
     expect(err.code).toBe('TRADE_PAID');
   });
 
   it('refuses bad amounts before a trade exists', async () => {
     const no = tradeNo();
-    const err = await providerError(demo.createQr(qr(no, 0)));
+    const err = await providerFailure(demo.createQr(qr(no, 0)));
     expect([err.kind, err.code]).toEqual(['rejected', 'AMOUNT_INVALID']);
-    expect((await providerError(demo.createQr({ ...qr(no), amountMinor: 12.5 }))).code).toBe('AMOUNT_INVALID');
+    expect((await providerFailure(demo.createQr({ ...qr(no), amountMinor: 12.5 }))).code).toBe('AMOUNT_INVALID');
     expect(await demo.query(no)).toEqual({ status: 'not_found' });
   });
 
   it('refunds are idempotent by refund number and never exceed what was paid', async () => {
     const no = tradeNo();
     await demo.createQr(qr(no, 10_000));
-    const early = await providerError(
+    const early = await providerFailure(
       demo.refund({
         tradeNumber: no,
         refundNumber: `${no}R0`.slice(-32),
@@ -174,7 +166,7 @@ describe('Demo provider against the gateway', () => {
     expect(await demo.refund(r1)).toEqual({ status: 'refunded' });
     expect(await demo.refund(r1)).toEqual({ status: 'refunded' });
     expect((await sim(gateway, `trades/${no}`)).body).toMatchObject({ refundedMinor: 3000, status: 'paid' });
-    const tooMuch = await providerError(demo.refund({ ...r1, refundNumber: 'RF_000002_a', amountMinor: 7001 }));
+    const tooMuch = await providerFailure(demo.refund({ ...r1, refundNumber: 'RF_000002_a', amountMinor: 7001 }));
     expect([tooMuch.kind, tooMuch.code]).toEqual(['rejected', 'REFUND_TOO_LARGE']);
     expect(await demo.refund({ ...r1, refundNumber: 'RF_000002_a', amountMinor: 7000 })).toEqual({
       status: 'refunded',
@@ -202,12 +194,12 @@ describe('Demo provider against the gateway', () => {
     expect(await demo.query(refusedLater)).toMatchObject({ status: 'failed', reason: 'DECLINED' });
 
     const declined = tradeNo();
-    let err = await providerError(demo.payWithCode(code(declined, '280000000000009999')));
+    let err = await providerFailure(demo.payWithCode(code(declined, '280000000000009999')));
     expect([err.kind, err.code]).toEqual(['rejected', 'DECLINED']);
     expect(await demo.query(declined)).toMatchObject({ status: 'failed', reason: 'DECLINED' });
-    err = await providerError(demo.payWithCode(code(tradeNo(), '280000000000008888')));
+    err = await providerFailure(demo.payWithCode(code(tradeNo(), '280000000000008888')));
     expect(err.code).toBe('INSUFFICIENT_FUNDS');
-    err = await providerError(demo.payWithCode(code(tradeNo(), '6901234567892')));
+    err = await providerFailure(demo.payWithCode(code(tradeNo(), '6901234567892')));
     expect(err.code).toBe('INVALID_CODE');
   });
 
@@ -237,16 +229,16 @@ describe('Demo provider against the gateway', () => {
     const quick = provider(gateway.apiUrl, dataDir, 150);
     await quick.ping();
     await setFaults(gateway, { latencyMs: 400 });
-    let err = await providerError(quick.query(tradeNo()));
+    let err = await providerFailure(quick.query(tradeNo()));
     expect(err.kind).toBe('timeout');
     expect(err.outcomeUnknown).toBe(true);
     await setFaults(gateway, { latencyMs: 0, failNext: 1 });
     const no = tradeNo();
-    err = await providerError(quick.createQr(qr(no)));
+    err = await providerFailure(quick.createQr(qr(no)));
     expect(err.kind).toBe('server_error');
     expect(await quick.query(no)).toEqual({ status: 'not_found' }); // the failed call did nothing
     await setFaults(gateway, { dropNext: 1, actOnFault: true });
-    err = await providerError(quick.createQr(qr(no)));
+    err = await providerFailure(quick.createQr(qr(no)));
     expect(err.kind).toBe('timeout');
     expect((await quick.query(no)).status).toBe('waiting'); // the dropped call was carried out
   });
@@ -258,7 +250,7 @@ describe('Demo provider trust', () => {
     const url = gateway.apiUrl;
     await gateway.close();
     const demo = provider(url);
-    const err = await providerError(demo.ping());
+    const err = await providerFailure(demo.ping());
     expect(err.kind).toBe('unreachable');
     expect(err.outcomeUnknown).toBe(false);
   });
@@ -295,7 +287,7 @@ describe('Demo provider trust', () => {
       await demo.createQr(qr(no, 1250));
       expect((await demo.query(no)).amountMinor).toBe(1250);
       tamper = true;
-      const err = await providerError(demo.query(no));
+      const err = await providerFailure(demo.query(no));
       expect(err.kind).toBe('bad_response');
       expect(err.outcomeUnknown).toBe(true);
     } finally {
@@ -314,7 +306,7 @@ describe('Demo provider trust', () => {
     // Same address, new install (new key): not trusted.
     const impostor = await startTestGateway({ stateDir: dir(), port });
     try {
-      const err = await providerError(provider(impostor.apiUrl, dataDir).ping());
+      const err = await providerFailure(provider(impostor.apiUrl, dataDir).ping());
       expect(err.kind).toBe('bad_response');
     } finally {
       await impostor.close();

@@ -33,11 +33,11 @@ import {
   type ReverseResult,
   type VerifiedNotification,
 } from '../../provider';
+import { NOT_REACHED } from '../net';
 import {
   CloseAnswer,
   CodePayAnswer,
   CreateQrAnswer,
-  NOT_REACHED,
   Notification,
   RefundAnswer,
   RegisterAnswer,

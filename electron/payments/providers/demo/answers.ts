@@ -36,14 +36,3 @@ export const Notification = z.object({
   providerRef: z.string().nullable(),
   paidAt: Iso,
 });
-
-/** Connection failures where nothing reached the gateway. */
-/** Connection errors that prove the request never reached the gateway: only these are 'unreachable'. */
-export const NOT_REACHED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);

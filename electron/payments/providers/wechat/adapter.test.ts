@@ -2,10 +2,11 @@
 // modes and a switchover, every way an answer can fail its check, timeouts and refusals, fen exactness,
 // notifications, refunds, bills and the connection test.
 import { randomBytes } from 'node:crypto';
-import { Wechatpay } from 'wechatpay-axios-plugin';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Wechatpay } from 'wechatpay-axios-plugin';
 import type { PaymentProvider } from '../../provider';
 import { ProviderError } from '../../provider';
+import { providerFailure } from '../testing';
 import { chinaTime, createWechatPayProvider } from './adapter';
 import { ANSWER_TABLE } from './answers';
 import { parseWechatTradeBill } from './bill';
@@ -18,15 +19,6 @@ let seq = 0;
 function tradeNumber(): string {
   seq += 1;
   return `T9_20261125_${String(seq).padStart(6, '0')}_${randomBytes(3).toString('hex')}`;
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 function qr(no: string, amountMinor = 1800) {
@@ -130,7 +122,7 @@ describe('the answer table', () => {
     it(`${row.code} (${row.http}) on create is ${row.meaning === 'refusal' ? `refused: ${row.refusal}` : 'an unknown outcome'}`, async () => {
       const status = row.http < 400 ? 403 : row.http; // USERPAYING as an error
       mock.failNext('native', { status, code: row.code, message: row.note });
-      const err = await failure(wx.createQr(qr(tradeNumber())));
+      const err = await providerFailure(wx.createQr(qr(tradeNumber())));
       if (row.meaning === 'refusal') expect([err.kind, err.code]).toEqual(['rejected', row.refusal]);
       else expect([err.kind, err.outcomeUnknown]).toEqual(['server_error', true]);
     });
@@ -145,7 +137,7 @@ describe('the answer table', () => {
     ];
     for (const f of faults) {
       mock.failNext('query', f);
-      const err = await failure(wx.query(tradeNumber()));
+      const err = await providerFailure(wx.query(tradeNumber()));
       expect(err.kind, JSON.stringify(f)).toBe('server_error');
     }
   });
@@ -158,13 +150,13 @@ describe('answers that fail the check', () => {
     for (const fault of faults) {
       const no = tradeNumber();
       mock.failNext('native', fault);
-      expect((await failure(wx.createQr(qr(no)))).kind, `2xx ${fault}`).toBe('bad_response');
+      expect((await providerFailure(wx.createQr(qr(no)))).kind, `2xx ${fault}`).toBe('bad_response');
       // A forged "no such order" must never be taken as not found, nor a forged "already paid" as paid.
       mock.failNext('query', fault);
-      expect((await failure(wx.query(tradeNumber()))).kind, `404 ${fault}`).toBe('bad_response');
+      expect((await providerFailure(wx.query(tradeNumber()))).kind, `404 ${fault}`).toBe('bad_response');
       mock.customerPays(no);
       mock.failNext('close', fault);
-      expect((await failure(wx.close(no))).kind, `400 ${fault}`).toBe('bad_response');
+      expect((await providerFailure(wx.close(no))).kind, `400 ${fault}`).toBe('bad_response');
     }
   });
 
@@ -213,7 +205,7 @@ describe('platform keys', () => {
       await oldOnly.ping();
       m.signWith('secondary');
       await both.ping();
-      expect((await failure(oldOnly.ping())).kind, mode).toBe('bad_response');
+      expect((await providerFailure(oldOnly.ping())).kind, mode).toBe('bad_response');
       expect(await oldOnly.testConnection!()).toMatchObject({ ok: false, problem: 'bad_answer_signature' });
     }
   });
@@ -233,21 +225,21 @@ describe('the connection', () => {
     const fast = createWechatPayProvider({ config: mock.config(), timeoutMs: 300 });
     const no = tradeNumber();
     mock.failNext('native', 'slow');
-    const err = await failure(fast.createQr(qr(no)));
+    const err = await providerFailure(fast.createQr(qr(no)));
     expect([err.kind, err.outcomeUnknown]).toEqual(['timeout', true]);
     expect(mock.trades.get(no)).toMatchObject({ state: 'NOTPAY' });
   });
 
   it('cut mid-answer is an unknown outcome too', async () => {
     mock.failNext('query', 'drop');
-    expect((await failure(wx.query(tradeNumber()))).outcomeUnknown).toBe(true);
+    expect((await providerFailure(wx.query(tradeNumber()))).outcomeUnknown).toBe(true);
   });
 
   it('refused is unreachable (nothing was sent)', async () => {
     const gone = await startWechatPayMock();
     const p = createWechatPayProvider({ config: gone.config(), timeoutMs: TIMEOUT_MS });
     await gone.stop();
-    expect((await failure(p.createQr(qr(tradeNumber())))).kind).toBe('unreachable');
+    expect((await providerFailure(p.createQr(qr(tradeNumber())))).kind).toBe('unreachable');
     expect(await p.testConnection!()).toMatchObject({ ok: false, problem: 'unreachable' });
   });
 });
@@ -265,7 +257,7 @@ describe('amounts', () => {
     await wx.createQr(qr(no));
     mock.customerPays(no);
     mock.trades.get(no)!.total = 18.5;
-    expect((await failure(wx.query(no))).kind).toBe('bad_response');
+    expect((await providerFailure(wx.query(no))).kind).toBe('bad_response');
     await expect(wx.createQr(qr(tradeNumber(), 18.5))).rejects.toMatchObject({
       kind: 'rejected',
       code: 'AMOUNT_INVALID',
@@ -278,7 +270,7 @@ describe('amounts', () => {
     await wx.createQr(qr(no));
     mock.customerPays(no);
     mock.trades.get(no)!.total = Number.NaN; // serialised as null
-    expect((await failure(wx.query(no))).kind).toBe('bad_response');
+    expect((await providerFailure(wx.query(no))).kind).toBe('bad_response');
   });
 });
 
@@ -307,19 +299,19 @@ describe('a payment code', () => {
     expect((await wx.query(no)).status).toBe('user_paying');
     expect((await wx.query(no)).status).toBe('paid');
     mock.nextCodePay({ status: 403, code: 'USERPAYING' });
-    expect((await failure(wx.payWithCode({ ...qr(tradeNumber()), authCode: CODE, notifyUrl: null }))).kind).toBe(
-      'server_error',
-    );
+    expect(
+      (await providerFailure(wx.payWithCode({ ...qr(tradeNumber()), authCode: CODE, notifyUrl: null }))).kind,
+    ).toBe('server_error');
   });
 
   it('refused codes are refusals: invalid, expired, not enough money', async () => {
-    const bad = await failure(
+    const bad = await providerFailure(
       wx.payWithCode({ ...qr(tradeNumber()), authCode: '990000000000000001', notifyUrl: null }),
     );
     expect([bad.kind, bad.code]).toEqual(['rejected', 'INVALID_CODE']);
     expect(bad.message).not.toContain('990000000000000001');
     mock.nextCodePay({ status: 403, code: 'NOTENOUGH' });
-    const poor = await failure(wx.payWithCode({ ...qr(tradeNumber()), authCode: CODE, notifyUrl: null }));
+    const poor = await providerFailure(wx.payWithCode({ ...qr(tradeNumber()), authCode: CODE, notifyUrl: null }));
     expect(poor.code).toBe('INSUFFICIENT_FUNDS');
   });
 
@@ -411,7 +403,7 @@ describe('refunds', () => {
     const no = await paidTrade();
     const refundNumber = `${no.slice(0, 26)}-R1`;
     await wx.refund({ tradeNumber: no, refundNumber, amountMinor: 100, totalMinor: 1800, reason: '' });
-    const err = await failure(
+    const err = await providerFailure(
       wx.refund({ tradeNumber: no, refundNumber, amountMinor: 200, totalMinor: 1800, reason: '' }),
     );
     expect(err.kind).toBe('bad_response');
@@ -521,7 +513,7 @@ describe('the trade bill', () => {
   it('downloads with a signed request, checks the SHA1, then reads it', async () => {
     const csv = '﻿交易时间,公众账号ID\n`2026-11-23 09:30:00,`wx\n';
     mock.setBill('2026-11-23', { csv, tamper: true });
-    expect((await failure(wx.fetchBill!('2026-11-23'))).kind).toBe('bad_response');
+    expect((await providerFailure(wx.fetchBill!('2026-11-23'))).kind).toBe('bad_response');
     mock.setBill('2026-11-23', { csv });
     let expected: unknown;
     try {

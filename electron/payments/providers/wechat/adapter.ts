@@ -28,11 +28,12 @@ import {
   type ReverseResult,
   type VerifiedNotification,
 } from '../../provider';
+import { toChinaIso } from '../money';
+import { NOT_REACHED } from '../net';
 import {
   answerFor,
   ErrorBody,
   NativeAnswer,
-  NOT_REACHED,
   NotificationEnvelope,
   PLUGIN_BAD_ANSWER,
   PLUGIN_BAD_SIGNATURE,
@@ -49,7 +50,6 @@ const MAX_SKEW_SECONDS = 300;
 /** testConnection warns well before that. */
 const WARN_SKEW_SECONDS = 60;
 const DESCRIPTION_MAX_BYTES = 127;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 export interface WechatPayProviderOptions {
   config: WechatPayConfig;
@@ -77,8 +77,7 @@ type Exchange = { kind: 'answer'; answer: Answer } | { kind: 'none'; error: Prov
 
 /** WeChat's RFC 3339 time in China time, whole seconds: 2026-11-25T09:32:00+08:00. */
 export function chinaTime(at: Date): string {
-  const local = new Date(at.getTime() + CHINA_OFFSET_MS).toISOString();
-  return `${local.slice(0, 19)}+08:00`;
+  return toChinaIso(at);
 }
 
 /** Cuts text to WeChat's description limit without splitting a character. */

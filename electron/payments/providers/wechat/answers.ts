@@ -241,16 +241,6 @@ export const REVERSE_RETRY = new Set([
   'FREQUENCY_LIMITED',
 ]);
 
-/** Connection errors that prove the request never reached WeChat Pay: only these are 'unreachable'. */
-export const NOT_REACHED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
-
 /** The plugin's own error codes when an answer fails its checks (wechatpay-axios-plugin lib/decorator.js). */
 export const PLUGIN_BAD_SIGNATURE = new Set(['EV3_RES_HEADER_SIGNATURE_DIGEST', 'EV3_RES_HEADER_PLATFORM_SERIAL']);
 export const PLUGIN_BAD_ANSWER = new Set([

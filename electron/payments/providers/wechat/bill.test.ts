@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BillRow } from '../../provider';
+import { paidBillRow } from '../testing';
 import { buildWechatTradeBill, parseWechatTradeBill, WECHAT_BILL_COLUMNS } from './bill';
 
 const HEADER = WECHAT_BILL_COLUMNS.join(',');
@@ -71,16 +72,8 @@ function withValue(column: string, value: string, row = 1): string {
   return ls.join('\r\n');
 }
 
-const paid = (n: number, amountMinor: number, feeMinor = 0): BillRow => ({
-  tradeNumber: `TP20261203-${String(n).padStart(4, '0')}-1`,
-  providerRef: `42000021662026120${String(n).padStart(11, '0')}`,
-  time: `2026-12-03T${String(8 + (n % 12)).padStart(2, '0')}:0${n % 10}:1${n % 10}+08:00`,
-  amountMinor,
-  feeMinor,
-  refundMinor: 0,
-  refundNumber: null,
-  status: 'paid',
-});
+const paid = (n: number, amountMinor: number, feeMinor = 0): BillRow =>
+  paidBillRow(n, amountMinor, feeMinor, `42000021662026120${String(n).padStart(11, '0')}`);
 
 describe('parseWechatTradeBill: a bill as WeChat Pay serves it', () => {
   it('reads the rows: BOM, CRLF, backticks, commas inside values, a refund, a revoked payment, the summary', () => {

@@ -3,6 +3,7 @@
 // text), then a summary block: its own header (总交易单数,应结订单总金额,…) and one row. Amounts are yuan;
 // 手续费 has five decimals and is negative on a refund row (the fee given back).
 import type { BillRow } from '../../provider';
+import { billChinaTime, billYuanToFen, signedFenToYuan, toChinaTime } from '../money';
 
 /** The ALL bill's 27 columns, in WeChat Pay's order (the builder writes them; the parser reads by name). */
 export const WECHAT_BILL_COLUMNS = [
@@ -100,7 +101,7 @@ export function parseWechatTradeBill(csv: string): BillRow[] {
     rows.push({
       tradeNumber: r[at.outTradeNo],
       providerRef,
-      time: chinaTime(r[at.time], `${where}, 交易时间`),
+      time: billChinaTime(r[at.time], `${where}, 交易时间`, fail),
       amountMinor: amountFen(r[at.amount], `${where}, 订单金额`),
       feeMinor: Math.abs(feeFen(r[at.fee], `${where}, 手续费`)),
       refundMinor: amountFen(r[at.refund], `${where}, 退款金额`),
@@ -131,7 +132,7 @@ function columnFinder(header: string[]): (name: string) => number {
 
 /** "88.88" (yuan) as fen, exactly; never negative, never a fraction of a fen. */
 function amountFen(text: string, where: string): number {
-  const fen = decimalFen(text, where, false);
+  const fen = billYuanToFen(text, where, fail);
   if (fen < 0) fail(`${where} is negative: "${text.slice(0, 24)}"`);
   return fen;
 }
@@ -141,28 +142,7 @@ function amountFen(text: string, where: string): number {
  * five decimals, so the digits past the fen are zeros; should they not be, the same rounding applies.
  */
 function feeFen(text: string, where: string): number {
-  return decimalFen(text, where, true);
-}
-
-function decimalFen(text: string, where: string, round: boolean): number {
-  const m = /^([-+])?(\d{1,13})(?:\.(\d+))?$/.exec(text);
-  if (!m) fail(`${where} is not an amount: "${text.slice(0, 24)}"`);
-  const frac = m[3] ?? '';
-  const rest = frac.slice(2);
-  if (!round && /[1-9]/.test(rest)) fail(`${where} has a fraction of a fen: "${text.slice(0, 24)}"`);
-  // Half up on the magnitude: the digit after the fen decides, compared as text.
-  const up = round && rest !== '' && rest[0] >= '5' ? 1 : 0;
-  const fen = Number(m[2]) * 100 + Number(frac.slice(0, 2).padEnd(2, '0')) + up;
-  if (fen === 0) return 0;
-  return m[1] === '-' ? -fen : fen;
-}
-
-/** "2026-12-03 10:11:12" (China time) → "2026-12-03T10:11:12+08:00". */
-function chinaTime(text: string, where: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(text);
-  const iso = m ? `${m[1]}T${m[2]}+08:00` : '';
-  if (!m || Number.isNaN(Date.parse(iso))) fail(`${where} is not a time: "${text.slice(0, 24)}"`);
-  return iso;
+  return billYuanToFen(text, where, fail, true);
 }
 
 // ---- building (the mock's bill) --------------------------------------------------------------------------
@@ -196,28 +176,35 @@ export function buildWechatTradeBill(rows: readonly BillRow[]): string {
       交易状态: state,
       付款银行: 'OTHERS',
       货币种类: 'CNY',
-      应结订单金额: yuan(row.amountMinor),
+      应结订单金额: signedFenToYuan(row.amountMinor),
       代金券金额: '0.00',
       微信退款单号: refund ? `5030${String(i + 1).padStart(25, '0')}` : '0',
       商户退款单号: refund ? (row.refundNumber ?? '') : '0',
-      退款金额: yuan(row.refundMinor),
+      退款金额: signedFenToYuan(row.refundMinor),
       充值券退款金额: '0.00',
       退款类型: refund ? 'ORIGINAL' : '',
       退款状态: refund ? 'SUCCESS' : '',
       商品名称: '门店消费',
       商户数据包: '',
-      手续费: `${yuan(fee)}000`,
+      手续费: `${signedFenToYuan(fee)}000`,
       费率: '0.60%',
-      订单金额: yuan(row.amountMinor),
-      申请退款金额: yuan(row.refundMinor),
+      订单金额: signedFenToYuan(row.amountMinor),
+      申请退款金额: signedFenToYuan(row.refundMinor),
       费率备注: '',
     };
     lines.push(WECHAT_BILL_COLUMNS.map((c) => `\`${values[c]}`).join(','));
   }
   lines.push(
     SUMMARY_COLUMNS.join(','),
-    [String(rows.length), yuan(sum.settled), yuan(sum.refunded), '0.00', `${yuan(sum.fee)}000`, yuan(sum.ordered)]
-      .concat(yuan(sum.refunded))
+    [
+      String(rows.length),
+      signedFenToYuan(sum.settled),
+      signedFenToYuan(sum.refunded),
+      '0.00',
+      `${signedFenToYuan(sum.fee)}000`,
+      signedFenToYuan(sum.ordered),
+    ]
+      .concat(signedFenToYuan(sum.refunded))
       .map((v) => `\`${v}`)
       .join(','),
   );
@@ -250,10 +237,5 @@ function checkRow(row: BillRow, i: number): 'SUCCESS' | 'REFUND' | 'REVOKED' {
 function chinaTimeText(iso: string, i: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) throw new Error(`buildWechatTradeBill: row ${i + 1} has time "${iso}"`);
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function yuan(fen: number): string {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return toChinaTime(new Date(t));
 }

@@ -2,68 +2,24 @@
 // check, and the CSV built by buildWechatTradeBill read back by the adapter, exactly. Also the "not yet" /
 // "none" answers, a download that does not match its SHA1 or cannot be read (never rows), and the download
 // link's documented 30 s life.
-import { Wechatpay } from 'wechatpay-axios-plugin';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BillRow, ProviderError } from '../../provider';
+import { Wechatpay } from 'wechatpay-axios-plugin';
+import type { BillRow } from '../../provider';
+import { cafeDayRows, providerFailure } from '../testing';
 import { createWechatPayProvider, trustedKeys } from './adapter';
 import { buildWechatTradeBill, parseWechatTradeBill } from './bill';
 import { BILL_URL_LIFE_SECONDS, startWechatPayMock, type WechatPayMock } from './mock';
 
 const DATE = '2026-11-23';
 
-// A day at a café: the smallest payment, an ordinary one, the largest amount, a part refund of the ordinary
-// one (its fee partly given back), a full refund of the smallest, and a revoked code payment.
+// The café's day (cafeDayRows), and a revoked code payment.
+const pad = (n: number) => String(n).padStart(6, '0');
 const ROWS: BillRow[] = [
-  {
-    tradeNumber: 'T2_20261123_000041_m7p2x4',
-    providerRef: '4200002611202611234100000041',
-    time: '2026-11-23T08:05:09+08:00',
-    amountMinor: 1,
-    feeMinor: 0,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T2_20261123_000042_m7p2x4',
-    providerRef: '4200002611202611234100000042',
-    time: '2026-11-23T12:30:00+08:00',
-    amountMinor: 8888,
-    feeMinor: 53,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T2_20261123_000043_m7p2x4',
-    providerRef: '4200002611202611234100000043',
-    time: '2026-11-23T23:59:59+08:00',
-    amountMinor: 9_999_999_999,
-    feeMinor: 60_000_000,
-    refundMinor: 0,
-    refundNumber: null,
-    status: 'paid',
-  },
-  {
-    tradeNumber: 'T2_20261123_000042_m7p2x4',
-    providerRef: '4200002611202611234100000042',
-    time: '2026-11-23T13:01:02+08:00',
-    amountMinor: 0,
-    feeMinor: 5,
-    refundMinor: 888,
-    refundNumber: 'T2_20261123_000042_m7p2x4-R1',
-    status: 'refunded',
-  },
-  {
-    tradeNumber: 'T2_20261123_000041_m7p2x4',
-    providerRef: '4200002611202611234100000041',
-    time: '2026-11-23T08:06:00+08:00',
-    amountMinor: 0,
-    feeMinor: 0,
-    refundMinor: 1,
-    refundNumber: 'T2_20261123_000041_m7p2x4-R1',
-    status: 'refunded',
-  },
+  ...cafeDayRows({
+    tradeNumber: (n) => `T2_20261123_${pad(n)}_m7p2x4`,
+    providerRef: (n) => `4200002611202611234100${pad(n)}`,
+  }),
   {
     tradeNumber: 'T2_20261123_000044_m7p2x4',
     providerRef: '4200002611202611234100000044',
@@ -88,15 +44,6 @@ afterEach(() => {
 });
 
 const provider = () => createWechatPayProvider({ config: mock.config(), timeoutMs: 3000 });
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    (v) => v,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 const opsSince = (from: number) => mock.requests.slice(from).map((r) => `${r.method} ${r.path}`);
 const TRADEBILL = 'GET /v3/bill/tradebill';
@@ -160,7 +107,7 @@ describe('a bill that is not there', () => {
 
   it('refuses a date that is not yyyy-mm-dd before asking', async () => {
     const from = mock.requests.length;
-    const e = await failure(provider().fetchBill!('2026/11/23'));
+    const e = await providerFailure(provider().fetchBill!('2026/11/23'));
     expect(e.kind).toBe('rejected');
     expect(opsSince(from)).toEqual([]);
   });
@@ -170,7 +117,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
   it('a bill whose SHA1 does not match the signed answer', async () => {
     mock.setBill(DATE, { csv: buildWechatTradeBill(ROWS), tamper: true });
     const from = mock.requests.length;
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toBe('The downloaded bill does not match its SHA1');
     expect(opsSince(from)).toEqual([TRADEBILL, DOWNLOAD]);
@@ -178,7 +125,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
 
   it('a bill that matches its SHA1 but is not a bill', async () => {
     mock.setBill(DATE, { csv: '<html><body>502 Bad Gateway</body></html>' });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/^WeChat Pay bill: the first line is not the bill's header/);
   });
@@ -186,7 +133,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
   it('a bill cut short before its summary', async () => {
     const csv = buildWechatTradeBill(ROWS);
     mock.setBill(DATE, { csv: csv.slice(0, csv.indexOf('总交易单数')) });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/no summary block .* cut short/);
   });
@@ -195,7 +142,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
     const csv = buildWechatTradeBill(ROWS.slice(1, 2)).replace('`0.60%,`88.88,', '`0.60%,`88.881,'); // 订单金额
     expect(csv).toContain('88.881');
     mock.setBill(DATE, { csv });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(e.message).toMatch(/fraction of a fen/);
   });
@@ -204,7 +151,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
     mock.setBill(DATE, ROWS);
     mock.failNext('tradebill', 'bad_signature');
     const from = mock.requests.length;
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     expect(e.kind).toBe('bad_response');
     expect(opsSince(from)).toEqual([TRADEBILL]);
   });
@@ -212,7 +159,7 @@ describe('a download that cannot be trusted gives bad_response, never rows', () 
   it('a download that fails is an error, never rows', async () => {
     mock.setBill(DATE, ROWS);
     mock.failNext('download', { status: 404, code: 'RESOURCE_NOT_EXISTS', message: '下载链接已失效' });
-    const e = await failure(provider().fetchBill!(DATE));
+    const e = await providerFailure(provider().fetchBill!(DATE));
     // The error body of a download is read as bytes, so only the status is known: outcome unknown, ask again.
     expect(e.kind).toBe('server_error');
     expect(e.message).toMatch(/answered 404/);

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { WechatPayConfig } from '../../../../shared/pay-config';
 import { maskPaymentCodesIn } from '../../../../shared/payment';
 import type { BillRow } from '../../provider';
+import { toChinaIso } from '../money';
 import { buildWechatTradeBill } from './bill';
 import {
   answerMessage,
@@ -330,7 +331,7 @@ export async function startWechatPayMock(opts: { mode?: 'pubkey' | 'certs' } = {
   }
 
   function chinaTime(seconds: number): string {
-    return `${new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 19)}+08:00`;
+    return toChinaIso(new Date(seconds * 1000));
   }
 
   function need(tradeNumber: string): MockTrade {

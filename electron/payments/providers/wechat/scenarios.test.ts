@@ -3,7 +3,7 @@
 // order completed exactly once, the amount WeChat received equal to what was due, the attention list.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '../../../../shared/domain';
-import { openTestTill, type TestTill, testClock } from '../../../till/testing';
+import { journalCount, openTestTill, type TestTill, testClock } from '../../../till/testing';
 import { type NotifyListener, startNotifyListener } from '../../notify';
 import { createWechatPayProvider } from './adapter';
 import { startWechatPayMock, type WechatPayMock } from './mock';
@@ -40,17 +40,6 @@ async function open(o: { timeoutMs?: number } = {}) {
   return { till, clock };
 }
 
-function count(till: TestTill, sql: string, ...params: unknown[]): number {
-  return till.db
-    .prepare(sql)
-    .pluck()
-    .get(...params) as number;
-}
-
-function journal(till: TestTill, kind: string): number {
-  return count(till, 'SELECT count(*) FROM journal WHERE kind = ?', kind);
-}
-
 function rows(till: TestTill) {
   return till.db
     .prepare('SELECT status, amount_minor AS amount, trade_number AS trade FROM payments ORDER BY id')
@@ -65,7 +54,7 @@ function rows(till: TestTill) {
 async function expectSoldOnce(till: TestTill, payment: Payment) {
   expect(rows(till).map((r) => [r.status, r.amount])).toEqual([['paid', 1800]]);
   expect(mock.trades.get(payment.tradeNumber!)).toMatchObject({ total: 1800, currency: 'CNY', state: 'SUCCESS' });
-  expect([journal(till, 'payment.paid'), journal(till, 'sale.completed')]).toEqual([1, 1]);
+  expect([journalCount(till, 'payment.paid'), journalCount(till, 'sale.completed')]).toEqual([1, 1]);
   const [order] = await till.call('orders.today', {});
   expect(order).toMatchObject({ status: 'completed', totalMinor: 1800, paidMinor: 1800, dueMinor: 0 });
   expect(await till.call('attention.list', {})).toEqual([]);
@@ -127,7 +116,7 @@ describe('a WeChat Native QR', () => {
     await till.checkout.step(payment!.id);
     await till.checkout.step(payment!.id);
     expect(rows(till).map((r) => r.status)).toEqual(['expired']);
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
     expect((await till.call('cart.get', {})).locked).toBe(false);
   });
 
@@ -151,7 +140,7 @@ describe('a WeChat Native QR', () => {
     mock.failNext('query', 'bad_signature');
     await till.checkout.step(payment.id);
     expect(till.checkout.current().payment).toMatchObject({ status: 'unknown', reason: 'bad_response' });
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
     await till.checkout.step(payment.id);
     await expectSoldOnce(till, payment);
   });
@@ -173,7 +162,7 @@ describe('a WeChat Native QR', () => {
     expect(view.payment!.status).toBe('cancelled');
     expect(view.cart.locked).toBe(false);
     expect(mock.trades.get(payment.tradeNumber!)!.state).toBe('CLOSED');
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
   });
 
   it('abandoned while WeChat cannot close it, then paid: a late payment on the attention list, never a second sale', async () => {
@@ -188,7 +177,7 @@ describe('a WeChat Native QR', () => {
     const [item] = await till.call('attention.list', {});
     expect(item).toMatchObject({ reason: 'late_payment', orderId: order.id, orderStatus: 'completed' });
     expect(item.payment).toMatchObject({ id: payment.id, status: 'paid', amountMinor: 1800 });
-    expect(journal(till, 'sale.completed')).toBe(1);
+    expect(journalCount(till, 'sale.completed')).toBe(1);
     expect(mock.trades.get(payment.tradeNumber!)!.total).toBe(1800);
     // Refunded through WeChat under its stored refund number: the money goes back once.
     expect(await till.call('attention.resolve', { paymentId: payment.id, action: 'refund' })).toEqual([]);
@@ -223,9 +212,9 @@ describe('WeChat notifications through the loopback listener', () => {
       const [a] = await mock.sendNotification(payment.tradeNumber!, url, o);
       expect(a.status, JSON.stringify(o)).toBe(400);
     }
-    expect(journal(till, 'payment.notificationRejected')).toBe(3);
+    expect(journalCount(till, 'payment.notificationRejected')).toBe(3);
     expect(rows(till).map((r) => r.status)).toEqual(['pending']);
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
   });
 });
 
@@ -257,7 +246,7 @@ describe('a WeChat payment code', () => {
     await till.checkout.step(payment!.id);
     expect(mock.trades.get(payment!.tradeNumber!)!.state).toBe('REVOKED');
     expect(rows(till).map((r) => r.status)).toEqual(['expired']);
-    expect(journal(till, 'sale.completed')).toBe(0);
+    expect(journalCount(till, 'sale.completed')).toBe(0);
     expect((await till.call('cart.get', {})).locked).toBe(false);
   });
 
