@@ -162,4 +162,40 @@ describe('receipt → ESC/POS', () => {
     const { commands } = readEscPos(print({ shop: fixtureShop({ logo: { width, height, rgba } }) }));
     expect(commands).toContainEqual({ op: 'image', widthBytes: width / 8, height });
   });
+
+  // The fixed receipt, byte for byte: any change to what goes to the printer shows up in review as a diff
+  // of these files (one printed line per row: its bytes, then the text a printer shows).
+  for (const columns of [32, 48] as const) {
+    it(`prints the fixed receipt byte for byte at ${columns} columns`, async () => {
+      const order = fixtureOrder({
+        payments: [
+          fixturePayment({ amountMinor: 250, tenderedMinor: 300, changeMinor: 50 }),
+          fixturePayment({
+            id: 2,
+            method: 'payment_code',
+            provider: 'alipay',
+            amountMinor: 1000,
+            tenderedMinor: null,
+            changeMinor: null,
+            tradeNumber: 'T1_20261125_000042_k3x9q2ab',
+            providerRef: '2026112522001412345678901234',
+            maskedCode: '2851********1234',
+          }),
+        ],
+      });
+      const bytes = print({ order, installId: 'k3x9' }, { columns, kickDrawer: true });
+      const { lines } = readEscPos(bytes);
+      const rows: string[] = [];
+      let start = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        if (bytes[i] !== 0x0a && i !== bytes.length - 1) continue;
+        const chunk = Buffer.from(bytes.subarray(start, i + 1))
+          .toString('hex')
+          .replace(/(..)(?!$)/g, '$1 ');
+        rows.push(`${chunk}\n    | ${lines[rows.length] ?? ''}`);
+        start = i + 1;
+      }
+      await expect(rows.join('\n')).toMatchFileSnapshot(`__snapshots__/receipt-${columns}.escpos.txt`);
+    });
+  }
 });
