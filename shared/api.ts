@@ -314,6 +314,14 @@ export const ErrorCode = z.enum([
   'UNKNOWN_METHOD',
   'FORBIDDEN',
   'UNKNOWN_BARCODE',
+  /** Nothing has this code, and an EAN/UPC or scale label's check digit is wrong: a misread (params.kind). */
+  'BAD_CHECK_DIGIT',
+  /** A scale label whose item number (params.item) no product has as its barcode. */
+  'SCALE_ITEM_UNKNOWN',
+  /** A weight-only scale label for a product not sold by weight (its price is not a kilogram's). */
+  'NOT_SOLD_BY_WEIGHT',
+  /** A line sold from a scale label is one label: its quantity does not change. */
+  'WEIGHED_LINE',
   'PRODUCT_NOT_FOUND',
   'PRODUCT_INACTIVE',
   'BARCODE_TAKEN',

@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
+import { ScaleSettings } from './scale';
 
 export const Minor = z.number().int().min(0).max(MAX_AMOUNT_MINOR);
 export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-/** Whole units; weighed goods (fractional quantities) come later with scale barcodes. */
+/** Whole units; weighed goods are one line of quantity 1 priced from a scale label (OrderLine.weightGrams). */
 export const Quantity = z.number().int().min(1).max(9999);
 export const MAX_QUANTITY = 9999;
 
@@ -53,6 +54,8 @@ export const Product = z.object({
   taxRateBp: z.number().int().min(0).max(10_000),
   active: z.boolean(),
   isDemo: z.boolean(),
+  /** Sold from scale labels: priceMinor is the price per kilogram. */
+  soldByWeight: z.boolean(),
 });
 export type Product = z.infer<typeof Product>;
 
@@ -66,6 +69,7 @@ export const ProductInput = z.object({
   priceMinor: Minor,
   taxRateBp: z.number().int().min(0).max(10_000).default(0),
   active: z.boolean().default(true),
+  soldByWeight: z.boolean().default(false),
 });
 export type ProductInput = z.input<typeof ProductInput>;
 
@@ -86,6 +90,9 @@ export const OrderLine = z.object({
   orderDiscountShareMinor: Minor,
   totalMinor: Minor,
   taxMinor: Minor,
+  /** Grams, for a line sold from a scale label that carried the weight; its unitPriceMinor is the label's
+   * amount (quantity 1). Null for counted goods. */
+  weightGrams: z.number().int().positive().nullable(),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
@@ -230,6 +237,8 @@ export const Settings = z.object({
   /** How long a customer may take to confirm a payment-code charge in their wallet app before it is cancelled. */
   paymentCodeWaitSeconds: z.number().int().min(10).max(300),
   bankQr: BankQrSettings,
+  /** How labels printed by the shop's price/weight scales are read (GS1 in-store codes, prefix 20-29). */
+  scaleBarcodes: ScaleSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -345,6 +345,31 @@ describe('migration 4', () => {
   });
 });
 
+describe('migration 8', () => {
+  it('keeps a version-8 catalog and cart: products sold by the piece, lines with no weight', () => {
+    const db = raw();
+    migrate(db, migrations.slice(0, 8));
+    const now = '2026-12-04T10:00:00.000Z';
+    db.prepare(
+      'INSERT INTO products (barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo,' +
+        " search_text, sort_key, created_at, updated_at) VALUES ('00123', '苹果', '', '', 1280, 0, 1, 0, '', '', ?, ?)",
+    ).run(now, now);
+    db.prepare(
+      "INSERT INTO orders (till_id, status, currency, created_at, updated_at) VALUES ('T1', 'draft', 'CNY', ?, ?)",
+    ).run(now, now);
+    db.prepare(
+      'INSERT INTO order_lines (order_id, product_id, barcode, name, name_en, unit_price_minor, quantity,' +
+        " tax_rate_bp, gross_minor, total_minor, position) VALUES (1, 1, '00123', '苹果', '', 1280, 1, 0, 1280, 1280, 1)",
+    ).run();
+    migrate(db);
+    expect(db.prepare('SELECT sold_by_weight FROM products').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT weight_g FROM order_lines').pluck().get()).toBeNull();
+    expect(() => db.exec('UPDATE products SET sold_by_weight = 2')).toThrow(/CHECK/);
+    expect(() => db.exec('UPDATE order_lines SET weight_g = 0')).toThrow(/CHECK/);
+    db.exec('UPDATE order_lines SET weight_g = 512');
+  });
+});
+
 describe('migrate', () => {
   it('applies every migration once and is a no-op on an up-to-date database', () => {
     const file = tempFile();

@@ -260,6 +260,16 @@ export const migrations: Migration[] = [
   (db) => {
     db.exec('ALTER TABLE refunds ADD COLUMN failure TEXT');
   },
+
+  // 8: weighed goods from price/weight scale labels (GS1 in-store codes, see shared/scale.ts). A product sold by
+  // weight has its price per kilogram; a line sold from a label keeps the weight the label carried (NULL for
+  // counted goods), its quantity 1 and its unit price the label's amount.
+  (db) => {
+    db.exec(`
+      ALTER TABLE products ADD COLUMN sold_by_weight INTEGER NOT NULL DEFAULT 0 CHECK (sold_by_weight IN (0, 1));
+      ALTER TABLE order_lines ADD COLUMN weight_g INTEGER CHECK (weight_g IS NULL OR weight_g > 0);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

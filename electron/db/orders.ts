@@ -42,6 +42,8 @@ export interface LineRow {
   total_minor: number;
   tax_minor: number;
   position: number;
+  /** Grams, for a line sold from a scale label (see migration 8). */
+  weight_g: number | null;
 }
 
 /** A line as scanned: the product's name, price and tax copied at that moment. */
@@ -53,6 +55,8 @@ export interface NewLine {
   unitPriceMinor: number;
   quantity: number;
   taxRateBp: number;
+  /** A scale label's weight; absent for counted goods. */
+  weightGrams?: number | null;
 }
 
 export interface LinePricing {
@@ -126,7 +130,12 @@ export class OrdersRepo {
 
   /** A new line at the end of the order, as stored. */
   insertLine(orderId: number, l: NewLine): LineRow {
-    return this.s.insertLine.get({ ...l, orderId, gross: l.unitPriceMinor * l.quantity })!;
+    return this.s.insertLine.get({
+      ...l,
+      orderId,
+      gross: l.unitPriceMinor * l.quantity,
+      weightGrams: l.weightGrams ?? null,
+    })!;
   }
 
   // The writes below change a row and the object that mirrors it together, so the cart can answer from
@@ -289,6 +298,7 @@ function toLine(l: LineRow): OrderLine {
     taxRateBp: l.tax_rate_bp,
     grossMinor: l.gross_minor,
     lineDiscountMinor: l.line_discount_minor,
+    weightGrams: l.weight_g,
     orderDiscountShareMinor: l.order_discount_share_minor,
     totalMinor: l.total_minor,
     taxMinor: l.tax_minor,
@@ -308,9 +318,10 @@ function prepare(db: Database) {
     lines: db.prepare<[number], LineRow>('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position, id'),
     insertLine: db.prepare<[Record<string, unknown>], LineRow>(
       'INSERT INTO order_lines (order_id, product_id, barcode, name, name_en, unit_price_minor, quantity,' +
-        ' tax_rate_bp, gross_minor, total_minor, position)' +
+        ' tax_rate_bp, gross_minor, total_minor, weight_g, position)' +
         ' VALUES (@orderId, @productId, @barcode, @name, @nameEn, @unitPriceMinor, @quantity, @taxRateBp, @gross,' +
-        ' @gross, (SELECT coalesce(max(position), 0) + 1 FROM order_lines WHERE order_id = @orderId)) RETURNING *',
+        ' @gross, @weightGrams, (SELECT coalesce(max(position), 0) + 1 FROM order_lines WHERE order_id = @orderId))' +
+        ' RETURNING *',
     ),
     setQuantity: db.prepare<[number, number]>('UPDATE order_lines SET quantity = ? WHERE id = ?'),
     setLineDiscount: db.prepare<[number, number]>('UPDATE order_lines SET line_discount_minor = ? WHERE id = ?'),

@@ -12,6 +12,8 @@ export interface ProductRecord {
   taxRateBp: number;
   active: boolean;
   isDemo: boolean;
+  /** Priced per kilogram and sold from scale labels (see shared/scale.ts). */
+  soldByWeight: boolean;
   searchText: string;
   sortKey: string;
 }
@@ -33,6 +35,7 @@ interface ProductRow {
   tax_rate_bp: number;
   active: number;
   is_demo: number;
+  sold_by_weight: number;
 }
 
 /** What the search index reads of the products with ids in a range, in id order: a few big strings,
@@ -44,7 +47,7 @@ export interface IndexLatin {
   latin: string;
 }
 
-const COLUMNS = 'id, barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo';
+const COLUMNS = 'id, barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo, sold_by_weight';
 const LISTING = 'ORDER BY category, sort_key, id';
 
 export class ProductsRepo {
@@ -89,11 +92,11 @@ export class ProductsRepo {
     // Positional binding: about twice as fast as named for a 100,000-row import or seed.
     this.insertStmt = db.prepare(
       'INSERT INTO products (barcode, name, name_en, category, price_minor, tax_rate_bp, active, is_demo,' +
-        ' search_text, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ' sold_by_weight, search_text, sort_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.updateStmt = db.prepare(
       'UPDATE products SET barcode = ?, name = ?, name_en = ?, category = ?, price_minor = ?, tax_rate_bp = ?,' +
-        ' active = ?, is_demo = ?, search_text = ?, sort_key = ?, updated_at = ? WHERE id = ?',
+        ' active = ?, is_demo = ?, sold_by_weight = ?, search_text = ?, sort_key = ?, updated_at = ? WHERE id = ?',
     );
     this.allStmt = db.prepare(`SELECT ${COLUMNS} FROM products ${LISTING}`);
     // group_concat over a range of ids in id order is a sequential scan; reading through the listing index
@@ -128,7 +131,8 @@ export class ProductsRepo {
     );
     this.restoreStmt = db.prepare(
       'UPDATE products SET barcode = ?, name = ?, name_en = ?, category = ?, price_minor = ?, tax_rate_bp = ?,' +
-        ' active = ?, is_demo = ?, search_text = ?, sort_key = ?, created_at = ?, updated_at = ? WHERE id = ?',
+        ' active = ?, is_demo = ?, sold_by_weight = ?, search_text = ?, sort_key = ?, created_at = ?, updated_at = ?' +
+        ' WHERE id = ?',
     );
     this.removeStmt = db.prepare('DELETE FROM products WHERE id = ?');
     this.categoriesStmt = db.prepare(
@@ -247,7 +251,7 @@ interface StoredRow extends ProductRow {
   updated_at: string;
 }
 
-type Values = [string, string, string, string, number, number, number, number, string, string];
+type Values = [string, string, string, string, number, number, number, number, number, string, string];
 
 function values(p: ProductRecord): Values {
   return [
@@ -259,6 +263,7 @@ function values(p: ProductRecord): Values {
     p.taxRateBp,
     p.active ? 1 : 0,
     p.isDemo ? 1 : 0,
+    p.soldByWeight ? 1 : 0,
     p.searchText,
     p.sortKey,
   ];
@@ -275,5 +280,6 @@ function toProduct(r: ProductRow): Product {
     taxRateBp: r.tax_rate_bp,
     active: r.active === 1,
     isDemo: r.is_demo === 1,
+    soldByWeight: r.sold_by_weight === 1,
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Barcode } from '../../shared/domain';
 import { parseMoney } from '../../shared/money';
-import { checkBarcode, gs1CheckDigit, withCheckDigit } from './barcode';
+import { checkBarcode, expandUpcE, gs1CheckDigit, sameProductCodes, withCheckDigit } from './barcode';
 import { DEMO_CATALOG_FILE, findAssetsDir } from './catalog';
 import { parseProductsCsv, parseTaxRate } from './csv';
 
@@ -17,10 +17,32 @@ describe('GS1 check digits', () => {
 
   it('are required for 8, 12 and 13 digit codes only', () => {
     expect(checkBarcode('4006381333931')).toEqual({ ok: true });
-    expect(checkBarcode('4006381333932')).toEqual({ ok: false, expected: 1 });
-    expect(checkBarcode('96385075')).toEqual({ ok: false, expected: 4 });
+    expect(checkBarcode('4006381333932')).toEqual({ ok: false, expected: 1, kind: 'EAN-13' });
+    expect(checkBarcode('036000291453')).toEqual({ ok: false, expected: 2, kind: 'UPC-A' });
+    expect(checkBarcode('96385075')).toEqual({ ok: false, expected: 4, kind: 'EAN-8' });
+    // Starting with 0 or 1, an 8-digit code may be a UPC-E: its check digit is its UPC-A's.
+    expect(checkBarcode('04252614')).toEqual({ ok: true });
+    expect(checkBarcode('04252615')).toEqual({ ok: false, expected: 4, kind: 'UPC-E' });
     expect(checkBarcode('12345')).toEqual({ ok: true });
     expect(checkBarcode('CAKE-1')).toEqual({ ok: true });
+  });
+});
+
+describe('other spellings of one code', () => {
+  it('expand UPC-E to UPC-A by its last digit', () => {
+    expect(expandUpcE('04252614')).toBe('042100005264'); // d6 = 1
+    expect(expandUpcE('01234531')).toBe('012300000451'); // d6 = 3
+    expect(expandUpcE('01234549')).toBe('012340000059'); // d6 = 4
+    expect(expandUpcE('01234565')).toBe('012345000065'); // d6 = 6
+    expect(expandUpcE('21234565')).toBeUndefined(); // number system 2 is no UPC-E
+  });
+
+  it('pair UPC-A with its 0-prefixed EAN-13 both ways, and a valid UPC-E with its UPC-A forms', () => {
+    expect(sameProductCodes('036000291452')).toEqual(['0036000291452']);
+    expect(sameProductCodes('0036000291452')).toEqual(['036000291452']);
+    expect(sameProductCodes('04252614')).toEqual(['042100005264', '0042100005264']);
+    expect(sameProductCodes('04252615')).toEqual([]);
+    expect(sameProductCodes('6901234567892')).toEqual([]);
   });
 });
 

@@ -67,9 +67,13 @@ describe('the cart', () => {
 
   it('refuses an unknown barcode and an inactive product, changing nothing', async () => {
     const before = await till.call('cart.scan', { barcode: coffee.barcode });
-    const unknown = await refusal(till.call('cart.scan', { barcode: '6900000000000' }));
+    const unknown = await refusal(till.call('cart.scan', { barcode: '6900000000007' }));
     expect(unknown.code).toBe('UNKNOWN_BARCODE');
-    expect(unknown.params).toEqual({ barcode: '6900000000000' });
+    expect(unknown.params).toEqual({ barcode: '6900000000007' });
+    // The same code misread (a wrong check digit) says so instead.
+    const misread = await refusal(till.call('cart.scan', { barcode: '6900000000000' }));
+    expect(misread.code).toBe('BAD_CHECK_DIGIT');
+    expect(misread.params).toEqual({ barcode: '6900000000000', kind: 'EAN-13', expected: 7 });
 
     await till.call('products.save', { ...asInput(cake), active: false });
     const inactive = await refusal(till.call('cart.scan', { barcode: cake.barcode }));

@@ -15,6 +15,7 @@ import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
 import type { LineRow, OrderRow } from '../db/orders';
 import { paidTowards } from '../../shared/payment';
+import { type ScaleLabel, weighedPrice } from '../../shared/scale';
 import { isoNow, localDayRange, type TillContext } from './context';
 import { assertUnlocked, type OpenOrder } from './open-order';
 
@@ -122,6 +123,7 @@ export class Cart {
       const same = lines.find(
         (l) =>
           l.product_id === product.id &&
+          l.weight_g === null &&
           l.line_discount_minor === 0 &&
           l.unit_price_minor === product.priceMinor &&
           l.tax_rate_bp === product.taxRateBp &&
@@ -167,9 +169,72 @@ export class Cart {
     });
   }
 
+  /**
+   * Adds one weighed item from a scale label, always as a line of its own (quantity 1). Its price: the
+   * amount the label carries, which the scale printed and the customer saw; else, for a weight-only label,
+   * the product's price per kilogram times the weight, rounded half up to a whole minor unit (weighedPrice).
+   */
+  addWeighed(product: Product, label: ScaleLabel): Order {
+    if (!product.active) {
+      throw new TillError('PRODUCT_INACTIVE', `${product.name} is not for sale`, {
+        barcode: product.barcode,
+        name: product.name,
+      });
+    }
+    let amountMinor = label.amountMinor;
+    if (amountMinor === null) {
+      if (!product.soldByWeight) {
+        throw new TillError('NOT_SOLD_BY_WEIGHT', `${product.name} is not sold by weight`, {
+          barcode: product.barcode,
+          name: product.name,
+        });
+      }
+      if (label.weightGrams === null) {
+        throw new TillError('INVALID_INPUT', 'The scale label carries no weight', { item: label.item });
+      }
+      amountMinor = weighedPrice(product.priceMinor, label.weightGrams);
+    }
+    const unitPriceMinor = amountMinor;
+    return this.change((draft, lines) => {
+      const line = this.orders.insertLine(draft.id, {
+        productId: product.id,
+        barcode: product.barcode,
+        name: product.name,
+        nameEn: product.nameEn,
+        unitPriceMinor,
+        quantity: 1,
+        taxRateBp: product.taxRateBp,
+        weightGrams: label.weightGrams,
+      });
+      lines.push(line);
+      this.journal.append(
+        isoNow(this.ctx),
+        'cart.lineAdded',
+        { orderId: draft.id },
+        {
+          lineId: line.id,
+          productId: product.id,
+          barcode: product.barcode,
+          unitPriceMinor,
+          quantity: 1,
+          weightGrams: label.weightGrams,
+          pricedBy: label.amountMinor === null ? 'weight' : 'label',
+          perKgMinor: product.soldByWeight ? product.priceMinor : null,
+          template: label.template,
+        },
+      );
+      if (product.isDemo && !draft.is_demo) this.orders.markDemo(draft);
+    });
+  }
+
   setQuantity(lineId: number, quantity: number): Order {
     return this.change((draft, lines) => {
       const line = this.line(lines, lineId);
+      if (line.weight_g !== null && quantity !== line.quantity) {
+        throw new TillError('WEIGHED_LINE', 'A weighed line is one scale label: scan another label for more', {
+          lineId,
+        });
+      }
       const was = line.quantity;
       this.orders.setLineQuantity(line, quantity);
       this.journal.append(

@@ -175,7 +175,7 @@ describe('saving a product', () => {
 });
 
 describe('CSV import and export', () => {
-  const header = 'barcode,name,name_en,category,price,tax_rate,active';
+  const header = 'barcode,name,name_en,category,price,tax_rate,active,sold_by_weight';
 
   it('previews every row with its action and per-field errors, writing nothing', async () => {
     const csv = [
@@ -250,7 +250,7 @@ describe('CSV import and export', () => {
     const { csv, filename } = await till.call('products.exportCsv', {});
     expect(filename).toMatch(/^tillpoint-products-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.startsWith(`\uFEFF${header}\r\n`)).toBe(true);
-    expect(csv).toContain('2000001000007,美式咖啡,Americano,咖啡,18.00,6,1');
+    expect(csv).toContain('2000001000007,美式咖啡,Americano,咖啡,18.00,6,1,0');
     expect(csv).toContain('南瓜拿铁（季节限定）');
     const preview = await till.call('products.importPreview', { csv });
     expect(preview).toMatchObject({ creates: 0, updates: 0, errors: 0, unchanged: 44 });

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type MethodArgs, type MethodOutput, TillError } from '../../shared/api';
 import type { Product } from '../../shared/domain';
+import { looksLikePaymentCode, maskPaymentCode } from '../../shared/payment';
+import { readScaleCode, type ScaleLabel } from '../../shared/scale';
 import { packageRoot } from '../core/paths';
-import { checkBarcode } from './barcode';
+import { checkBarcode, sameProductCodes } from './barcode';
 import { isoNow, localDay, type TillContext } from './context';
 import { CatalogImports } from './catalog-import';
 import { applyRow, checkProductsCsv, productsToCsv, type RowWrite } from './csv';
@@ -46,15 +48,54 @@ export class Catalog {
   }
 
   /**
-   * A barcode as scanned. A 12-digit UPC-A and the same code as EAN-13 with a leading 0 are one product,
-   * so either finds it.
+   * A barcode as scanned. The code exactly as stored wins (shops make their own codes); else the same code
+   * spelled another way: a 12-digit UPC-A and the same code as EAN-13 with a leading 0 are one product, so
+   * either finds it, and a UPC-E finds its UPC-A.
    */
   lookup(barcode: string): Product | undefined {
     const exact = this.products.byBarcode(barcode);
     if (exact) return exact;
-    if (/^\d{12}$/.test(barcode)) return this.products.byBarcode(`0${barcode}`);
-    if (/^0\d{12}$/.test(barcode)) return this.products.byBarcode(barcode.slice(1));
+    for (const code of sameProductCodes(barcode)) {
+      const found = this.products.byBarcode(code);
+      if (found) return found;
+    }
     return undefined;
+  }
+
+  /**
+   * What a scan sells, in this order: a product with exactly this code (or its other spelling, see lookup);
+   * else a scale label read by the shop's template (its item number is a product's barcode, with or without
+   * its leading zeros). Refused as a wrong check digit only when nothing matched, else as an unknown code.
+   */
+  scan(barcode: string): { product: Product; label: ScaleLabel | null } {
+    const product = this.lookup(barcode);
+    if (product) return { product, label: null };
+    // A code shaped like a wallet's payment code is never put whole into a message or a log.
+    const shown = looksLikePaymentCode(barcode) ? maskPaymentCode(barcode) : barcode;
+    const read = readScaleCode(barcode, this.ctx.settings.get().scaleBarcodes);
+    if (read.kind === 'label') {
+      const { item } = read.label;
+      const found =
+        this.products.byBarcode(item) ??
+        (/^0+[1-9]/.test(item) ? this.products.byBarcode(item.replace(/^0+/, '')) : undefined);
+      if (found) return { product: found, label: read.label };
+      throw new TillError('SCALE_ITEM_UNKNOWN', `Scale label ${shown}: no product has the item number ${item}`, {
+        barcode: shown,
+        item,
+      });
+    }
+    const check =
+      read.kind === 'badCheck'
+        ? ({ ok: false, expected: read.expected, kind: 'scale' } as const)
+        : checkBarcode(barcode);
+    if (!check.ok) {
+      throw new TillError(
+        'BAD_CHECK_DIGIT',
+        `${shown} is not a valid ${check.kind} code: its check digit should be ${check.expected} (a misread?)`,
+        { barcode: shown, kind: check.kind, expected: check.expected },
+      );
+    }
+    throw new TillError('UNKNOWN_BARCODE', `No product has barcode ${shown}`, { barcode: shown });
   }
 
   byId(id: number): Product {
@@ -109,6 +150,7 @@ export class Catalog {
         priceMinor: input.priceMinor,
         taxRateBp: input.taxRateBp,
         active: input.active,
+        soldByWeight: input.soldByWeight,
       };
       let id: number;
       if (before) {

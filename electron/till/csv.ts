@@ -1,6 +1,7 @@
 // The product CSV: the import/export format, and row-by-row validation for the import preview.
-// Columns: barcode,name,name_en,category,price,tax_rate,active. price is in major units ("12.50"),
-// tax_rate a percent ("13"), active 1/0 (true/false, yes/no, 是/否 are read too).
+// Columns: barcode,name,name_en,category,price,tax_rate,active,sold_by_weight. price is in major units
+// ("12.50"; a kilogram's price when sold by weight), tax_rate a percent ("13"), active and sold_by_weight
+// 1/0 (true/false, yes/no, 是/否 are read too). Files without sold_by_weight (older exports) still import.
 import Papa from 'papaparse';
 import { TillError } from '../../shared/api';
 import { Barcode, type ImportPreview, type ImportRow, type Product } from '../../shared/domain';
@@ -8,7 +9,16 @@ import { currencyDigits, minorToDecimal, parseMoney } from '../../shared/money';
 import { checkBarcode } from './barcode';
 import { CsvRecords } from './csv-reader';
 
-export const CSV_COLUMNS = ['barcode', 'name', 'name_en', 'category', 'price', 'tax_rate', 'active'] as const;
+export const CSV_COLUMNS = [
+  'barcode',
+  'name',
+  'name_en',
+  'category',
+  'price',
+  'tax_rate',
+  'active',
+  'sold_by_weight',
+] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Header names people's spreadsheets use, lower case, spaces and dashes as "_". */
@@ -40,6 +50,12 @@ const HEADER_ALIASES: Record<string, CsvColumn> = {
   active: 'active',
   在售: 'active',
   启用: 'active',
+  sold_by_weight: 'sold_by_weight',
+  by_weight: 'sold_by_weight',
+  weighed: 'sold_by_weight',
+  称重: 'sold_by_weight',
+  计重: 'sold_by_weight',
+  称重商品: 'sold_by_weight',
 };
 
 const REQUIRED: CsvColumn[] = ['barcode', 'name', 'price'];
@@ -55,6 +71,7 @@ export interface RowFields {
   category?: string;
   taxRateBp?: number;
   active?: boolean;
+  soldByWeight?: boolean;
 }
 
 export interface CheckedRow {
@@ -245,9 +262,17 @@ export class RowChecker {
       else err('active', 'format', 'Active is 1 or 0');
     }
 
+    let soldByWeight: boolean | undefined;
+    const weightText = this.cell(cells, 'sold_by_weight')?.toLowerCase();
+    if (weightText !== undefined) {
+      if (weightText === '' || FALSE.has(weightText)) soldByWeight = false;
+      else if (TRUE.has(weightText)) soldByWeight = true;
+      else err('sold_by_weight', 'format', 'Sold by weight is 1 or 0');
+    }
+
     const preview: ImportRow = { line, barcode, name, priceMinor, action: 'error', errors };
     if (errors.length || priceMinor === null) return { preview };
-    const fields: RowFields = { barcode, name, priceMinor, nameEn, category, taxRateBp, active };
+    const fields: RowFields = { barcode, name, priceMinor, nameEn, category, taxRateBp, active, soldByWeight };
     const current = this.existing(barcode);
     if (!current) {
       preview.action = 'create';
@@ -424,6 +449,7 @@ export function applyRow(current: Product | undefined, f: RowFields) {
     priceMinor: f.priceMinor,
     taxRateBp: f.taxRateBp ?? current?.taxRateBp ?? 0,
     active: f.active ?? current?.active ?? true,
+    soldByWeight: f.soldByWeight ?? current?.soldByWeight ?? false,
   };
 }
 
@@ -444,6 +470,7 @@ export function productsToCsv(products: Product[], currency: string): string {
     minorToDecimal(p.priceMinor, currency),
     formatTaxRate(p.taxRateBp),
     p.active ? '1' : '0',
+    p.soldByWeight ? '1' : '0',
   ]);
   return `\uFEFF${Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { escapeFormulae: true, newline: '\r\n' })}\r\n`;
 }

@@ -221,9 +221,9 @@ function assemble(db: Database, opts: TillOptions): Till {
 
     'cart.get': () => cart.get(),
     'cart.scan': ({ barcode, quantity }) => {
-      const product = catalog.lookup(barcode);
-      if (!product) throw unknownBarcode(barcode);
-      return cart.addProduct(product, quantity);
+      const { product, label } = catalog.scan(barcode);
+      // A label is one weighed item: a "×3" typed before it does not multiply it.
+      return label ? cart.addWeighed(product, label) : cart.addProduct(product, quantity);
     },
     'cart.addProduct': ({ productId, quantity }) => cart.addProduct(catalog.byId(productId), quantity),
     'cart.setQuantity': ({ lineId, quantity }) => cart.setQuantity(lineId, quantity),
@@ -445,8 +445,4 @@ function assemble(db: Database, opts: TillOptions): Till {
       return closing;
     },
   };
-}
-
-function unknownBarcode(barcode: string) {
-  return new TillError('UNKNOWN_BARCODE', `No product has barcode ${barcode}`, { barcode });
 }

@@ -223,6 +223,39 @@ describe('names outside ASCII', () => {
   });
 });
 
+describe('ranking', () => {
+  it('puts a match at the start of a name above one in the middle', async () => {
+    const till = openTestTill();
+    try {
+      await till.call('catalog.clearDemo', {});
+      // Category A lists first, so listing order alone would put the middle matches first.
+      const rows: [string, string, string, string][] = [
+        ['A1', '巧克力', 'Chocolate', 'A'],
+        ['A2', '黑巧克力 可乐味', 'Dark chocolate', 'A'],
+        ['A3', '德芙 巧克力', 'Dove', 'A'],
+        ['B1', '可乐', 'Cola', 'B'],
+        ['B2', '可口可乐', 'Coca-Cola', 'B'],
+        ['B3', '巧克力蛋糕', 'Chocolate cake', 'B'],
+      ];
+      for (const [barcode, name, nameEn, category] of rows) {
+        await till.call('products.save', { barcode, name, nameEn, category, priceMinor: 100 });
+      }
+      const names = async (query: string) => (await till.call('products.search', { query })).items.map((p) => p.name);
+      // Initials kl start 可乐 (kl) and sit inside 巧克力 (qkl), 可口可乐 (kkkl), 黑巧克力 可乐味 (hqklklw).
+      expect((await names('kl'))[0]).toBe('可乐');
+      expect((await names('kl')).indexOf('可乐')).toBeLessThan((await names('kl')).indexOf('巧克力'));
+      // Full pinyin, three letters or more (the other code path).
+      expect(await names('kele')).toEqual(['可乐', '黑巧克力 可乐味', '可口可乐']);
+      // Chinese: the name's start, then a word inside it (after a space), then anywhere.
+      expect(await names('巧克力')).toEqual(['巧克力', '巧克力蛋糕', '德芙 巧克力', '黑巧克力 可乐味']);
+      // English: the name's start before a later word.
+      expect(await names('choc')).toEqual(['巧克力', '巧克力蛋糕', '黑巧克力 可乐味']);
+    } finally {
+      till.close();
+    }
+  });
+});
+
 // Prints timings at catalog sizes shops have; the benchmark suite asserts the budgets.
 describe('at 100,000 products', () => {
   let repos: { products: ProductsRepo };

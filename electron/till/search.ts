@@ -7,8 +7,10 @@
 //   plus posting lists of the products containing each character and each character pair. The rarest
 //   pair of the query picks the candidates; only they are checked with String#includes.
 // - Other queries (Chinese) scan strings of the names with String#indexOf, which is native and fast.
-// Ranking: exact barcode, barcode prefix, a word starting with the query, pinyin initials containing it
-// (`kl` in 可口可乐), then anywhere; within a rank, listing order (category, then how the name is said).
+// Ranking: exact barcode, barcode prefix, a name starting with the query (the Chinese name, the English
+// name, its pinyin initials or full pinyin: `kl` finds 可乐 before 巧克力), a word inside it starting with
+// the query, pinyin initials containing it (`kl` in 可口可乐), then anywhere; within a rank, listing order
+// (category, then how the name is said).
 import { createRequire } from 'node:module';
 import type { IndexLatin } from '../db/products';
 
@@ -95,12 +97,32 @@ export interface SearchResult {
 // Ranks, best first.
 const EXACT_BARCODE = 0;
 const BARCODE_PREFIX = 1;
-const WORD_PREFIX = 2;
-const INITIALS = 3;
-const ANYWHERE = 4;
+const NAME_PREFIX = 2;
+const WORD_PREFIX = 3;
+const INITIALS = 4;
+const ANYWHERE = 5;
+const RANKS = 6;
 // Hint bits in SearchIndex.marks.
 const WORD_START = 1;
 const IN_INITIALS = 2;
+const FIELD_START = 4;
+
+/** Whether `term` starts a field of a Latin entry other than the barcode (English name, initials, full pinyin). */
+function startsField(entry: string, term: string): boolean {
+  for (let i = entry.indexOf(FIELD_SEP); i !== -1; i = entry.indexOf(FIELD_SEP, i + 1)) {
+    if (entry.startsWith(term, i + 1)) return true;
+  }
+  return false;
+}
+
+/** Like startsWord for the names' UTF-8 bytes: a word starts after ASCII that is not a letter or digit. */
+function startsNameWord(entry: string, term: string): boolean {
+  for (let i = entry.indexOf(term); i !== -1; i = entry.indexOf(term, i + 1)) {
+    const c = entry.charCodeAt(i - 1);
+    if (i === 0 || (c < 0x80 && !alnum(c))) return true;
+  }
+  return false;
+}
 
 /** Whether `term` occurs in `entry` at the start of a word (after a separator or a non-letter). */
 function startsWord(entry: string, term: string): boolean {
@@ -303,8 +325,9 @@ class PostingsBuilder {
 
 /**
  * The keys of one entry's text [from, to) for each posting list: every character and pair of characters
- * (grams), those at the start of a word, and those of the pinyin initials (the third field, up to its
- * first character that is not printable). One scan; `lens` gets how many of each.
+ * (grams), those at the start of a word, those of the pinyin initials (the third field, up to its first
+ * character that is not printable), and those at the start of a field after the barcode (a subset of the
+ * word starts). One scan; `lens` gets how many of each.
  */
 function entryKeys(
   text: string,
@@ -313,11 +336,13 @@ function entryKeys(
   grams: Int32Array,
   words: Int32Array,
   initials: Int32Array,
+  fields: Int32Array,
   lens: Int32Array,
 ): void {
   let g = 0;
   let w = 0;
   let ini = 0;
+  let f = 0;
   let prevGram = 0;
   let prev = SEP;
   let field = 0;
@@ -334,6 +359,10 @@ function entryKeys(
         words[w++] = c;
         const d = text.charCodeAt(i + 1);
         if (printable(d)) words[w++] = pairKey(c, d);
+        if (prev === SEP && field > 0) {
+          fields[f++] = c;
+          if (printable(d)) fields[f++] = pairKey(c, d);
+        }
       }
     } else prevGram = 0;
     if (field === 2 && inInitials) {
@@ -349,6 +378,7 @@ function entryKeys(
   lens[0] = g;
   lens[1] = w;
   lens[2] = ini;
+  lens[3] = f;
 }
 
 /**
@@ -457,6 +487,8 @@ interface Built {
   wordStarts: Postings;
   /** Grams of the pinyin initials: which products' initials contain the query. */
   initialGrams: Postings;
+  /** Grams at the start of the English name, initials or full pinyin: whose name starts with the query. */
+  fieldStarts: Postings;
   /** Scratch, by entry: 1 + the rank of a match, 0 for none. Allocated once per build, so even a search
    * matching everything makes no garbage. */
   rankAt: Uint8Array;
@@ -587,22 +619,22 @@ function* build(source: IndexSource, version: number): Generator<void, Built | u
   const { parts, bases, part, starts } = latin;
   let longest = 0;
   for (let e = 0; e < n; e++) longest = Math.max(longest, starts[e + 1] - starts[e]);
-  // Barcode SEP English name SEP initials SEP full pinyin: each entry scanned once for all three lists.
-  const builders = [new PostingsBuilder(), new PostingsBuilder(), new PostingsBuilder()];
-  const keys = [new Int32Array(2 * longest), new Int32Array(2 * longest), new Int32Array(2 * longest)];
-  const lens = new Int32Array(3);
+  // Barcode SEP English name SEP initials SEP full pinyin: each entry scanned once for all four lists.
+  const builders = [new PostingsBuilder(), new PostingsBuilder(), new PostingsBuilder(), new PostingsBuilder()];
+  const keys = builders.map(() => new Int32Array(2 * longest));
+  const lens = new Int32Array(4);
   for (const pass of ['count', 'fill'] as const) {
     if (pass === 'fill') for (const b of builders) b.allocate(n);
     for (let from = 0; from < n; from += SLICE) {
       for (let e = from, end = Math.min(n, from + SLICE); e < end; e++) {
         const base = bases[part[e]];
-        entryKeys(parts[part[e]], starts[e] - base, starts[e + 1] - base, keys[0], keys[1], keys[2], lens);
-        for (let j = 0; j < 3; j++) builders[j][pass](e, keys[j], lens[j]);
+        entryKeys(parts[part[e]], starts[e] - base, starts[e + 1] - base, keys[0], keys[1], keys[2], keys[3], lens);
+        for (let j = 0; j < 4; j++) builders[j][pass](e, keys[j], lens[j]);
       }
       yield;
     }
   }
-  const [grams, wordStarts, initialGrams] = builders.map((b) => b.finish());
+  const [grams, wordStarts, initialGrams, fieldStarts] = builders.map((b) => b.finish());
   return {
     version,
     n,
@@ -616,6 +648,7 @@ function* build(source: IndexSource, version: number): Generator<void, Built | u
     grams,
     wordStarts,
     initialGrams,
+    fieldStarts,
     rankAt: new Uint8Array(n),
     marks: new Uint8Array(n),
     candidates: new Int32Array(n),
@@ -793,7 +826,7 @@ export class SearchIndex {
       .split(/\s+/)
       .filter(Boolean)
       .sort((a, c) => c.length - a.length);
-    const counts = [0, 0, 0, 0, 0];
+    const counts = new Array<number>(RANKS).fill(0);
     if (terms.length === 0) {
       for (let e = 0; e < b.n; e++) if (accepts(filter, e)) found(b, e, ANYWHERE, counts);
     } else if (terms.every(isLatin)) searchLatin(b, terms, filter, counts);
@@ -823,6 +856,7 @@ function searchLatin(b: Built, terms: string[], filter: Filter, counts: number[]
   const key = termKeys(lead.slice(0, 2))[0];
   b.wordStarts.mark(key, marks, WORD_START);
   b.initialGrams.mark(key, marks, IN_INITIALS);
+  b.fieldStarts.mark(key, marks, FIELD_START);
   const first = lead.charCodeAt(0);
   const { active, category, all, cat } = filter;
   for (let i = 0; i < candidates.length; i++) {
@@ -840,17 +874,20 @@ function searchLatin(b: Built, terms: string[], filter: Filter, counts: number[]
       if (rest.length && !rest.every((t) => text.slice(start, end).includes(t))) continue;
     } else if (exact) {
       // The hints are the whole truth for a one- or two-character query.
-      if (mark & WORD_START) r = WORD_PREFIX;
+      if (mark & FIELD_START) r = NAME_PREFIX;
+      else if (mark & WORD_START) r = WORD_PREFIX;
       else if (mark & IN_INITIALS) r = INITIALS;
     } else {
       const entry = text.slice(start, end);
       if (!terms.every((t) => entry.includes(t))) continue;
-      if (mark & WORD_START && startsWord(entry, lead)) r = WORD_PREFIX;
+      if (mark & FIELD_START && startsField(entry, lead)) r = NAME_PREFIX;
+      else if (mark & WORD_START && startsWord(entry, lead)) r = WORD_PREFIX;
       else if (mark & IN_INITIALS && entry.split(FIELD_SEP)[2].includes(lead)) r = INITIALS;
     }
     rankAt[e] = r + 1;
     counts[r]++;
   }
+  // Field starts are word starts too, so clearing those clears them.
   b.wordStarts.mark(key, marks, 0);
   b.initialGrams.mark(key, marks, 0);
 }
@@ -876,7 +913,9 @@ function searchNames(b: Built, terms: string[], filter: Filter, counts: number[]
         const latinEntry = entryOf(latin, e);
         if (rest.every((t) => entry.includes(t) || latinEntry.includes(t))) {
           const atFieldStart = pos === start || text.charCodeAt(pos - 1) === SEP || entry.includes(FIELD_SEP + lead);
-          found(b, e, atFieldStart ? WORD_PREFIX : ANYWHERE, counts);
+          // A word inside the name: after a space or ASCII punctuation (一次性 筷子, 可乐(大)).
+          const rank = atFieldStart ? NAME_PREFIX : startsNameWord(entry, lead) ? WORD_PREFIX : ANYWHERE;
+          found(b, e, rank, counts);
         }
       }
       pos = text.indexOf(lead, end);

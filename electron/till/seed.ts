@@ -103,6 +103,7 @@ export function seedProducts(db: Database, n: number, opts: { startAt?: number }
           taxRateBp: 1300,
           active: true,
           isDemo: false,
+          soldByWeight: false,
           searchText: searchText(name, nameEn, py),
           sortKey: sortKey(name, py),
         },

@@ -24,6 +24,11 @@ describe('settings', () => {
       payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
       paymentCodeWaitSeconds: 60,
       bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
+      scaleBarcodes: {
+        enabled: false,
+        prefixes: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
+        templates: ['FFIIIIIPPPPPC', 'FFIIIIIWWWWWPPPPPC'],
+      },
     });
   });
 

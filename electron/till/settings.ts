@@ -1,6 +1,7 @@
 // The shop's settings: defaults merged with what was saved. Internal keys (till id, install id, demo
 // flag) live in the same table under a "till." or "catalog." prefix and never reach the API.
 import { Settings } from '../../shared/domain';
+import { SCALE_PRESETS } from '../../shared/scale';
 import type { SettingsRepo } from '../db/settings';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -14,6 +15,12 @@ export const DEFAULT_SETTINGS: Settings = {
   payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
   paymentCodeWaitSeconds: 60,
   bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
+  // Off until the shop says its scales print labels: a 2x code then stays a plain product code.
+  scaleBarcodes: {
+    enabled: false,
+    prefixes: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
+    templates: [SCALE_PRESETS.ean13Price, SCALE_PRESETS.cn18],
+  },
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

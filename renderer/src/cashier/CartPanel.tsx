@@ -4,6 +4,7 @@ import { memo, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderLine } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
+import { formatKg } from '../../../shared/scale';
 import { displayName, useLocale } from '../format';
 import { cart, selectLine, useCart } from '../stores/cart';
 import { openDialog } from '../stores/ui';
@@ -37,7 +38,13 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected, lock
         <span className="line-name" data-testid="line-name" title={displayName(line, locale)}>
           {displayName(line, locale)}
         </span>
-        <span className="line-unit">{t('cart.each', { price: money(line.unitPriceMinor) })}</span>
+        {line.weightGrams === null ? (
+          <span className="line-unit">{t('cart.each', { price: money(line.unitPriceMinor) })}</span>
+        ) : (
+          <span className="line-unit line-weight" data-testid="line-weight">
+            {t('cart.weighed', { kg: formatKg(line.weightGrams) })}
+          </span>
+        )}
         {line.lineDiscountMinor > 0 && (
           <span className="line-discount" data-testid="line-discount-amount">
             {t('cart.lineDiscount', { amount: money(line.lineDiscountMinor) })}
@@ -50,7 +57,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected, lock
           className="qty-btn"
           data-testid="qty-minus"
           aria-label={t('cart.decrease')}
-          disabled={locked || line.quantity <= 1}
+          disabled={locked || line.quantity <= 1 || line.weightGrams !== null}
           onClick={() => void cart.step(line.id, -1)}
         >
           −
@@ -63,7 +70,7 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected, lock
           className="qty-btn"
           data-testid="qty-plus"
           aria-label={t('cart.increase')}
-          disabled={locked}
+          disabled={locked || line.weightGrams !== null}
           onClick={() => void cart.step(line.id, 1)}
         >
           +

@@ -1,4 +1,5 @@
 // Left side: search box, category chips, product tiles.
+import i18next from 'i18next';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Product } from '../../../shared/domain';
@@ -106,7 +107,11 @@ const ProductTile = memo(function ProductTile({
     >
       <span className="tile-name">{name}</span>
       {other && other !== name && <span className="tile-sub">{other}</span>}
-      <span className="tile-price">{formatMoney(product.priceMinor, currency, locale)}</span>
+      <span className="tile-price">
+        {product.soldByWeight
+          ? i18next.t('product.perKg', { price: formatMoney(product.priceMinor, currency, locale) })
+          : formatMoney(product.priceMinor, currency, locale)}
+      </span>
     </button>
   );
 });

@@ -1,11 +1,14 @@
 // What the cashier's gestures do: scans, taps on products, Enter in the search box, shortcuts.
+import i18next from 'i18next';
 import type { Product } from '../../../shared/domain';
+import { displayName } from '../format';
 import type { Scan } from '../scanner';
 import { setPendingQuantity } from '../scannerDom';
 import { beep } from '../beep';
-import { cart, useCart } from '../stores/cart';
+import { cart, scanScaleLabel, useCart } from '../stores/cart';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
 import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
+import { useSettings } from '../stores/settings';
 import { closeDialog, type DialogName, openDialog, showError, showToast, useUi } from '../stores/ui';
 import { routeScan } from './scanRoute';
 import { SHORTCUTS } from './shortcutKeys';
@@ -28,14 +31,19 @@ function takeQuantity(): number {
 
 export function handleScan(scan: Scan): void {
   const { dialog } = useUi.getState();
+  // A finished sale's screen: the cash change (the cart is empty again) or QR paid.
+  const saleDone =
+    (dialog === 'cash' && !useCart.getState().order?.lines.length) || (dialog === 'pay' && checkoutShowsPaid());
   const route = routeScan(scan.barcode, {
     dialog,
     paymentOpen: paymentIsOpenForCart(),
-    // A finished sale's screen: the cash change (the cart is empty again) or QR paid.
-    saleDone:
-      (dialog === 'cash' && !useCart.getState().order?.lines.length) || (dialog === 'pay' && checkoutShowsPaid()),
+    saleDone,
+    scale: useSettings.getState().settings?.scaleBarcodes ?? null,
   });
   switch (route) {
+    case 'scaleFirst':
+      void scaleFirst(scan.barcode, dialog === 'pay' && !saleDone, saleDone);
+      return;
     case 'catalog':
       // A scan while managing the catalog finds the product there instead of selling it.
       useCatalog.setState({ adminText: scan.barcode });
@@ -56,6 +64,22 @@ export function handleScan(scan: Scan): void {
       break;
   }
   void cart.scan(scan.barcode, scan.quantity);
+}
+
+/** Sold as a scale label if one of ours, the cart saying so; else the payment code it looks like. */
+async function scaleFirst(code: string, inCheckout: boolean, saleDone: boolean): Promise<void> {
+  const sold = await scanScaleLabel(code);
+  if (sold.result === 'added') {
+    if (saleDone) closeDialog();
+    showToast({
+      kind: 'info',
+      key: 'cart.scaleNotPayCode',
+      params: { name: displayName(sold.line, i18next.language) },
+    });
+  } else if (sold.result === 'notAnItem') {
+    if (inCheckout) void chargeCode(code);
+    else codeOutsideCheckout(code, SHORTCUTS.qrPay);
+  }
 }
 
 export function addProduct(product: Product): Promise<boolean> {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { routePaymentCode } from '../../../shared/payment';
+import { gs1CheckDigit, SCALE_PRESETS, type ScaleSettings } from '../../../shared/scale';
 import { routeScan, type ScanScreen } from './scanRoute';
+
+const withCheckDigit = (body: string) => body + gs1CheckDigit(body);
 
 const PRODUCT = '6901234567892';
 const ALIPAY = '285012345678901234';
@@ -9,8 +13,12 @@ const screen = (over: Partial<ScanScreen> = {}): ScanScreen => ({
   dialog: null,
   paymentOpen: false,
   saleDone: false,
+  scale: null,
   ...over,
 });
+const SCALES: ScaleSettings = { enabled: true, prefixes: [25, 28], templates: [SCALE_PRESETS.cn18] };
+// 25 | 00123 | 512 g | 6.55 | check digit: also an Alipay code's shape.
+const LABEL = withCheckDigit('25001230051200655');
 
 describe('routeScan', () => {
   it('sells product barcodes when no payment is open', () => {
@@ -41,6 +49,20 @@ describe('routeScan', () => {
   it('leaves the catalog manager its own scans', () => {
     expect(routeScan(ALIPAY, screen({ dialog: 'catalog' }))).toBe('catalog');
     expect(routeScan(PRODUCT, screen({ dialog: 'catalog', paymentOpen: true }))).toBe('catalog');
+  });
+
+  it('tries an 18-digit scale label starting with 25 as a label before a payment code', () => {
+    expect(routePaymentCode(LABEL)).toEqual({ provider: 'alipay' });
+    expect(routeScan(LABEL, screen({ scale: SCALES }))).toBe('scaleFirst');
+    expect(routeScan(LABEL, screen({ scale: SCALES, dialog: 'pay' }))).toBe('scaleFirst');
+    // Scales off, another flag, a wrong check digit: the payment code it looks like.
+    expect(routeScan(LABEL, screen({ scale: { ...SCALES, enabled: false } }))).toBe('codeOutsideCheckout');
+    expect(routeScan(LABEL, screen({ scale: { ...SCALES, prefixes: [28] }, dialog: 'pay' }))).toBe('payCode');
+    const misread = LABEL.slice(0, -1) + ((Number(LABEL.at(-1)) + 1) % 10);
+    expect(routeScan(misread, screen({ scale: SCALES, dialog: 'pay' }))).toBe('payCode');
+    // With a payment open the cart takes nothing: the customer's code.
+    expect(routeScan(LABEL, screen({ scale: SCALES, dialog: 'pay', paymentOpen: true }))).toBe('payCode');
+    expect(routeScan(LABEL, screen({ scale: SCALES, dialog: 'catalog' }))).toBe('catalog');
   });
 
   it('treats EAN-13 and short codes as products even when they start like a wallet code', () => {

@@ -1,5 +1,6 @@
 // Where a scan goes, decided from the screen's state alone (pure, so it is tested without a DOM).
 import { looksLikePaymentCode } from '../../../shared/payment';
+import { readScaleCode, type ScaleSettings } from '../../../shared/scale';
 import type { DialogName } from '../stores/ui';
 
 export type ScanRoute =
@@ -13,6 +14,12 @@ export type ScanRoute =
   | 'cartLocked'
   /** The next customer's first item: close the finished sale's screen, then sell it. */
   | 'nextSale'
+  /**
+   * A scale label of the shop's template that also has a payment code's shape (an 18-digit label starting
+   * 25-29 is an Alipay code's too): sold as a label first, the cart saying why; a label whose item no
+   * product has goes on as the payment code it then is.
+   */
+  | 'scaleFirst'
   | 'cart';
 
 export interface ScanScreen {
@@ -21,11 +28,18 @@ export interface ScanScreen {
   paymentOpen: boolean;
   /** The dialog on screen shows a finished sale (cash change or QR paid). */
   saleDone: boolean;
+  /** The shop's scale label settings (null until the settings are loaded). */
+  scale: ScaleSettings | null;
 }
 
 export function routeScan(barcode: string, screen: ScanScreen): ScanRoute {
   if (screen.dialog === 'catalog') return 'catalog';
-  if (looksLikePaymentCode(barcode)) return screen.dialog === 'pay' ? 'payCode' : 'codeOutsideCheckout';
+  if (looksLikePaymentCode(barcode)) {
+    // While a payment is open the cart takes nothing, so the code can only be the customer's.
+    const label = !screen.paymentOpen && screen.scale && readScaleCode(barcode, screen.scale).kind === 'label';
+    if (label) return 'scaleFirst';
+    return screen.dialog === 'pay' ? 'payCode' : 'codeOutsideCheckout';
+  }
   if (screen.paymentOpen) return 'cartLocked';
   if (screen.saleDone) return 'nextSale';
   return 'cart';

@@ -36,6 +36,7 @@ export function ProductEditDialog({ product, onClose, onSaved }: Props) {
     price: product ? minorToDecimal(product.priceMinor, currency) : '',
     tax: product ? String(product.taxRateBp / 100) : '0',
     active: product?.active ?? true,
+    soldByWeight: product?.soldByWeight ?? false,
   });
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -68,6 +69,7 @@ export function ProductEditDialog({ product, onClose, onSaved }: Props) {
       priceMinor: price.minor,
       taxRateBp: taxBp,
       active: form.active,
+      soldByWeight: form.soldByWeight,
     });
     setBusy(false);
     if (!saved) return;
@@ -140,7 +142,7 @@ export function ProductEditDialog({ product, onClose, onSaved }: Props) {
           </datalist>
         </label>
         <label className="field">
-          <span>{t('product.price')}</span>
+          <span>{form.soldByWeight ? t('product.pricePerKg') : t('product.price')}</span>
           <input
             data-testid="product-price"
             inputMode="decimal"
@@ -168,6 +170,15 @@ export function ProductEditDialog({ product, onClose, onSaved }: Props) {
             onChange={(e) => set({ active: e.target.checked })}
           />
           <span>{t('product.active')}</span>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="product-sold-by-weight"
+            checked={form.soldByWeight}
+            onChange={(e) => set({ soldByWeight: e.target.checked })}
+          />
+          <span>{t('product.soldByWeight')}</span>
         </label>
         <div className="button-row">
           <button type="button" className="btn" onClick={onClose}>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CURRENCIES, type Currency, type Language, type Settings } from '../../../shared/domain';
+import { SCALE_PRESETS, ScaleSettings as ScaleSettingsSchema, type ScaleSettings } from '../../../shared/scale';
 import { request } from '../api/call';
 import { Modal } from '../components/Modal';
 import { updateSettings, useSettings } from '../stores/settings';
@@ -56,6 +57,7 @@ export function SettingsDialog() {
         </label>
         {settings ? <ShopForm settings={settings} /> : <p className="empty">{t('common.loading')}</p>}
       </div>
+      {settings && <ScaleForm key={JSON.stringify(settings.scaleBarcodes)} scale={settings.scaleBarcodes} />}
       {settings && <PaymentSettings key={settings.currency} settings={settings} />}
       <WalletSettings />
       <section className="settings-section">
@@ -120,6 +122,94 @@ export function ClearDemoDialog() {
       </div>
     </Modal>
   );
+}
+
+const PRESETS = Object.keys(SCALE_PRESETS) as (keyof typeof SCALE_PRESETS)[];
+
+/** Price/weight scale labels: on or off, which flags, and one template a label length (presets or typed). */
+function ScaleForm({ scale }: { scale: ScaleSettings }) {
+  const { t } = useTranslation();
+  const [enabled, setEnabled] = useState(scale.enabled);
+  const [prefixes, setPrefixes] = useState(scale.prefixes.join(' '));
+  const [templates, setTemplates] = useState(scale.templates.join(' '));
+  const [busy, run] = useBusy();
+  const patch = {
+    enabled,
+    prefixes: prefixes
+      .split(/[\s,，]+/)
+      .filter(Boolean)
+      .map(Number),
+    templates: templates
+      .toUpperCase()
+      .split(/[\s,，]+/)
+      .filter(Boolean),
+  };
+  const valid = ScaleSettingsCheck(patch);
+  const addPreset = (template: string) => {
+    const others = patch.templates.filter((x) => x.length !== template.length);
+    setTemplates([...others, template].join(' '));
+  };
+  return (
+    <section className="settings-section" data-testid="settings-scales">
+      <h3>{t('settings.scales')}</h3>
+      <p>{t('settings.scalesHelp')}</p>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) void run(() => saveAndSay({ scaleBarcodes: patch }));
+        }}
+      >
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="settings-scales-enabled"
+            checked={enabled}
+            onChange={(e) => setEnabled(e.target.checked)}
+          />
+          <span>{t('settings.scalesEnabled')}</span>
+        </label>
+        <label className="field">
+          <span>{t('settings.scalesPrefixes')}</span>
+          <input
+            data-testid="settings-scales-prefixes"
+            className={valid ? '' : 'invalid'}
+            value={prefixes}
+            onChange={(e) => setPrefixes(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('settings.scalesTemplates')}</span>
+          <input
+            data-testid="settings-scales-templates"
+            className={`mono${valid ? '' : ' invalid'}`}
+            value={templates}
+            onChange={(e) => setTemplates(e.target.value)}
+          />
+        </label>
+        <div className="button-row">
+          {PRESETS.map((p) => (
+            <button key={p} type="button" className="btn" onClick={() => addPreset(SCALE_PRESETS[p])}>
+              {t(`settings.scalesPreset.${p}`)}
+            </button>
+          ))}
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="settings-scales-save"
+            disabled={busy || !valid}
+          >
+            {t('common.save')}
+          </button>
+        </div>
+        {!valid && <small className="reason-error">{t('settings.scalesInvalid')}</small>}
+      </form>
+    </section>
+  );
+}
+
+function ScaleSettingsCheck(v: unknown): boolean {
+  return ScaleSettingsSchema.safeParse(v).success;
 }
 
 /**

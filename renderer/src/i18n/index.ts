@@ -62,6 +62,9 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
       expectedCheckDigit: String(p.expectedCheckDigit),
     });
   }
+  if (error.code === 'BAD_CHECK_DIGIT' && p.kind === 'scale') {
+    return t('errors.scaleCheckDigit', { barcode: String(p.barcode ?? ''), expected: String(p.expected ?? '') });
+  }
   if (error.code === 'AMOUNT_TOO_LARGE' && p.maxQuantity !== undefined) {
     return t('errors.lineQuantity', { maxQuantity: String(p.maxQuantity) });
   }

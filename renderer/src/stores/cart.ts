@@ -4,7 +4,7 @@
 import { flushSync } from 'react-dom';
 import { create } from 'zustand';
 import type { ApiError, MethodInput, MethodName } from '../../../shared/api';
-import type { Order } from '../../../shared/domain';
+import type { Order, OrderLine } from '../../../shared/domain';
 import { client } from '../api/client';
 import { beep } from '../beep';
 import { shareLines } from './share';
@@ -73,11 +73,41 @@ function enqueue(task: () => Promise<unknown>): Promise<unknown> {
   return queue;
 }
 
+/** A scan the till refused: the cashier hears it, since they are looking at the goods, not the screen. */
+const BEEPS = new Set<string>([
+  'UNKNOWN_BARCODE',
+  'PRODUCT_INACTIVE',
+  'BAD_CHECK_DIGIT',
+  'SCALE_ITEM_UNKNOWN',
+  'NOT_SOLD_BY_WEIGHT',
+]);
+
 function unknownBarcode(barcode: string) {
   return (e: ApiError) => {
-    if (e.code === 'UNKNOWN_BARCODE' || e.code === 'PRODUCT_INACTIVE') beep();
+    if (BEEPS.has(e.code)) beep();
+    // The till's own (masked where needed) barcode wins over the one scanned.
     showError({ ...e, params: { barcode, ...e.params } });
   };
+}
+
+/**
+ * A scale label that also has a payment code's shape (see scanRoute 'scaleFirst'). 'added': sold as a label,
+ * with the product it sold; 'notAnItem': no product has its item number, so it is no label of ours.
+ */
+export async function scanScaleLabel(
+  barcode: string,
+): Promise<{ result: 'added'; line: OrderLine } | { result: 'notAnItem' } | { result: 'refused' }> {
+  const r = await client.call('cart.scan', { barcode, quantity: 1 });
+  if (r.ok) {
+    applyOrder(r.value, true);
+    // A label is always a new line: the last one.
+    const line = r.value.lines.at(-1);
+    if (line) return { result: 'added', line };
+  }
+  if (r.ok) return { result: 'refused' };
+  if (r.error.code === 'SCALE_ITEM_UNKNOWN') return { result: 'notAnItem' };
+  unknownBarcode(barcode)(r.error);
+  return { result: 'refused' };
 }
 
 export const cart = {

@@ -17,6 +17,7 @@ function line(id: number, quantity = 1): OrderLine {
     orderDiscountShareMinor: 0,
     totalMinor: 100 * quantity,
     taxMinor: 0,
+    weightGrams: null,
   };
 }
 
