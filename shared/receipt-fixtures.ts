@@ -21,6 +21,7 @@ export function fixtureLine(over: Partial<OrderLine> = {}): OrderLine {
     orderDiscountShareMinor: 0,
     totalMinor: gross - disc,
     taxMinor: 0,
+    weightGrams: null,
     ...over,
   };
 }

@@ -80,7 +80,13 @@ export function layoutReceipt(receipt: Receipt, columns: ReceiptColumns): Receip
 
   for (const line of receipt.lines) {
     const gross = line.amountMinor + line.lineDiscountMinor;
-    b.pair(line.name, `${line.quantity} x ${money(line.unitPriceMinor)} ${money(gross)}`);
+    // A weighed line says its weight (kg, three decimals, from whole grams) instead of "1 x".
+    const grams = line.weightGrams ?? null;
+    const qty =
+      grams === null
+        ? `${line.quantity} x ${money(line.unitPriceMinor)}`
+        : `${Math.floor(grams / 1000)}.${String(grams % 1000).padStart(3, '0')}kg`;
+    b.pair(line.name, `${qty} ${money(gross)}`);
     if (line.lineDiscountMinor) b.pair(`  ${t.discount}`, money(-line.lineDiscountMinor));
   }
   if (receipt.lines.length) b.rule();

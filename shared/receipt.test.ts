@@ -205,6 +205,17 @@ describe('receipt model', () => {
 });
 
 describe('receipt layout', () => {
+  it('prints a weighed line (from a scale label) with its weight instead of "1 x"', () => {
+    const order = fixtureOrder({
+      lines: [fixtureLine({ name: '苹果', unitPriceMinor: 426, quantity: 1, weightGrams: 333 })],
+    });
+    const texts = lineTexts(buildReceipt(input({ order })), 32);
+    const apple = texts.find((t) => t.startsWith('苹果'))!;
+    expect(apple).toContain('0.333kg');
+    expect(apple).toContain('￥4.26');
+    expect(apple).not.toContain(' x ');
+  });
+
   for (const columns of [32, 48] as const) {
     it(`keeps every line within ${columns} columns`, () => {
       const order = fixtureOrder({

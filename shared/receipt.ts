@@ -32,6 +32,8 @@ export interface ReceiptLine {
   lineDiscountMinor: number;
   /** quantity × unit price − line discount (before the order discount is spread). */
   amountMinor: number;
+  /** A line read from a scale label: its weight (the unit price is then the label's amount). */
+  weightGrams?: number | null;
 }
 
 export interface ReceiptPayment {
@@ -290,6 +292,7 @@ export function buildReceipt(input: ReceiptInput): Receipt {
     unitPriceMinor: l.unitPriceMinor,
     lineDiscountMinor: l.lineDiscountMinor,
     amountMinor: l.grossMinor - l.lineDiscountMinor,
+    ...(l.weightGrams ? { weightGrams: l.weightGrams } : {}),
   }));
   const payments: ReceiptPayment[] = refund
     ? refund.payments.map((p) => ({ ...p, tenderedMinor: null, changeMinor: null }))
