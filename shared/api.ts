@@ -322,6 +322,7 @@ export const ErrorCode = z.enum([
   'NOT_SOLD_BY_WEIGHT',
   /** A line sold from a scale label is one label: its quantity does not change. */
   'WEIGHED_LINE',
+  'WEIGH_FIRST',
   'PRODUCT_NOT_FOUND',
   'PRODUCT_INACTIVE',
   'BARCODE_TAKEN',

@@ -41,7 +41,11 @@ describe('Pay ¥0.01 yourself', () => {
   it('Alipay: a one-fen QR; paid, then refunded at once under its refund number; no sale', async () => {
     const { till, alipay } = await shop();
     const started = await till.call('paySettings.testPay', { wallet: 'alipay' });
-    expect(started).toMatchObject({ provider: 'alipay', state: 'waiting', qrContent: expect.stringMatching(/^https:/) });
+    expect(started).toMatchObject({
+      provider: 'alipay',
+      state: 'waiting',
+      qrContent: expect.stringMatching(/^https:/),
+    });
     expect(alipay.trades.get(started.tradeNumber)).toMatchObject({ amountMinor: 1 });
     expect(await till.call('paySettings.testPayCheck', { tradeNumber: started.tradeNumber })).toMatchObject({
       state: 'waiting',

@@ -118,6 +118,13 @@ export class Cart {
         name: product.name,
       });
     }
+    // Its price is per kg: a tap or its own code would sell exactly 1 kg. The scale's label carries the weight.
+    if (product.soldByWeight) {
+      throw new TillError('WEIGH_FIRST', `${product.name} is sold by weight: weigh it and scan the scale's label`, {
+        barcode: product.barcode,
+        name: product.name,
+      });
+    }
     return this.change((draft, lines) => {
       const now = isoNow(this.ctx);
       const same = lines.find(

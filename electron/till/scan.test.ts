@@ -91,6 +91,14 @@ describe('scale labels', () => {
     await till.call('products.save', { barcode: '00777', name: '面包', priceMinor: 800 });
   }
 
+  it('never sells a weighed product by a tap or its own code (that would be exactly 1 kg)', async () => {
+    await weighedProducts();
+    const apple = (await till.call('products.search', { query: '苹果' })).items[0]!;
+    expect((await refusal(till.call('cart.addProduct', { productId: apple.id }))).code).toBe('WEIGH_FIRST');
+    expect((await refusal(scan('00123'))).code).toBe('WEIGH_FIRST');
+    expect((await till.call('cart.get', {})).lines).toEqual([]);
+  });
+
   it('are plain unknown codes until the shop turns them on', async () => {
     await weighedProducts();
     expect((await refusal(scan(withCheckDigit('210012300426')))).code).toBe('UNKNOWN_BARCODE');

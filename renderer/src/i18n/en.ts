@@ -590,6 +590,7 @@ export const en = {
       'Misread scale label {{barcode}} (its check digit should be {{expected}}): nothing added, scan it again',
     SCALE_ITEM_UNKNOWN: 'Scale label {{barcode}}: no product has the item number {{item}}',
     NOT_SOLD_BY_WEIGHT: '{{name}} is not sold by weight: a weight label has no price for it',
+    WEIGH_FIRST: "{{name}} is sold by weight: weigh it and scan the scale's label",
     WEIGHED_LINE: 'A weighed line is one scale label: scan another label for more',
     PRODUCT_NOT_FOUND: 'Product not found',
     PRODUCT_INACTIVE: '{{name}} ({{barcode}}) is not for sale',

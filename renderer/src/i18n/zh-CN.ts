@@ -575,6 +575,7 @@ export const zhCN: Messages = {
     scaleCheckDigit: '称重条码 {{barcode}} 可能扫错了（校验位应为 {{expected}}）：未加入，请重扫',
     SCALE_ITEM_UNKNOWN: '称重条码 {{barcode}}：没有商品编码为 {{item}} 的商品',
     NOT_SOLD_BY_WEIGHT: '{{name}} 不是称重商品：重量条码无法为它计价',
+    WEIGH_FIRST: '{{name}} 按重量销售：请先称重，再扫秤打出的条码',
     WEIGHED_LINE: '称重商品一张条码一行：如需更多请再扫一张条码',
     PRODUCT_NOT_FOUND: '找不到该商品',
     PRODUCT_INACTIVE: '{{name}}（{{barcode}}）已停售',
