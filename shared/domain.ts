@@ -1,6 +1,7 @@
 // The shop's things as the API carries them. Schemas double as the types (z.infer) and as the
 // validation main applies to every incoming value.
 import { z } from 'zod';
+import { PrinterSettings } from './printer';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
 
@@ -230,6 +231,8 @@ export const Settings = z.object({
   /** How long a customer may take to confirm a payment-code charge in their wallet app before it is cancelled. */
   paymentCodeWaitSeconds: z.number().int().min(10).max(300),
   bankQr: BankQrSettings,
+  /** The receipt printer and cash drawer (no printer by default: nothing prints). */
+  printer: PrinterSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -46,7 +46,11 @@ const TABLES = [
 ] as const;
 
 /** Valid examples for string patterns a plain 'a' does not satisfy (a customer's payment code). */
-const PATTERN_EXAMPLES: Record<string, string> = { '^\\d{16,24}$': '2800000000000000' };
+const PATTERN_EXAMPLES: Record<string, string> = {
+  '^\\d{16,24}$': '2800000000000000',
+  // A receipt printer's URI (settings.update printer.uri).
+  '^(tcp:\\/\\/|file:|serial:|cups:|win:|system:)\\S': 'tcp://127.0.0.1:9100',
+};
 
 /** A single property's schema, unwrapping `anyOf` (nullable) to its non-null branch. */
 function plain(s: JsonSchema): JsonSchema {

@@ -24,6 +24,16 @@ describe('settings', () => {
       payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
       paymentCodeWaitSeconds: 60,
       bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
+      printer: {
+        uri: null,
+        columns: 32,
+        drawerPin: 'pin2',
+        kickOnCash: true,
+        header: '',
+        footer: '',
+        noReceiptDefault: false,
+        retrySeconds: 120,
+      },
     });
   });
 

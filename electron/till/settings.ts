@@ -1,6 +1,7 @@
 // The shop's settings: defaults merged with what was saved. Internal keys (till id, install id, demo
 // flag) live in the same table under a "till." or "catalog." prefix and never reach the API.
 import { Settings } from '../../shared/domain';
+import { DEFAULT_PRINTER_SETTINGS } from '../../shared/printer';
 import type { SettingsRepo } from '../db/settings';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -14,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   payLimits: { qr: 500_000, payment_code: 500_000, bank_qr: 5_000_000 },
   paymentCodeWaitSeconds: 60,
   bankQr: { enabled: false, scheme: 'promptpay', account: '', guid: '', merchantName: '', merchantCity: '' },
+  printer: DEFAULT_PRINTER_SETTINGS,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
