@@ -3,6 +3,7 @@
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PrinterSettings } from '../../shared/printer';
+import { ScriptedProvider } from '../payments/testing';
 import { CapturePrinter } from '../printing/capture-printer';
 import { chineseRuns, indexOfBytes, readEscPos } from '../printing/testing';
 import type { TillOptions } from './index';
@@ -289,5 +290,56 @@ describe('printer settings', () => {
     expect(read.lines.some((l) => l.includes('谢谢惠顾'))).toBe(true);
     expect(order.status).toBe('completed');
     await expect(t.call('settings.update', { printer: { ...settings, uri: 'lpt1' } })).rejects.toThrow();
+  });
+});
+
+describe('a sale completed later', () => {
+  async function withWallet(printer: CapturePrinter, provider: ScriptedProvider, dataDir = tempDataDir()) {
+    const clock = testClock(new Date(2026, 10, 25, 9, 30));
+    const t = open(printer.uri, {
+      dataDir,
+      clock: clock.clock,
+      payments: { provider, notify: false, engine: { loops: false, sweepWaitMs: 2000 } },
+    });
+    await t.start();
+    return { t, clock };
+  }
+
+  it('by a late payment applied from the attention list is offered, not printed', async () => {
+    const printer = await capture();
+    const provider = new ScriptedProvider();
+    const { t, clock } = await withWallet(printer, provider);
+    await t.call('cart.scan', { barcode: COFFEE });
+    const { payment, cart } = await t.call('pay.start', { method: 'qr' });
+    clock.advance(121_000);
+    await t.checkout.step(payment!.id);
+    provider.pay(payment!.tradeNumber!);
+    await t.call('attention.resolve', { paymentId: payment!.id, action: 'check' });
+    await t.call('attention.resolve', { paymentId: payment!.id, action: 'apply' });
+    await t.printing.worker.idle();
+    expect(jobs(t)).toEqual([
+      expect.objectContaining({ order_id: cart.id, status: 'offered', offer_reason: 'late_sale', kick: 0 }),
+    ]);
+    expect(printer.prints).toHaveLength(0);
+  });
+
+  it('by the startup check is offered, not printed', async () => {
+    const printer = await capture();
+    const provider = new ScriptedProvider();
+    const dataDir = tempDataDir();
+    const first = await withWallet(printer, provider, dataDir);
+    await first.t.call('cart.scan', { barcode: COFFEE });
+    const { payment, cart } = await first.t.call('pay.start', { method: 'qr' });
+    await first.t.close();
+    provider.pay(payment!.tradeNumber!);
+
+    const { t } = await withWallet(printer, provider, dataDir);
+    await t.checkout.sweep();
+    expect(t.db.prepare('SELECT status FROM orders WHERE id = ?').pluck().get(cart.id)).toBe('completed');
+    await t.printing.worker.idle();
+    expect(jobs(t)).toEqual([
+      expect.objectContaining({ order_id: cart.id, status: 'offered', offer_reason: 'late_sale' }),
+    ]);
+    expect(printer.prints).toHaveLength(0);
   });
 });
