@@ -104,6 +104,7 @@ async function main(): Promise<void> {
         // The gateway's unsigned test controls can mark a trade paid: never in the app people install.
         simControls: args.simControls && !app.isPackaged,
       },
+      printing: args.printer ? { printerUri: args.printer } : undefined,
     });
     await till.start();
     if (args.thanksMs !== undefined) {

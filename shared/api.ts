@@ -21,6 +21,7 @@ import {
   WalletMethod,
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
+import { PrinterStatus, PrintOffer } from './printer';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -212,7 +213,8 @@ export const api = {
   'orders.held': method(Empty, z.array(HeldOrder)),
 
   'checkout.cash': method(
-    z.object({ tenderedMinor: Minor }).strict(),
+    // receipt: this sale's choice (default: the printer setting's "no receipt" default).
+    z.object({ tenderedMinor: Minor, receipt: z.boolean().optional() }).strict(),
     z.object({ order: Order, changeMinor: Minor, cart: Order }),
   ),
   /** Methods, availability and limits for the open cart's amount due. */
@@ -270,6 +272,21 @@ export const api = {
   'paySettings.testPayCheck': method(z.object({ tradeNumber: z.string().min(6).max(64) }).strict(), TestPayView),
   /** Closes an unpaid test QR (one paid meanwhile is refunded). */
   'paySettings.testPayCancel': method(z.object({ tradeNumber: z.string().min(6).max(64) }).strict(), TestPayView),
+
+  /** The receipt printer's status; refresh: ask the printer now (answers within about a second). */
+  'printer.status': method(z.object({ refresh: z.boolean().default(false) }).strict(), PrinterStatus),
+  /** Receipts waiting for the cashier ("may have printed — reprint?", too old, a sale completed late). */
+  'printer.offers': method(Empty, z.array(PrintOffer)),
+  /** Prints a completed order's receipt again (重打 / REPRINT; never opens the drawer). */
+  'printer.reprint': method(z.object({ orderId: Id }).strict(), z.object({ jobId: Id })),
+  /** Lets an offered receipt go unprinted. */
+  'printer.dismiss': method(z.object({ jobId: Id }).strict(), z.array(PrintOffer)),
+  /** Opens the cash drawer without a sale (journaled). */
+  'printer.openDrawer': method(Empty, PrinterStatus),
+  /** Settings: opens the drawer to test the cable and pin (journaled). */
+  'printer.testDrawer': method(Empty, PrinterStatus),
+  /** Settings: prints a test page (Chinese, ￥, the paper width). */
+  'printer.testPage': method(Empty, PrinterStatus),
 } as const;
 
 export type Api = typeof api;
@@ -301,6 +318,7 @@ export const events = {
   'payment.changed': Payment,
   'attention.changed': z.object({ count: z.number().int().min(0) }),
   'pay.startupReport': StartupReport,
+  'printer.status': PrinterStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -350,6 +368,12 @@ export const ErrorCode = z.enum([
   'AMOUNT_TOO_SMALL',
   'NOTHING_DUE',
   'PROVIDER_ERROR',
+  /** No receipt printer is set up (Settings → Printer). */
+  'NO_PRINTER',
+  /** The printer's kind (serial:, cups:, win:, system:) is not available in this build yet. */
+  'PRINTER_NOT_BUILT',
+  /** The printer could not be reached, or the page could not be sent (params.detail). */
+  'PRINTER_OFFLINE',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,6 +1,7 @@
 // The shop's things as the API carries them. Schemas double as the types (z.infer) and as the
 // validation main applies to every incoming value.
 import { z } from 'zod';
+import { PrinterSettings } from './printer';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
 import { ScaleSettings } from './scale';
@@ -239,6 +240,8 @@ export const Settings = z.object({
   bankQr: BankQrSettings,
   /** How labels printed by the shop's price/weight scales are read (GS1 in-store codes, prefix 20-29). */
   scaleBarcodes: ScaleSettings,
+  /** The receipt printer and cash drawer (no printer by default: nothing prints). */
+  printer: PrinterSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -111,3 +111,15 @@ describe('parseArgs', () => {
     }
   });
 });
+
+describe('--printer', () => {
+  it('takes a TCP or file printer, and refuses a kind not built yet or a wrong URI', () => {
+    expect(parseArgs(['--printer', 'tcp://127.0.0.1:9100']).printer).toBe('tcp://127.0.0.1:9100');
+    expect(parseArgs(['--printer=file:/dev/usb/lp0']).printer).toBe('file:/dev/usb/lp0');
+    expect(() => parseArgs(['--printer', 'serial:/dev/ttyUSB0?baud=9600'])).toThrow(
+      /serial: printers are not available in this build yet/,
+    );
+    expect(() => parseArgs(['--printer', 'lpt1'])).toThrow(ArgsError);
+    expect(parseArgs([]).printer).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 // Command-line flags shared by the headless host (electron/host/cli.ts) and the desktop app (electron/main.ts).
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { isAvailableScheme, PrinterUriError, parsePrinterUri } from '../../shared/printer';
 import { defaultDataDir } from './paths';
 
 export const DEFAULT_PORT = 4870;
@@ -31,6 +32,8 @@ export interface TillArgs {
   payConfig?: string;
   /** --key-file PATH (absolute): the data key for a till without the OS keychain (default: see secrets.ts). */
   keyFile?: string;
+  /** --printer URI: the receipt printer for this run, instead of the one in Settings. */
+  printer?: string;
   help: boolean;
 }
 
@@ -55,6 +58,9 @@ export const USAGE = `Usage: tillpoint [options]
                    "Real wallets"), stored sealed; a file with a mistake changes nothing and stops
   --key-file PATH  where the key that seals secrets is kept when the OS keychain is not used
                    (default: a file in the "Tillpoint Keys" folder beside the default data folder)
+  --printer URI    the receipt printer for this run: tcp://HOST:9100 (a network printer) or file:PATH
+                   (a device such as /dev/usb/lp0, or a file to append to); serial:, cups:, win: and
+                   system: are not available in this build yet
   -h, --help       show this help`;
 
 export class ArgsError extends Error {
@@ -88,6 +94,7 @@ const VALUE_FLAGS = new Set([
   '--gateway',
   '--pay-config',
   '--key-file',
+  '--printer',
 ]);
 
 function httpUrl(flag: string, raw: string): string {
@@ -191,6 +198,20 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
       case '--key-file':
         out.keyFile = path.resolve(opts.cwd ?? process.cwd(), value);
         break;
+      case '--printer': {
+        let target: ReturnType<typeof parsePrinterUri>;
+        try {
+          target = parsePrinterUri(value);
+        } catch (err) {
+          if (err instanceof PrinterUriError) throw new ArgsError(`--printer: ${err.message}`);
+          throw err;
+        }
+        if (!isAvailableScheme(target)) {
+          throw new ArgsError(`--printer ${value}: ${target.scheme}: printers are not available in this build yet`);
+        }
+        out.printer = value.trim();
+        break;
+      }
     }
   }
   if (payPort === undefined) {

@@ -4,6 +4,7 @@ import { CatalogImportsRepo } from './catalog-imports';
 import { JournalRepo } from './journal';
 import { OrdersRepo } from './orders';
 import { PaymentsRepo } from './payments';
+import { PrintJobsRepo } from './print-jobs';
 import { ProductsRepo } from './products';
 import { SettingsRepo } from './settings';
 
@@ -12,6 +13,7 @@ export { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion }
 export type { JournalEntry, JournalKind } from './journal';
 export type { LineRow, NewLine, OrderRow } from './orders';
 export type { ImportStatus, UndoEntry } from './catalog-imports';
+export type { NewPrintJob, PrintJob, PrintJobKind, PrintJobStatus } from './print-jobs';
 export type { ProductRecord, StoredProduct } from './products';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
@@ -22,6 +24,7 @@ export interface Repos {
   journal: JournalRepo;
   settings: SettingsRepo;
   catalogImports: CatalogImportsRepo;
+  printJobs: PrintJobsRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -34,7 +37,8 @@ export function createRepos(db: Database): Repos {
     journal,
     settings: new SettingsRepo(db),
     catalogImports: new CatalogImportsRepo(db),
+    printJobs: new PrintJobsRepo(db),
   };
 }
 
-export { CatalogImportsRepo, JournalRepo, OrdersRepo, PaymentsRepo, ProductsRepo, SettingsRepo };
+export { CatalogImportsRepo, JournalRepo, OrdersRepo, PaymentsRepo, PrintJobsRepo, ProductsRepo, SettingsRepo };

@@ -33,7 +33,10 @@ export type JournalKind =
   | 'catalog.importRolledBack'
   | 'catalog.demoLoaded'
   | 'catalog.demoCleared'
-  | 'settings.changed';
+  | 'settings.changed'
+  // The cash drawer opened without a sale ("Open drawer", "Test drawer"), and receipts printed again.
+  | 'drawer.opened'
+  | 'receipt.reprinted';
 
 /** The order and payment a journal row is about. */
 export interface JournalRefs {

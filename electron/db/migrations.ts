@@ -270,6 +270,32 @@ export const migrations: Migration[] = [
       ALTER TABLE order_lines ADD COLUMN weight_g INTEGER CHECK (weight_g IS NULL OR weight_g > 0);
     `);
   },
+
+  // 9: receipts as stored print jobs, written in the transaction that completes the order. A job is pending
+  // until its first byte is written, then sent, and done once the printer took all of it; one that may have
+  // printed (sent when the till stopped) or waited too long is offered to the cashier instead of printed. `bytes` is what the first send writes (with
+  // the drawer kick for a cash sale); `retry_bytes`, when set, what any later send writes (never a kick).
+  (db) => {
+    db.exec(`
+      CREATE TABLE print_jobs (
+        id           INTEGER PRIMARY KEY,
+        order_id     INTEGER REFERENCES orders (id),
+        kind         TEXT    NOT NULL CHECK (kind IN ('sale', 'reprint', 'drawer')),
+        status       TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'done', 'offered', 'dismissed')),
+        offer_reason TEXT    CHECK (offer_reason IN ('maybe_printed', 'too_old', 'late_sale')),
+        kick         INTEGER NOT NULL DEFAULT 0 CHECK (kick IN (0, 1)),
+        bytes        BLOB    NOT NULL,
+        retry_bytes  BLOB,
+        printer      TEXT    NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error   TEXT,
+        created_at   TEXT    NOT NULL,
+        sent_at      TEXT
+      ) STRICT;
+      CREATE INDEX print_jobs_status ON print_jobs (status, id);
+      CREATE INDEX print_jobs_order ON print_jobs (order_id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -24,6 +24,9 @@ interface JsonSchema {
   maxLength?: number;
   pattern?: string;
   additionalProperties?: unknown;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
 }
 
 interface BadCase {
@@ -46,7 +49,11 @@ const TABLES = [
 ] as const;
 
 /** Valid examples for string patterns a plain 'a' does not satisfy (a customer's payment code). */
-const PATTERN_EXAMPLES: Record<string, string> = { '^\\d{16,24}$': '2800000000000000' };
+const PATTERN_EXAMPLES: Record<string, string> = {
+  '^\\d{16,24}$': '2800000000000000',
+  // A receipt printer's URI (settings.update printer.uri).
+  '^(tcp:\\/\\/|file:|serial:|cups:|win:|system:)\\S': 'tcp://127.0.0.1:9100',
+};
 
 /** A single property's schema, unwrapping `anyOf` (nullable) to its non-null branch. */
 function plain(s: JsonSchema): JsonSchema {
@@ -69,6 +76,9 @@ function validValue(s: JsonSchema): unknown {
       return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
     case 'boolean':
       return true;
+    case 'array':
+      // As many valid items as the list needs (a scale's flag prefixes, 20..29).
+      return Array.from({ length: Math.max(1, s.minItems ?? 0) }, () => validValue(s.items ?? {}));
     default:
       throw new Error(`No valid example for schema ${JSON.stringify(s)}`);
   }
@@ -114,6 +124,22 @@ function badValues(s: JsonSchema): { why: string; json: string }[] {
       add('a string', 'true');
       add('a number', 1);
       break;
+    case 'array': {
+      // "an array" above is only bad when the list may not be empty.
+      if ((s.minItems ?? 0) === 0)
+        bad.splice(
+          bad.findIndex((b) => b.why === 'an array'),
+          1,
+        );
+      add('a string', 'a');
+      const one = validValue(s.items ?? {});
+      if (s.maxItems !== undefined)
+        add(
+          'too many items',
+          Array.from({ length: s.maxItems + 1 }, () => one),
+        );
+      break;
+    }
     default:
       throw new Error(`No bad values for schema ${JSON.stringify(s)}`);
   }

@@ -90,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
         payUrl: args.payUrl,
         simControls: args.simControls,
       },
+      printing: args.printer ? { printerUri: args.printer } : undefined,
     });
     if (args.thanksMs !== undefined) {
       await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
@@ -116,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Tillpoint is ready at ${host.url} (customer display: ${host.url}customer)`);
   console.log(`data: ${args.dataDir}`);
   console.log(paymentsLine(till.payments()));
+  if (args.printer) console.log(`printer: ${args.printer} (--printer)`);
   if (payConfig) {
     const wallets = (['alipay', 'wechatpay'] as const).filter((w) => payConfig[w]);
     console.log(`pay config: ${wallets.join(', ') || 'no wallets'} imported from ${args.payConfig}`);

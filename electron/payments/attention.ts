@@ -264,7 +264,8 @@ export function apply(engine: Engine, p: Payment): void {
     const payment = engine.payments.amend(p.id, 'paid', { attention: null }, { at: now, kind: 'payment.applied' });
     if (!payment) throw new TillError('PAYMENT_STATE', 'The payment moved meanwhile; look again');
     engine.orders.touch(order.id, now);
-    const done = p.amountMinor === dueMinor ? engine.open.completePaid(order.id, when) : { sold: null, cart: null };
+    const done =
+      p.amountMinor === dueMinor ? engine.open.completePaid(order.id, when, 'late') : { sold: null, cart: null };
     return { payment, ...done };
   });
   engine.announce(result.payment, result.sold, result.cart, true);

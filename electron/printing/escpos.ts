@@ -98,3 +98,21 @@ export function receiptToEscPos(receipt: Receipt, options: EscPosOptions): Uint8
   if (options.cut ?? true) encoder.cut();
   return encoder.encode();
 }
+
+/** Only the drawer pulse (ESC @, ESC p): "Open drawer", "Test drawer", a cash sale without a receipt. */
+export function drawerKickEscPos(pin: 0 | 1 = 0): Uint8Array {
+  const encoder = new ReceiptPrinterEncoder({ language: 'esc-pos' });
+  return encoder.initialize().pulse(pin).encode();
+}
+
+/** A page of plain lines (Chinese as GB18030 inside FS & … FS .), then a cut: the test page. */
+export function linesToEscPos(lines: string[], columns: ReceiptColumns): Uint8Array {
+  const encoder = new ReceiptPrinterEncoder({ language: 'esc-pos', columns, feedBeforeCut: 4 });
+  encoder.initialize();
+  for (const line of lines) {
+    printLine(encoder, line);
+    encoder.newline();
+  }
+  encoder.cut();
+  return encoder.encode();
+}

@@ -401,7 +401,7 @@ export class Cart {
    * Cash sale (or the cash for what is still due after part payments): the order, its payment, the journal
    * and the next customer's empty cart are one transaction. The answer is built from what it read and wrote.
    */
-  checkoutCash(tenderedMinor: number): MethodOutput<'checkout.cash'> {
+  checkoutCash(tenderedMinor: number, receipt?: boolean): MethodOutput<'checkout.cash'> {
     const { order, cart, changeMinor, paidBefore } = this.open.write(() => {
       const open = this.open.rows();
       const paidBefore = paidTowards(open.payments);
@@ -420,7 +420,7 @@ export class Cart {
         return { amountMinor: dueMinor, tenderedMinor, changeMinor };
       });
       crashPoint('sale.afterPaymentInsert');
-      this.open.complete(open.draft, when, () => crashPoint('sale.afterOrderUpdate'));
+      this.open.complete(open.draft, when, () => crashPoint('sale.afterOrderUpdate'), { how: 'cash', receipt });
       const sold = this.open.orderOf(open);
       const cart = this.open.openEmpty(now);
       crashPoint('sale.beforeCommit');

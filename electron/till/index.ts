@@ -34,6 +34,7 @@ import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
 import { Display } from './display';
 import { OpenOrder } from './open-order';
+import { Printing, type PrintingOptions } from './printing';
 import { ShopSettings } from './settings';
 
 export { findAssetsDir } from './catalog';
@@ -59,6 +60,8 @@ export interface TillOptions {
   dataKey?: DataKey;
   /** --pay-config, already checked (payments/credentials.ts): stored sealed before anything starts. */
   payConfig?: PayConfigFile;
+  /** The receipt printer: --printer, and the worker's timings (tests). */
+  printing?: PrintingOptions;
 }
 
 export interface PaymentOptions {
@@ -106,6 +109,8 @@ export interface Till {
   db: Database;
   /** The payment engine (tests drive its steps and notifications directly). */
   checkout: Checkout;
+  /** Receipts and the drawer (tests wait on its worker). */
+  printing: Printing;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
   start(): Promise<void>;
   payments(): PaymentsInfo;
@@ -155,6 +160,9 @@ function assemble(db: Database, opts: TillOptions): Till {
   const openOrder = new OpenOrder(ctx);
   const cart = new Cart(ctx, openOrder);
   const checkout = new Checkout(ctx, openOrder, opts.payments?.engine);
+  const printing = new Printing(ctx, openOrder, opts.printing);
+  // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
+  printing.worker.recover();
   const display = new Display({
     bus,
     cart: () => openOrder.get(),
@@ -202,6 +210,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       }
       const now = settings();
       if (changed.includes('currency')) cart.currencyChanged(now.currency);
+      if (changed.includes('printer')) printing.settingsChanged();
       if (changed.length) {
         bus.emit('settings.changed', now);
         display.refresh();
@@ -235,7 +244,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     'cart.recall': ({ orderId }) => cart.recall(orderId),
     'orders.held': () => cart.held(),
 
-    'checkout.cash': ({ tenderedMinor }) => cart.checkoutCash(tenderedMinor),
+    'checkout.cash': ({ tenderedMinor, receipt }) => cart.checkoutCash(tenderedMinor, receipt),
     'checkout.cashPart': ({ amountMinor }) => checkout.cashPart(amountMinor),
     'pay.options': () => checkout.options(),
     'pay.start': ({ method, amountMinor }) => checkout.start(method, amountMinor),
@@ -262,6 +271,14 @@ function assemble(db: Database, opts: TillOptions): Till {
     'paySettings.testPay': ({ wallet }) => checkout.testPayments.start(wallet === 'wechatpay' ? 'wechat' : 'alipay'),
     'paySettings.testPayCheck': ({ tradeNumber }) => checkout.testPayments.check(tradeNumber),
     'paySettings.testPayCancel': ({ tradeNumber }) => checkout.testPayments.cancel(tradeNumber),
+
+    'printer.status': ({ refresh }) => printing.status(refresh),
+    'printer.offers': () => printing.offers(),
+    'printer.reprint': ({ orderId }) => printing.reprint(orderId),
+    'printer.dismiss': ({ jobId }) => printing.dismiss(jobId),
+    'printer.openDrawer': () => printing.openDrawer('no_sale'),
+    'printer.testDrawer': () => printing.openDrawer('test'),
+    'printer.testPage': () => printing.testPage(),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
@@ -420,7 +437,9 @@ function assemble(db: Database, opts: TillOptions): Till {
     bus,
     db,
     checkout,
+    printing,
     start() {
+      if (!started && !closed) printing.start();
       started ??= Promise.resolve()
         .then(startPayments)
         .catch((err) => {
@@ -433,6 +452,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     close() {
       if (closing) return closing;
       closed = true;
+      printing.close();
       checkout.close();
       catalog.close();
       display.close();

@@ -48,10 +48,24 @@ export interface OpenOrderChange {
 
 export type OpenOrderFollower = (change: OpenOrderChange) => void;
 
+/**
+ * How an order completed: a cash sale at the till, a wallet payment while the customer waits, or later (a
+ * late payment applied from the attention list). `receipt`: the cashier's per-sale choice, when made.
+ */
+export interface Completion {
+  orderId: number;
+  how: 'cash' | 'wallet' | 'late';
+  receipt?: boolean;
+}
+
+/** Runs inside the transaction that completes the order (printing stores the receipt's job there). */
+export type CompletionHook = (c: Completion) => void;
+
 export class OpenOrder {
   /** The draft, its lines and payments as last committed; undefined when not known. */
   private open: OpenCart | undefined;
   private readonly followers = new Set<OpenOrderFollower>();
+  private readonly completionHooks: CompletionHook[] = [];
 
   constructor(private readonly ctx: TillContext) {}
 
@@ -63,6 +77,11 @@ export class OpenOrder {
   follow(follower: OpenOrderFollower): () => void {
     this.followers.add(follower);
     return () => this.followers.delete(follower);
+  }
+
+  /** Runs `hook` inside every transaction that completes an order, after its journal row. */
+  onComplete(hook: CompletionHook): void {
+    this.completionHooks.push(hook);
   }
 
   /** Drops the copy held in memory (after its rows were changed from outside). */
@@ -186,7 +205,7 @@ export class OpenOrder {
    * the day's next one, with its 'sale.completed' journal row. `between` runs after the order row is
    * written and before the journal row.
    */
-  complete(row: OrderRow, when: Date, between?: () => void): void {
+  complete(row: OrderRow, when: Date, between?: () => void, how: Omit<Completion, 'orderId'> = { how: 'cash' }): void {
     const now = when.toISOString();
     const day = row.business_day ?? localDay(when);
     const number = row.number || this.orders.nextNumber(this.ctx.tillId, day);
@@ -198,16 +217,17 @@ export class OpenOrder {
       { orderId: row.id },
       { number, totalMinor: row.total_minor, itemCount: row.item_count, currency: row.currency },
     );
+    for (const hook of this.completionHooks) hook({ orderId: row.id, ...how });
   }
 
   /**
    * Inside a transaction: completes an order paid in full (its reserved number kept); when it was the open
    * order, the next customer's empty one takes its place.
    */
-  completePaid(orderId: number, when: Date): { sold: Order; cart: Order | null } {
+  completePaid(orderId: number, when: Date, how: 'wallet' | 'late' = 'wallet'): { sold: Order; cart: Order | null } {
     const row = this.orders.byId(orderId)!;
     const wasCart = row.status === 'draft' && row.till_id === this.ctx.tillId;
-    this.complete(row, when);
+    this.complete(row, when, undefined, { how });
     const sold = this.orderById(row.id);
     const cart = wasCart ? this.openEmpty(when.toISOString()) : null;
     return { sold, cart };

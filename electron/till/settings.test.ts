@@ -29,6 +29,16 @@ describe('settings', () => {
         prefixes: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
         templates: ['FFIIIIIPPPPPC', 'FFIIIIIWWWWWPPPPPC'],
       },
+      printer: {
+        uri: null,
+        columns: 32,
+        drawerPin: 'pin2',
+        kickOnCash: true,
+        header: '',
+        footer: '',
+        noReceiptDefault: false,
+        retrySeconds: 120,
+      },
     });
   });
 

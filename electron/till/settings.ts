@@ -2,6 +2,7 @@
 // flag) live in the same table under a "till." or "catalog." prefix and never reach the API.
 import { Settings } from '../../shared/domain';
 import { SCALE_PRESETS } from '../../shared/scale';
+import { DEFAULT_PRINTER_SETTINGS } from '../../shared/printer';
 import type { SettingsRepo } from '../db/settings';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -21,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
     prefixes: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
     templates: [SCALE_PRESETS.ean13Price, SCALE_PRESETS.cn18],
   },
+  printer: DEFAULT_PRINTER_SETTINGS,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

@@ -12,6 +12,7 @@ import { bindScanner, detector } from '../scannerDom';
 import { syncCart } from '../stores/cart';
 import { syncCatalog } from '../stores/catalog';
 import { syncPayments } from '../stores/payment';
+import { syncPrinter } from '../stores/printer';
 import { useSettings } from '../stores/settings';
 import { useUi } from '../stores/ui';
 import { handleScan } from './actions';
@@ -63,7 +64,7 @@ export function Cashier() {
   }, [scanMaxGapMs]);
 
   useEffect(() => {
-    const offs = [syncCart(), syncCatalog(), syncPayments(), bindScanner(handleScan), bindShortcuts()];
+    const offs = [syncCart(), syncCatalog(), syncPayments(), syncPrinter(), bindScanner(handleScan), bindShortcuts()];
     return () => {
       for (const off of offs) off();
     };

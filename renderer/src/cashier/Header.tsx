@@ -3,6 +3,7 @@ import { customerDisplayHref } from '../router';
 import { setPendingQuantity } from '../scannerDom';
 import { clearQuantityPrefix } from '../stores/catalog';
 import { usePay } from '../stores/payment';
+import { openDrawer, refreshPrinter, usePrinter } from '../stores/printer';
 import { updateSettings, useSettings } from '../stores/settings';
 import { openDialog, useUi } from '../stores/ui';
 import { Kbd } from './Kbd';
@@ -15,6 +16,7 @@ export function Header() {
   const connected = useUi((s) => s.connected);
   const pendingQuantity = useUi((s) => s.pendingQuantity);
   const attentionCount = usePay((s) => s.attentionCount);
+  const printer = usePrinter((s) => s.status);
 
   return (
     <header className="topbar">
@@ -51,7 +53,26 @@ export function Header() {
           {t('header.pendingQuantity', { count: pendingQuantity })} <span aria-hidden="true">×</span>
         </button>
       )}
+      {printer && printer.state !== 'none' && (
+        <button
+          type="button"
+          className={`printer-badge printer-${printer.state}`}
+          data-testid="printer-status"
+          data-state={printer.state}
+          title={printer.detail ?? printer.uri ?? ''}
+          onClick={() => void refreshPrinter()}
+        >
+          {t(`printer.state.${printer.state}`)}
+          {printer.pending > 0 && ` · ${t('printer.pending', { count: printer.pending })}`}
+          {printer.offered > 0 && ` · ${t('printer.offered', { count: printer.offered })}`}
+        </button>
+      )}
       <nav className="topbar-actions">
+        {printer && printer.state !== 'none' && (
+          <button type="button" className="btn btn-ghost" data-testid="open-drawer" onClick={() => void openDrawer()}>
+            {t('printer.openDrawer')}
+          </button>
+        )}
         <button
           type="button"
           className={`btn btn-ghost${attentionCount > 0 ? ' btn-attention' : ''}`}

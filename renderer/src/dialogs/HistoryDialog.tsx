@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Order, Payment } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { request } from '../api/call';
+import { reprint, usePrinter } from '../stores/printer';
 import { client } from '../api/client';
 import { DemoBadge } from '../components/DemoBadge';
 import { Modal } from '../components/Modal';
@@ -54,6 +55,7 @@ function OrderRow({ order }: { order: Order }) {
   const locale = useLocale();
   const [open, setOpen] = useState(false);
   const money = (minor: number) => formatMoney(minor, order.currency, locale);
+  const printerSet = usePrinter((s) => s.status !== null && s.status.state !== 'none');
   const paid = order.payments.filter((p) => p.status === 'paid' || p.refundedMinor > 0);
   const payment = paid.find((p) => p.method === 'cash');
   const methods = [...new Set(paid.map((p) => p.method))];
@@ -112,6 +114,18 @@ function OrderRow({ order }: { order: Order }) {
           {order.payments.map((p) => (
             <PaymentRow key={p.id} payment={p} money={money} />
           ))}
+          {printerSet && (
+            <li>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="history-reprint"
+                onClick={() => void reprint(order.id)}
+              >
+                {t('printer.reprint')}
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </li>

@@ -8,6 +8,7 @@ import { Modal } from '../components/Modal';
 import { updateSettings, useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
+import { PrinterSettings } from './PrinterSettings';
 import { useBusy } from './useBusy';
 import { WalletSettings } from './WalletSettings';
 
@@ -60,6 +61,7 @@ export function SettingsDialog() {
       {settings && <ScaleForm key={JSON.stringify(settings.scaleBarcodes)} scale={settings.scaleBarcodes} />}
       {settings && <PaymentSettings key={settings.currency} settings={settings} />}
       <WalletSettings />
+      {settings && <PrinterSettings settings={settings} />}
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

@@ -1,0 +1,277 @@
+// Receipts and the cash drawer for the till: the receipt's print job stored in the transaction that completes
+// the order, reprints, offers, the drawer and the test page. Nothing happens without a printer set up.
+import { TillError } from '../../shared/api';
+import type { Order, Payment, Settings } from '../../shared/domain';
+import {
+  drawerPinNumber,
+  type PrinterStatus,
+  PrinterUriError,
+  type PrintOffer,
+  receiptTextLines,
+} from '../../shared/printer';
+import { buildReceipt, paidTheSale } from '../../shared/receipt';
+import type { PrintJob } from '../db/print-jobs';
+import { drawerKickEscPos, linesToEscPos, receiptToEscPos } from '../printing/escpos';
+import {
+  NothingSentError,
+  type PrinterTransport,
+  PrinterUnavailableError,
+  type TransportOptions,
+  transportFor,
+} from '../printing/transport';
+import { PrintWorker } from '../printing/worker';
+import type { TillContext } from './context';
+import type { Completion, OpenOrder } from './open-order';
+
+export interface PrintingOptions {
+  /** --printer: used instead of the stored setting while this run lasts. */
+  printerUri?: string;
+  transport?: TransportOptions;
+  retryFirstMs?: number;
+  retryMaxMs?: number;
+  statusEveryMs?: number;
+}
+
+const INSTALL_ID_KEY = 'till.installId';
+
+export class Printing {
+  readonly worker: PrintWorker;
+  /** Payments stored before this run started: an order they complete was completed by the startup check. */
+  private readonly lastPaymentBefore: number;
+
+  constructor(
+    private readonly ctx: TillContext,
+    private readonly open: OpenOrder,
+    private readonly o: PrintingOptions = {},
+  ) {
+    this.lastPaymentBefore = ctx.db.prepare('SELECT IFNULL(max(id), 0) FROM payments').pluck().get() as number;
+    this.worker = new PrintWorker({
+      jobs: ctx.repos.printJobs,
+      tx: ctx.tx,
+      clock: ctx.clock,
+      printer: () => ({ uri: this.uri(), retrySeconds: this.settings().printer.retrySeconds }),
+      transport: (uri) => this.transport(uri),
+      onStatus: (status) => ctx.bus.emit('printer.status', status),
+      retryFirstMs: o.retryFirstMs,
+      retryMaxMs: o.retryMaxMs,
+      statusEveryMs: o.statusEveryMs,
+    });
+    open.onComplete((c) => this.completed(c));
+  }
+
+  private settings(): Readonly<Settings> {
+    return this.ctx.settings.get();
+  }
+
+  /** The printer in use: --printer, else the setting. */
+  uri(): string | null {
+    return this.o.printerUri ?? this.settings().printer.uri;
+  }
+
+  private transport(uri: string): PrinterTransport {
+    return transportFor(uri, this.o.transport);
+  }
+
+  /** Sends what waits and starts asking the printer for its status (till.start()). */
+  start(): void {
+    this.worker.start();
+  }
+
+  close(): void {
+    this.worker.close();
+  }
+
+  /** Inside the completing transaction: the receipt's job (or, for cash without a receipt, the drawer's). */
+  private completed(c: Completion): void {
+    const uri = this.uri();
+    if (!uri) return;
+    const s = this.settings();
+    const order = this.open.orderById(c.orderId);
+    const now = this.ctx.clock().toISOString();
+    const kick = c.how === 'cash' && s.printer.kickOnCash;
+    const wanted = c.receipt ?? !s.printer.noReceiptDefault;
+    const jobs = this.ctx.repos.printJobs;
+    let job: PrintJob;
+    if (!wanted) {
+      if (!kick) return;
+      job = jobs.insert({
+        orderId: order.id,
+        kind: 'drawer',
+        status: 'pending',
+        kick: true,
+        bytes: drawerKickEscPos(drawerPinNumber(s.printer.drawerPin)),
+        printer: uri,
+        createdAt: now,
+      });
+    } else {
+      // The customer may be gone: a sale the startup check or a late payment completed waits for the cashier.
+      const late = c.how === 'late' || (c.how === 'wallet' && this.completedByStartupCheck(order.payments));
+      job = jobs.insert({
+        orderId: order.id,
+        kind: 'sale',
+        status: late ? 'offered' : 'pending',
+        offerReason: late ? 'late_sale' : undefined,
+        kick: kick && !late,
+        bytes: this.render(order, { kick: kick && !late }),
+        retryBytes: kick && !late ? this.render(order, { kick: false }) : null,
+        printer: uri,
+        createdAt: now,
+      });
+    }
+    if (job.status === 'pending') {
+      // Woken after the commit: the worker reads committed rows only.
+      const id = job.id;
+      setImmediate(() => this.worker.created(id));
+    } else setImmediate(() => this.worker.changed());
+  }
+
+  private completedByStartupCheck(payments: Payment[]): boolean {
+    const wallet = payments.filter((p) => p.method !== 'cash' && paidTheSale(p));
+    const last = Math.max(0, ...wallet.map((p) => p.id));
+    return last > 0 && last <= this.lastPaymentBefore;
+  }
+
+  private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
+    const s = this.settings();
+    const receipt = buildReceipt({
+      order,
+      shop: {
+        name: s.shopName,
+        headerLines: receiptTextLines(s.printer.header),
+        footerLines: receiptTextLines(s.printer.footer),
+        logo: null,
+      },
+      tillId: this.ctx.tillId,
+      language: s.language === 'en' ? 'en' : 'zh-CN',
+      installId: this.ctx.repos.settings.get<string>(INSTALL_ID_KEY),
+      reprint: o.reprint ?? false,
+    });
+    return receiptToEscPos(receipt, {
+      columns: s.printer.columns,
+      kickDrawer: o.kick,
+      drawerPin: drawerPinNumber(s.printer.drawerPin),
+    });
+  }
+
+  // ---- API ---------------------------------------------------------------------------------------------
+
+  async status(refresh: boolean): Promise<PrinterStatus> {
+    return refresh ? this.worker.refresh() : this.worker.status();
+  }
+
+  offers(): PrintOffer[] {
+    return this.ctx.repos.printJobs
+      .offered()
+      .filter((j) => j.orderId !== null && j.offerReason !== null)
+      .map((j) => ({
+        jobId: j.id,
+        orderId: j.orderId!,
+        orderNumber: j.orderNumber,
+        reason: j.offerReason!,
+        createdAt: j.createdAt,
+      }));
+  }
+
+  /** A completed order's receipt again, marked 重打 / REPRINT, never with the drawer kick. */
+  reprint(orderId: number): { jobId: number } {
+    const uri = this.requireUri();
+    const job = this.ctx.tx(() => {
+      const row = this.ctx.repos.orders.byId(orderId);
+      if (row?.status !== 'completed') {
+        throw new TillError('ORDER_NOT_FOUND', `No completed order ${orderId}`, { orderId });
+      }
+      const now = this.ctx.clock().toISOString();
+      // Printing it answers any offer of the same receipt.
+      this.ctx.repos.printJobs.dismissForOrder(orderId);
+      const job = this.ctx.repos.printJobs.insert({
+        orderId,
+        kind: 'reprint',
+        status: 'pending',
+        kick: false,
+        bytes: this.render(this.open.orderById(orderId), { kick: false, reprint: true }),
+        printer: uri,
+        createdAt: now,
+      });
+      this.ctx.repos.journal.append(now, 'receipt.reprinted', { orderId }, { jobId: job.id });
+      return job;
+    });
+    this.worker.created(job.id);
+    return { jobId: job.id };
+  }
+
+  dismiss(jobId: number): PrintOffer[] {
+    this.ctx.tx(() => this.ctx.repos.printJobs.dismiss(jobId));
+    this.worker.changed();
+    return this.offers();
+  }
+
+  /** "Open drawer" (no sale) and "Test drawer": ESC p now, and a journal row saying whether it went out. */
+  async openDrawer(reason: 'no_sale' | 'test'): Promise<PrinterStatus> {
+    const s = this.settings();
+    const bytes = drawerKickEscPos(drawerPinNumber(s.printer.drawerPin));
+    let problem: TillError | null = null;
+    try {
+      await this.sendNow(bytes);
+    } catch (err) {
+      problem = err as TillError;
+    }
+    const now = this.ctx.clock().toISOString();
+    this.ctx.tx(() =>
+      this.ctx.repos.journal.append(now, 'drawer.opened', {}, { reason, pin: s.printer.drawerPin, sent: !problem }),
+    );
+    if (problem) throw problem;
+    return this.worker.status();
+  }
+
+  async testPage(): Promise<PrinterStatus> {
+    const s = this.settings();
+    const cols = s.printer.columns;
+    const lines = [
+      'Tillpoint',
+      '打印测试页 / Test page',
+      s.shopName,
+      `${cols} 列 / columns (${cols === 32 ? '58' : '80'} mm)`,
+      '-'.repeat(cols),
+      '中文：可乐 ￥3.50',
+      'ASCII: 0123456789 ABC xyz',
+      '-'.repeat(cols),
+      new Date(this.ctx.clock()).toISOString(),
+    ];
+    await this.sendNow(linesToEscPos(lines, cols));
+    return this.worker.status();
+  }
+
+  private requireUri(): string {
+    const uri = this.uri();
+    if (!uri) throw new TillError('NO_PRINTER', 'No receipt printer is set up');
+    return uri;
+  }
+
+  /** Sends at once (not stored: nothing here may print later by itself). */
+  private async sendNow(bytes: Uint8Array): Promise<void> {
+    const uri = this.requireUri();
+    let transport: PrinterTransport;
+    try {
+      transport = this.transport(uri);
+    } catch (err) {
+      if (err instanceof PrinterUnavailableError) {
+        throw new TillError('PRINTER_NOT_BUILT', err.message, { scheme: err.target.scheme });
+      }
+      if (err instanceof PrinterUriError) throw new TillError('PRINTER_OFFLINE', err.message, { detail: err.message });
+      throw err;
+    }
+    try {
+      await transport.send(bytes);
+    } catch (err) {
+      const detail = (err as Error).message;
+      if (err instanceof NothingSentError) this.worker.refresh().catch(() => {});
+      throw new TillError('PRINTER_OFFLINE', `The printer could not be reached: ${detail}`, { detail });
+    }
+  }
+
+  /** The printer settings changed: ask the new printer, and send what waits. */
+  settingsChanged(): void {
+    this.worker.refresh().catch(() => {});
+    this.worker.wake();
+  }
+}

@@ -1,0 +1,195 @@
+// Receipt printers: where one is (a URI the shop types or passes as --printer), the printer settings, and
+// what the printer says about itself. Pure TypeScript (no Node, no DOM): main and the renderer share it.
+import { z } from 'zod';
+
+/** The transports a printer URI names; only tcp and file are built so far. */
+export type PrinterScheme = 'tcp' | 'file' | 'serial' | 'cups' | 'win' | 'system';
+export const AVAILABLE_SCHEMES: readonly PrinterScheme[] = ['tcp', 'file'];
+
+export type PrinterTarget =
+  | { scheme: 'tcp'; host: string; port: number }
+  | { scheme: 'file'; path: string }
+  | { scheme: 'serial'; path: string; baud: number }
+  | { scheme: 'cups' | 'win' | 'system'; name: string };
+
+/** Why a URI is refused, in words for the log and the API message (the UI words it itself). */
+export class PrinterUriError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrinterUriError';
+  }
+}
+
+/**
+ * `tcp://host:9100` (port 9100 when left out), `file:PATH`, `serial:/dev/ttyUSB0?baud=9600`, `cups:QUEUE`,
+ * `win:PRINTER`, `system:NAME`. Throws PrinterUriError for anything else.
+ */
+export function parsePrinterUri(uri: string): PrinterTarget {
+  const text = uri.trim();
+  const colon = text.indexOf(':');
+  const scheme = colon > 0 ? text.slice(0, colon).toLowerCase() : '';
+  const rest = colon > 0 ? text.slice(colon + 1) : '';
+  switch (scheme) {
+    case 'tcp': {
+      const m = /^\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(rest);
+      if (!m) throw new PrinterUriError(`"${uri}" is not tcp://host:port`);
+      const port = m[2] === undefined ? 9100 : Number(m[2]);
+      if (port < 1 || port > 65535) throw new PrinterUriError(`port ${port} is not 1..65535`);
+      return { scheme: 'tcp', host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+    }
+    case 'file':
+      if (!rest.trim()) throw new PrinterUriError('file: needs a path');
+      return { scheme: 'file', path: rest.replace(/^\/\/(?=\/)/, '') };
+    case 'serial': {
+      const [path, query = ''] = rest.split('?', 2);
+      if (!path) throw new PrinterUriError('serial: needs a port such as /dev/ttyUSB0 or COM3');
+      // shared/ has no URLSearchParams (no DOM, no Node): the one parameter is read by hand.
+      const baudText = /(?:^|&)baud=([^&]*)/.exec(query)?.[1] ?? '9600';
+      const baud = /^\d{3,7}$/.test(baudText) ? Number(baudText) : Number.NaN;
+      if (!Number.isFinite(baud)) throw new PrinterUriError(`baud "${baudText}" is not a number`);
+      return { scheme: 'serial', path, baud };
+    }
+    case 'cups':
+    case 'win':
+    case 'system':
+      if (!rest.trim()) throw new PrinterUriError(`${scheme}: needs a printer name`);
+      return { scheme, name: rest.trim() };
+    default:
+      throw new PrinterUriError(`"${uri}" names no printer (tcp://, file:, serial:, cups:, win:, system:)`);
+  }
+}
+
+export function isAvailableScheme(target: PrinterTarget): boolean {
+  return AVAILABLE_SCHEMES.includes(target.scheme);
+}
+
+export const PRINTER_URI_PATTERN = /^(tcp:\/\/|file:|serial:|cups:|win:|system:)\S/;
+
+export const PrinterUri = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(PRINTER_URI_PATTERN, 'tcp://, file:, serial:, cups:, win: or system:')
+  .refine(
+    (s) => {
+      try {
+        parsePrinterUri(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'a printer: tcp://host:9100, file:PATH, serial:PORT, cups:QUEUE, win:PRINTER or system:NAME' },
+  );
+
+/** Lines printed above or below the receipt, one per line of text (at most 6 kept). */
+const ReceiptText = z.string().max(300);
+
+/** The lines of a header or footer text. */
+export function receiptTextLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 6);
+}
+
+export const PrinterSettings = z
+  .object({
+    /** Null: no printer; nothing prints and nothing is stored to print. */
+    uri: PrinterUri.nullable(),
+    /** 32 columns (58 mm paper) or 48 (80 mm). */
+    columns: z.literal([32, 48]),
+    /** The drawer connector: pin 2 (the usual) or pin 5. */
+    drawerPin: z.enum(['pin2', 'pin5']),
+    /** Open the drawer with a cash sale's receipt. */
+    kickOnCash: z.boolean(),
+    header: ReceiptText,
+    footer: ReceiptText,
+    /** Sales print no receipt unless asked (the drawer still opens for cash). */
+    noReceiptDefault: z.boolean(),
+    /** A receipt not printed within this long stops retrying and waits for the cashier. */
+    retrySeconds: z.number().int().min(10).max(3600),
+  })
+  .strict();
+export type PrinterSettings = z.infer<typeof PrinterSettings>;
+
+/** The ESC p pin number of a drawer connector. */
+export function drawerPinNumber(pin: PrinterSettings['drawerPin']): 0 | 1 {
+  return pin === 'pin5' ? 1 : 0;
+}
+
+export const DEFAULT_PRINTER_SETTINGS: PrinterSettings = {
+  uri: null,
+  columns: 32,
+  drawerPin: 'pin2',
+  kickOnCash: true,
+  header: '',
+  footer: '',
+  noReceiptDefault: false,
+  retrySeconds: 120,
+};
+
+/**
+ * What the printer says, as the cashier header words it. `unknown`: it did not answer DLE EOT within 500 ms
+ * (many do not), which never stops printing; `offline`: it could not be reached (or says it is offline).
+ */
+export const PrinterState = z.enum(['none', 'ok', 'offline', 'cover_open', 'paper_out', 'unknown', 'unavailable']);
+export type PrinterState = z.infer<typeof PrinterState>;
+
+export const PrinterStatus = z.object({
+  state: PrinterState,
+  /** The configured URI (null: none). */
+  uri: z.string().nullable(),
+  /** Paper near its end (a warning; printing goes on). */
+  paperNearEnd: z.boolean(),
+  /** Receipts waiting to print (retrying while the printer is off). */
+  pending: z.number().int().min(0),
+  /** Receipts waiting for the cashier: may have printed, or too old to print by themselves. */
+  offered: z.number().int().min(0),
+  /** The last error in English, for the log and the tooltip. */
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type PrinterStatus = z.infer<typeof PrinterStatus>;
+
+/** Why a receipt waits for the cashier instead of printing by itself. */
+export const OfferReason = z.enum([
+  /** It was being sent when the till stopped, or the connection broke while sending: it may have printed. */
+  'maybe_printed',
+  /** The printer stayed off longer than the retry window. */
+  'too_old',
+  /** The sale completed later, by the startup check or a late payment: the customer may be gone. */
+  'late_sale',
+]);
+export type OfferReason = z.infer<typeof OfferReason>;
+
+export const PrintOffer = z.object({
+  jobId: z.number().int(),
+  orderId: z.number().int(),
+  orderNumber: z.string(),
+  reason: OfferReason,
+  createdAt: z.string(),
+});
+export type PrintOffer = z.infer<typeof PrintOffer>;
+
+// ---- DLE EOT: the real-time status answers (ESC/POS, n = 1, 2, 4) ----------------------------------------
+
+export const DLE_EOT = { printer: 1, offline: 2, paper: 4 } as const;
+
+/** Reads the answers to DLE EOT 1, 2 and 4 (each byte or null when it did not come). */
+export function statusFromDleEot(answers: { printer: number | null; offline: number | null; paper: number | null }): {
+  state: PrinterState;
+  paperNearEnd: boolean;
+} {
+  const { printer, offline, paper } = answers;
+  if (printer === null && offline === null && paper === null) return { state: 'unknown', paperNearEnd: false };
+  // n=4: bits 5-6 paper end, bits 2-3 near end. n=2: bit 5 stopped for paper end, bit 2 cover open.
+  const paperOut = (paper !== null && (paper & 0x60) !== 0) || (offline !== null && (offline & 0x20) !== 0);
+  const paperNearEnd = paper !== null && (paper & 0x0c) !== 0;
+  if (paperOut) return { state: 'paper_out', paperNearEnd };
+  if (offline !== null && (offline & 0x04) !== 0) return { state: 'cover_open', paperNearEnd };
+  if (printer !== null && (printer & 0x08) !== 0) return { state: 'offline', paperNearEnd };
+  return { state: 'ok', paperNearEnd };
+}
