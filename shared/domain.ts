@@ -223,12 +223,24 @@ export const BankQrSettings = z
   .strict();
 export type BankQrSettings = z.infer<typeof BankQrSettings>;
 
+/** A keyboard-wedge scanner's configured prefix or suffix: spaces would be invisible in the settings. */
+const ScanAffix = z
+  .string()
+  .max(8)
+  .regex(/^[\x21-\x7e]*$/, 'printable characters without spaces');
+
 export const Settings = z.object({
   shopName: z.string().trim().min(1).max(60),
   currency: Currency,
   language: Language,
   /** Longest gap between a scanner's keystrokes; a person types slower. */
   scanMaxGapMs: z.number().int().min(5).max(200),
+  /** Characters the scanner is set to send before each code (printable ASCII, no spaces); '' for none. */
+  scanPrefix: ScanAffix,
+  /** Characters the scanner sends after each code, before the Enter that still ends it; '' for none. */
+  scanSuffix: ScanAffix,
+  /** Shorter fast bursts stay typing (two keys pressed together land close too). */
+  scanMinLength: z.number().int().min(1).max(64),
   /** How long the customer display shows change and thanks after a sale. */
   displayThanksMs: z.number().int().min(500).max(120_000),
   /** How long a payment QR is valid, here and at the provider (they are the same). */

@@ -10,6 +10,9 @@ export const DEFAULT_SETTINGS: Settings = {
   currency: 'CNY',
   language: 'auto',
   scanMaxGapMs: 30,
+  scanPrefix: '',
+  scanSuffix: '',
+  scanMinLength: 4,
   displayThanksMs: 8000,
   payExpirySeconds: 120,
   // 5,000.00 for wallets, 50,000.00 for a bank transfer, in minor units of the shop currency.

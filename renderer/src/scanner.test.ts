@@ -218,3 +218,50 @@ describe('splitQuantityPrefix', () => {
     expect(splitQuantityPrefix('0*kl')).toEqual({ quantity: null, rest: '0*kl' });
   });
 });
+
+describe('ScanDetector prefix, suffix and minimum length', () => {
+  it("keeps today's behaviour with the defaults (no prefix or suffix, 4 characters)", () => {
+    const d = new ScanDetector();
+    expect(d.prefix).toBe('');
+    expect(d.suffix).toBe('');
+    expect(d.minLength).toBe(4);
+    expect(type(d, '~6901234567892#', 5).at(-1)!.scan).toBeNull();
+    expect(type(d, '123', 5, 5000).at(-1)!.scan).toBeNull();
+    expect(type(d, '1234', 5, 9000).at(-1)!.scan?.barcode).toBe('1234');
+  });
+
+  it('strips a configured prefix, also one a barcode cannot hold', () => {
+    const d = new ScanDetector({ prefix: '~]' });
+    const out = type(d, '~]6901234567892', 5);
+    expect(out.at(-1)!.scan?.barcode).toBe('6901234567892');
+    expect(out[0].sequenceStart).toBe(true);
+    // The scan begins at the prefix: its context is the field as it was before the prefix was typed.
+    const ctx = new ScanDetector<number>({ prefix: 'AB' });
+    let last: ScanDecision<number> | undefined;
+    for (const [i, key] of [...'ABAB12', 'Enter'].entries())
+      last = ctx.feed({ key, code: '', time: 100 + i * 5, target: 'text' }, i);
+    expect(last!.scan).toMatchObject({ barcode: 'AB12', context: 0 });
+  });
+
+  it('still takes a code sent without the prefix (keys it cannot read under an IME)', () => {
+    const d = new ScanDetector({ prefix: '~' });
+    expect(type(d, '6901234567892', 5).at(-1)!.scan?.barcode).toBe('6901234567892');
+  });
+
+  it('strips a configured suffix before the Enter', () => {
+    const d = new ScanDetector({ suffix: '#!' });
+    expect(type(d, '6901234567892#!', 5).at(-1)!.scan?.barcode).toBe('6901234567892');
+    const both = new ScanDetector({ prefix: '$', suffix: '%' });
+    expect(type(both, '$B0001%', 5, 5000).at(-1)!.scan?.barcode).toBe('B0001');
+  });
+
+  it('leaves a fast burst shorter than the minimum as typing, counting only the code', () => {
+    const d = new ScanDetector({ minLength: 6, prefix: '~~', suffix: '#' });
+    const short = type(d, '~~1234#', 5);
+    expect(short.at(-1)!.scan).toBeNull();
+    expect(short.at(-1)!.swallow).toBe(false);
+    expect(type(d, '~~123456#', 5, 5000).at(-1)!.scan?.barcode).toBe('123456');
+    const one = new ScanDetector({ minLength: 1 });
+    expect(type(one, '7', 5).at(-1)!.scan?.barcode).toBe('7');
+  });
+});

@@ -39,7 +39,11 @@ export interface ScanDecision<C = unknown> {
 
 export interface ScanDetectorOptions {
   maxGapMs?: number;
+  /** Of the code, after any prefix and suffix are taken off. */
   minLength?: number;
+  /** What the scanner is set to send before / after each code (Enter still ends it); '' for none. */
+  prefix?: string;
+  suffix?: string;
 }
 
 /** Same characters as the Barcode schema in shared/domain.ts. */
@@ -90,6 +94,8 @@ export function isEnterKey(k: ScanKey): boolean {
 export class ScanDetector<C = unknown> {
   maxGapMs: number;
   minLength: number;
+  prefix: string;
+  suffix: string;
   /** Set by a person typing digits then '*' ("3*"); the next scan takes it. */
   pendingQuantity: number | null = null;
   /** The keys since the last pause longer than stretchMs: what a scan may be the tail of. */
@@ -104,6 +110,8 @@ export class ScanDetector<C = unknown> {
   constructor(options: ScanDetectorOptions = {}) {
     this.maxGapMs = options.maxGapMs ?? 30;
     this.minLength = options.minLength ?? 4;
+    this.prefix = options.prefix ?? '';
+    this.suffix = options.suffix ?? '';
   }
 
   /** Keys further apart than this are separate entries. */
@@ -168,10 +176,20 @@ export class ScanDetector<C = unknown> {
     // Only barcode characters: a scan starts after "3*" (or any other sign) typed just before it.
     // Slow keys right at its start are the page being busy, not a person: nobody types and then
     // fires a scanner within stretchMs.
-    let start = n;
+    // A configured suffix comes off the end; a configured prefix marks where the code starts. Neither is
+    // required: under a Chinese IME a sign like '~' types nothing we can read, and the code alone still counts.
+    const text = chars.join('');
+    const end = this.suffix && text.endsWith(this.suffix) ? n - this.suffix.length : n;
+    let start = end;
     while (start > 0 && BARCODE_CHAR.test(chars[start - 1])) start--;
+    let codeStart = start;
+    const at = this.prefix ? prefixAt(text.slice(0, end), this.prefix) : -1;
+    if (at >= 0) {
+      start = at;
+      codeStart = at + this.prefix.length;
+    }
 
-    const code = chars.slice(start).join('');
+    const code = chars.slice(codeStart, end).join('');
     const gaps: number[] = [];
     for (let i = start + 1; i <= n; i++) gaps.push(gap(i));
     // Outside a text field, a code and Enter typed without a pause is one even when slow (a loaded
@@ -184,6 +202,15 @@ export class ScanDetector<C = unknown> {
     this.pendingQuantity = null;
     return { swallow: true, sequenceStart: false, scan, ...(hadQuantity ? { quantity: null } : {}) };
   }
+}
+
+/** Where the first `prefix` followed only by barcode characters (at least one) starts in `text`, or -1. */
+function prefixAt(text: string, prefix: string): number {
+  for (let i = text.indexOf(prefix); i >= 0; i = text.indexOf(prefix, i + 1)) {
+    const rest = text.slice(i + prefix.length);
+    if (rest.length > 0 && [...rest].every((c) => BARCODE_CHAR.test(c))) return i;
+  }
+  return -1;
 }
 
 /** The middle gap: a busy page stretches a few of a scan's gaps, a person makes most of them slow. */

@@ -59,9 +59,16 @@ export function Cashier() {
   const dialogOpen = useUi((s) => s.dialog !== null);
   const scanMaxGapMs = useSettings((s) => s.settings?.scanMaxGapMs);
 
+  const scanPrefix = useSettings((s) => s.settings?.scanPrefix);
+  const scanSuffix = useSettings((s) => s.settings?.scanSuffix);
+  const scanMinLength = useSettings((s) => s.settings?.scanMinLength);
+
   useEffect(() => {
     if (scanMaxGapMs) detector.maxGapMs = scanMaxGapMs;
-  }, [scanMaxGapMs]);
+    if (scanMinLength) detector.minLength = scanMinLength;
+    if (scanPrefix !== undefined) detector.prefix = scanPrefix;
+    if (scanSuffix !== undefined) detector.suffix = scanSuffix;
+  }, [scanMaxGapMs, scanMinLength, scanPrefix, scanSuffix]);
 
   useEffect(() => {
     const offs = [syncCart(), syncCatalog(), syncPayments(), syncPrinter(), bindScanner(handleScan), bindShortcuts()];
