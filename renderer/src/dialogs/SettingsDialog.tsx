@@ -214,27 +214,42 @@ function ScaleSettingsCheck(v: unknown): boolean {
   return ScaleSettingsSchema.safeParse(v).success;
 }
 
+/** What the scanner may send around a code: printable ASCII without spaces, as shared/domain.ts checks. */
+const SCAN_AFFIX = /^[\x21-\x7e]{0,8}$/;
+
 /**
- * Shop name and scanner gap, edited from the settings as loaded: mounted only once they are, so a dialog
- * opened before they arrive never offers (or saves) placeholder values.
+ * Shop name and scanner settings, edited from the settings as loaded: mounted only once they are, so a
+ * dialog opened before they arrive never offers (or saves) placeholder values.
  */
 function ShopForm({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
   const [shopName, setShopName] = useState(settings.shopName);
   const [gap, setGap] = useState(String(settings.scanMaxGapMs));
+  const [prefix, setPrefix] = useState(settings.scanPrefix);
+  const [suffix, setSuffix] = useState(settings.scanSuffix);
+  const [minLength, setMinLength] = useState(String(settings.scanMinLength));
   const [busy, run] = useBusy();
   const save = (patch: Parameters<typeof updateSettings>[0]) => run(() => saveAndSay(patch));
   const gapValue = Number(gap);
   const gapValid = Number.isInteger(gapValue) && gapValue >= 5 && gapValue <= 200;
-  const dirty = shopName.trim() !== settings.shopName || (gapValid && gapValue !== settings.scanMaxGapMs);
+  const prefixValid = SCAN_AFFIX.test(prefix);
+  const suffixValid = SCAN_AFFIX.test(suffix);
+  const minValue = Number(minLength);
+  const minValid = minLength.trim() !== '' && Number.isInteger(minValue) && minValue >= 1 && minValue <= 64;
+  const patch = {
+    ...(gapValid && gapValue !== settings.scanMaxGapMs ? { scanMaxGapMs: gapValue } : {}),
+    ...(prefixValid && prefix !== settings.scanPrefix ? { scanPrefix: prefix } : {}),
+    ...(suffixValid && suffix !== settings.scanSuffix ? { scanSuffix: suffix } : {}),
+    ...(minValid && minValue !== settings.scanMinLength ? { scanMinLength: minValue } : {}),
+  };
+  const dirty = shopName.trim() !== settings.shopName || Object.keys(patch).length > 0;
 
   return (
     <form
       className="field-row"
       onSubmit={(e) => {
         e.preventDefault();
-        if (dirty && shopName.trim())
-          void save({ shopName: shopName.trim(), ...(gapValid ? { scanMaxGapMs: gapValue } : {}) });
+        if (dirty && shopName.trim()) void save({ shopName: shopName.trim(), ...patch });
       }}
     >
       <label className="field">
@@ -254,6 +269,38 @@ function ShopForm({ settings }: { settings: Settings }) {
           className={gapValid ? '' : 'invalid'}
           value={gap}
           onChange={(e) => setGap(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('settings.scanPrefix')}</span>
+        <input
+          data-testid="settings-scan-prefix"
+          data-scan="field"
+          maxLength={8}
+          className={prefixValid ? '' : 'invalid'}
+          value={prefix}
+          onChange={(e) => setPrefix(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('settings.scanSuffix')}</span>
+        <input
+          data-testid="settings-scan-suffix"
+          data-scan="field"
+          maxLength={8}
+          className={suffixValid ? '' : 'invalid'}
+          value={suffix}
+          onChange={(e) => setSuffix(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('settings.scanMinLength')}</span>
+        <input
+          data-testid="settings-scan-min-length"
+          inputMode="numeric"
+          className={minValid ? '' : 'invalid'}
+          value={minLength}
+          onChange={(e) => setMinLength(e.target.value)}
         />
       </label>
       <button

@@ -228,6 +228,9 @@ export const en = {
     shopName: 'Shop name',
     currency: 'Currency',
     scanGap: 'Scanner key gap (ms)',
+    scanPrefix: 'Scanner prefix',
+    scanSuffix: 'Scanner suffix (before Enter)',
+    scanMinLength: 'Shortest scanned code',
     scales: 'Price and weight scales',
     scalesHelp:
       'Labels printed by the shop’s scales (codes starting 20–29). A template gives each digit: F flag, I item number (a product’s barcode), W weight in grams, P amount in fen, X ignored, C check digit. A code a product has as its own barcode always wins. A weight-only label is priced at the product’s price per kg, rounded half up to the fen.',

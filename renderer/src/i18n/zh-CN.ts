@@ -230,6 +230,9 @@ export const zhCN: Messages = {
     shopName: '店名',
     currency: '币种',
     scanGap: '扫码枪按键间隔（毫秒）',
+    scanPrefix: '扫码枪前缀',
+    scanSuffix: '扫码枪后缀（回车之前）',
+    scanMinLength: '条码最短长度',
     scales: '计价秤 / 称重条码',
     scalesHelp:
       '店内电子秤打印的条码（以 20–29 开头）。格式中每位数字：F 标识位，I 商品编码（即商品条码），W 重量（克），P 金额（分），X 忽略，C 校验位。商品自身条码完全相同时总是优先。只含重量的条码按商品每千克价格计价，四舍五入到分。',
