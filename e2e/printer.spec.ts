@@ -2,8 +2,9 @@
 // started with --printer; the header says the printer's state in words.
 import iconv from 'iconv-lite';
 import { CapturePrinter } from '../electron/printing/capture-printer';
+import { DEFAULT_PRINTER_SETTINGS } from '../shared/printer';
 import { chineseRuns, indexOfBytes, readEscPos } from '../electron/printing/testing';
-import { CashierPage, DEMO, expect, startTestHost, test } from './fixtures';
+import { CashierPage, callApi, DEMO, expect, startTestHost, test } from './fixtures';
 import { LOOPBACK_PAY_ARGS } from './host';
 
 test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick and a cut', async ({ page }) => {
@@ -38,6 +39,58 @@ test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick
     printer.answer = 'paper_out';
     await page.getByTestId('printer-status').click();
     await expect(page.getByTestId('printer-status')).toHaveText('Out of paper');
+  } finally {
+    await host.stop();
+    await printer.close();
+  }
+});
+
+test('a receipt that waited past the retry window is offered, and Print sends it once as REPRINT without a kick', async ({
+  page,
+}) => {
+  const printer = await CapturePrinter.start();
+  const host = await startTestHost({ args: [...LOOPBACK_PAY_ARGS, '--printer', printer.uri] });
+  try {
+    // The shortest retry window the settings allow, so the receipt gives up waiting within the test.
+    await callApi(host.url, 'settings.update', { printer: { ...DEFAULT_PRINTER_SETTINGS, retrySeconds: 10 } });
+    const cashier = new CashierPage(page, host.url);
+    await cashier.goto();
+    await expect(page.getByTestId('printer-status')).toHaveText('Printer ready');
+    await printer.off();
+
+    await cashier.scanAndSee(DEMO.americano.barcode);
+    await page.getByTestId('cash-button').click();
+    await page.getByTestId('tendered-input').fill('20');
+    await page.getByTestId('cash-confirm').click();
+    await expect(page.getByTestId('sale-done')).toBeVisible();
+    const number = (await page.getByTestId('order-number').textContent()) ?? '';
+    await cashier.newSale();
+
+    // Retries back off (1, 2, 4, 8 s): past the 10 s window the receipt waits for the cashier.
+    await expect(page.getByTestId('printer-offered')).toHaveText('to check: 1', { timeout: 40_000 });
+    await printer.on();
+    expect(printer.prints).toHaveLength(0);
+
+    await page.getByTestId('printer-offered').click();
+    const offer = page.getByTestId('print-offer');
+    await expect(offer).toHaveCount(1);
+    await expect(offer).toHaveAttribute('data-reason', 'too_old');
+    await expect(offer).toContainText('Waited too long for the printer');
+    await expect(offer).toContainText(number);
+    await offer.getByTestId('print-offer-print').click();
+    await printer.printed(1);
+    await expect(page.getByTestId('print-offer')).toHaveCount(0);
+    await expect(page.getByTestId('printer-offered')).toHaveCount(0);
+
+    expect(printer.prints).toHaveLength(1);
+    const read = readEscPos(printer.prints[0].bytes);
+    // 重打 or REPRINT, in the receipt's language.
+    const zh = [...iconv.encode('重打', 'gb18030')];
+    const marked =
+      read.lines.some((l) => l.includes('REPRINT')) ||
+      chineseRuns(printer.prints[0].bytes).some((run) => indexOfBytes(run, zh) >= 0);
+    expect(marked).toBe(true);
+    expect(read.commands.filter((c) => c.op === 'kick')).toHaveLength(0);
   } finally {
     await host.stop();
     await printer.close();

@@ -5,6 +5,7 @@ import { CatalogDialog } from '../dialogs/CatalogDialog';
 import { AttentionDialog } from '../dialogs/AttentionDialog';
 import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { PayDialog } from '../dialogs/PayDialog';
+import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
 import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
@@ -50,6 +51,8 @@ function Dialogs() {
       return <AttentionDialog />;
     case 'startupReport':
       return <StartupReportDialog />;
+    case 'printOffers':
+      return <PrintOffersDialog />;
     default:
       return null;
   }

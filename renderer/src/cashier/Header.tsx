@@ -64,7 +64,18 @@ export function Header() {
         >
           {t(`printer.state.${printer.state}`)}
           {printer.pending > 0 && ` · ${t('printer.pending', { count: printer.pending })}`}
-          {printer.offered > 0 && ` · ${t('printer.offered', { count: printer.offered })}`}
+        </button>
+      )}
+      {printer && printer.offered > 0 && (
+        <button
+          type="button"
+          className="btn btn-ghost btn-attention"
+          data-testid="printer-offered"
+          data-count={printer.offered}
+          title={t('printer.offers.title')}
+          onClick={() => openDialog('printOffers')}
+        >
+          {t('printer.offered', { count: printer.offered })}
         </button>
       )}
       <nav className="topbar-actions">

@@ -9,6 +9,8 @@ import { NewSaleButton } from '../components/NewSaleButton';
 import { useLocale } from '../format';
 import { checkoutCash, useCart } from '../stores/cart';
 import { cashPart } from '../stores/payment';
+import { usePrinter } from '../stores/printer';
+import { useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { moneyInputError } from './money';
 import { useBusy } from './useBusy';
@@ -29,6 +31,11 @@ export function CashDialog() {
   const [busy, run] = useBusy();
   const [sale, setSale] = useState<Sale | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  // "No receipt" is per sale, starting from the shop's default; only offered when a printer is in use.
+  const hasPrinter = usePrinter((s) => s.status !== null && s.status.state !== 'none');
+  const noReceiptDefault = useSettings((s) => s.settings?.printer.noReceiptDefault ?? false);
+  const [noReceipt, setNoReceipt] = useState<boolean | null>(null);
+  const skipReceipt = noReceipt ?? noReceiptDefault;
   if (sale) {
     const money = (minor: number) => formatMoney(minor, sale.currency, locale);
     return (
@@ -89,7 +96,8 @@ export function CashDialog() {
 
   const confirm = async () => {
     if (reason || tendered === null) return;
-    const r = await checkoutCash(tendered);
+    // Sent only with a printer: otherwise the till keeps its own default (there is nothing to print anyway).
+    const r = await checkoutCash(tendered, hasPrinter ? !skipReceipt : undefined);
     if (r) {
       setSale({
         number: r.order.number,
@@ -155,6 +163,17 @@ export function CashDialog() {
           <span>{t('cash.change')}</span>
           <strong data-testid="change-due">{money(tendered === null ? 0 : changeDue(total, tendered))}</strong>
         </div>
+        {hasPrinter && (
+          <label className="field checkbox">
+            <input
+              type="checkbox"
+              data-testid="no-receipt"
+              checked={skipReceipt}
+              onChange={(e) => setNoReceipt(e.target.checked)}
+            />
+            <span>{t('printer.noReceipt')}</span>
+          </label>
+        )}
         <p className={`reason${formatError ? ' reason-error' : ''}`} data-testid="cash-reason" aria-live="polite">
           {reason ?? '\u00a0'}
         </p>

@@ -597,6 +597,20 @@ export const en = {
     testPageSent: 'Test page sent to the printer',
     reprint: 'Reprint',
     reprintSent: 'Receipt sent to the printer (marked REPRINT)',
+    offers: {
+      title: 'Receipts to check',
+      intro:
+        'These receipts did not print by themselves. Print one again (marked REPRINT, the drawer stays shut) or skip it.',
+      none: 'No receipts to check.',
+      print: 'Print',
+      skip: 'Skip',
+      reason: {
+        maybe_printed: 'May have printed already',
+        too_old: 'Waited too long for the printer',
+        late_sale: 'Sale completed later',
+      },
+    },
+    noReceipt: 'No receipt',
     settings: {
       title: 'Receipt printer',
       uri: 'Printer',

@@ -584,6 +584,19 @@ export const zhCN: Messages = {
     testPageSent: '测试页已发送到打印机',
     reprint: '重打小票',
     reprintSent: '小票已发送到打印机（标注“重打”）',
+    offers: {
+      title: '待确认的小票',
+      intro: '这些小票没有自动打印。可以重打（标注“重打”，不开钱箱）或跳过。',
+      none: '没有待确认的小票。',
+      print: '打印',
+      skip: '跳过',
+      reason: {
+        maybe_printed: '可能已经打印过',
+        too_old: '等打印机太久了',
+        late_sale: '订单稍后才完成',
+      },
+    },
+    noReceipt: '不打小票',
     settings: {
       title: '小票打印机',
       uri: '打印机',

@@ -135,8 +135,9 @@ export async function loadCart(): Promise<void> {
 }
 
 /** Cash sale; on success the cart becomes the fresh draft the server returns. */
-export async function checkoutCash(tenderedMinor: number) {
-  const r = await client.call('checkout.cash', { tenderedMinor });
+/** receipt: false for "no receipt" on this sale; undefined keeps the shop's default. */
+export async function checkoutCash(tenderedMinor: number, receipt?: boolean) {
+  const r = await client.call('checkout.cash', receipt === undefined ? { tenderedMinor } : { tenderedMinor, receipt });
   if (!r.ok) {
     showError(r.error);
     return undefined;

@@ -1,6 +1,6 @@
 // The receipt printer's status as the till pushes it, and the printer actions the cashier and Settings use.
 import { create } from 'zustand';
-import type { PrinterStatus } from '../../../shared/printer';
+import type { PrinterStatus, PrintOffer } from '../../../shared/printer';
 import { request } from '../api/call';
 import { client } from '../api/client';
 import { showToast } from './ui';
@@ -48,4 +48,21 @@ export async function printTestPage(): Promise<void> {
 
 export async function reprint(orderId: number): Promise<void> {
   if (await request('printer.reprint', { orderId })) showToast({ kind: 'success', key: 'printer.reprintSent' });
+}
+
+/** Receipts waiting for the cashier (may have printed, waited too long, a sale completed later). */
+export async function loadOffers(): Promise<PrintOffer[] | undefined> {
+  return request('printer.offers', {});
+}
+
+/** Prints an offered receipt again (重打 / REPRINT, never the drawer); answering it removes the offer. */
+export async function printOffer(offer: PrintOffer): Promise<boolean> {
+  if (!(await request('printer.reprint', { orderId: offer.orderId }))) return false;
+  showToast({ kind: 'success', key: 'printer.reprintSent' });
+  return true;
+}
+
+/** Lets an offered receipt go unprinted; returns the offers left. */
+export async function skipOffer(jobId: number): Promise<PrintOffer[] | undefined> {
+  return request('printer.dismiss', { jobId });
 }

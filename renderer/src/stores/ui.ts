@@ -15,7 +15,8 @@ export type DialogName =
   | 'clearDemo'
   | 'pay'
   | 'attention'
-  | 'startupReport';
+  | 'startupReport'
+  | 'printOffers';
 
 export interface Toast {
   id: number;
