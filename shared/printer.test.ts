@@ -3,7 +3,7 @@ import { PrinterSettings, PrinterUriError, parsePrinterUri, statusFromDleEot } f
 
 describe('printer URIs', () => {
   it('read every kind', () => {
-    expect(parsePrinterUri('tcp://192.168.1.50:9100')).toEqual({ scheme: 'tcp', host: '192.168.1.50', port: 9100 });
+    expect(parsePrinterUri('tcp://127.0.0.1:9100')).toEqual({ scheme: 'tcp', host: '127.0.0.1', port: 9100 });
     expect(parsePrinterUri('tcp://printer.local')).toEqual({ scheme: 'tcp', host: 'printer.local', port: 9100 });
     expect(parsePrinterUri('tcp://[::1]:9101')).toEqual({ scheme: 'tcp', host: '::1', port: 9101 });
     expect(parsePrinterUri('file:/dev/usb/lp0')).toEqual({ scheme: 'file', path: '/dev/usb/lp0' });

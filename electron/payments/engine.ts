@@ -101,11 +101,6 @@ export class Engine {
     this.pinging.clear();
   }
 
-  /** The first provider (the Demo gateway, or a single wallet), for what only one can do. */
-  get provider(): PaymentProvider | null {
-    return this.providers[0] ?? null;
-  }
-
   /** The connected provider a payment belongs to (by its stored provider id). */
   providerFor(id: string | null): PaymentProvider | undefined {
     return this.providers.find((p) => p.id === id);

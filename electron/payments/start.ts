@@ -165,11 +165,7 @@ export async function create<T>(
     engine.noteReach(provider, true);
     answered(res);
   } catch (err) {
-    try {
-      createFailed(engine, provider, payment, err);
-    } finally {
-      ensureLoop(engine, payment.id);
-    }
+    createFailed(engine, provider, payment, err);
   } finally {
     engine.creating.delete(payment.id);
   }

@@ -102,17 +102,15 @@ export function applyPayView(view: PayView, checkedAt?: number): void {
   const stale = checkedAt !== undefined && checkedAt !== pushes;
   applyOrder(view.cart, checkedAt === undefined);
   if (view.payment && !stale) {
-    const { group } = usePay.getState();
-    // A round seen for the first time (or a fresher read of it) replaces the one on screen.
-    if (view.group.length > 0 && view.group[0]!.groupId !== null && group[0]?.groupId !== view.group[0]!.groupId) {
-      if (
-        isNewerPayment(usePay.getState().payment, view.payment) ||
-        view.group.some((p) => p.id === usePay.getState().payment?.id)
-      ) {
+    const shown = usePay.getState();
+    const round = view.group[0]?.groupId ?? null;
+    if (round !== null && shown.group[0]?.groupId !== round) {
+      // A round seen for the first time replaces the one on screen, unless it is older than what is shown.
+      if (isNewerPayment(shown.payment, view.payment) || view.group.some((p) => p.id === shown.payment?.id)) {
         usePay.setState({
           group: view.group,
           payment: view.payment,
-          ...(usePay.getState().payment?.orderId !== view.payment.orderId ? { order: null } : {}),
+          ...(shown.payment?.orderId !== view.payment.orderId ? { order: null } : {}),
         });
       }
     } else {
