@@ -21,7 +21,7 @@ import {
   WalletMethod,
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
-import { PrinterStatus, PrintOffer } from './printer';
+import { PrinterStatus, PrintOffer, ReceiptPreview } from './printer';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -287,6 +287,11 @@ export const api = {
   'printer.testDrawer': method(Empty, PrinterStatus),
   /** Settings: prints a test page (Chinese, ￥, the paper width). */
   'printer.testPage': method(Empty, PrinterStatus),
+  /**
+   * The receipt as the printer would print it, as HTML for the screen: a completed order's, or without orderId a
+   * sample sale with the shop's header and footer. Needs no printer.
+   */
+  'printer.preview': method(z.object({ orderId: Id.optional() }).strict(), ReceiptPreview),
 } as const;
 
 export type Api = typeof api;

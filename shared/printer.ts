@@ -193,3 +193,11 @@ export function statusFromDleEot(answers: { printer: number | null; offline: num
   if (printer !== null && (printer & 0x08) !== 0) return { state: 'offline', paperNearEnd };
   return { state: 'ok', paperNearEnd };
 }
+
+/** A receipt shown on screen: a self-contained HTML page and the characters the printer would print as "?". */
+export const ReceiptPreview = z.object({
+  html: z.string(),
+  unprintable: z.array(z.string()),
+  columns: z.literal([32, 48]),
+});
+export type ReceiptPreview = z.infer<typeof ReceiptPreview>;

@@ -7,11 +7,15 @@ import {
   type PrinterStatus,
   PrinterUriError,
   type PrintOffer,
+  type ReceiptPreview,
   receiptTextLines,
 } from '../../shared/printer';
-import { buildReceipt, paidTheSale } from '../../shared/receipt';
+import { buildReceipt, paidTheSale, type Receipt } from '../../shared/receipt';
+import { fixtureOrder } from '../../shared/receipt-fixtures';
+import { layoutReceipt } from '../../shared/receipt-layout';
 import type { PrintJob } from '../db/print-jobs';
 import { drawerKickEscPos, linesToEscPos, receiptToEscPos } from '../printing/escpos';
+import { receiptToHtml } from '../printing/receipt-html';
 import {
   NothingSentError,
   type PrinterTransport,
@@ -131,9 +135,10 @@ export class Printing {
     return last > 0 && last <= this.lastPaymentBefore;
   }
 
-  private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
+  /** The receipt of an order as this till prints it now (shop, header and footer from the settings). */
+  private receiptFor(order: Order, reprint: boolean): Receipt {
     const s = this.settings();
-    const receipt = buildReceipt({
+    return buildReceipt({
       order,
       shop: {
         name: s.shopName,
@@ -144,9 +149,13 @@ export class Printing {
       tillId: this.ctx.tillId,
       language: s.language === 'en' ? 'en' : 'zh-CN',
       installId: this.ctx.repos.settings.get<string>(INSTALL_ID_KEY),
-      reprint: o.reprint ?? false,
+      reprint,
     });
-    return receiptToEscPos(receipt, {
+  }
+
+  private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
+    const s = this.settings();
+    return receiptToEscPos(this.receiptFor(order, o.reprint ?? false), {
       columns: s.printer.columns,
       kickDrawer: o.kick,
       drawerPin: drawerPinNumber(s.printer.drawerPin),
@@ -221,6 +230,30 @@ export class Printing {
     );
     if (problem) throw problem;
     return this.worker.status();
+  }
+
+  /**
+   * What the receipt looks like, without printing: a completed order's, or a sample sale (so the owner sees the
+   * header, footer and paper width before the first customer). Characters the printer cannot print are flagged.
+   */
+  preview(orderId?: number): ReceiptPreview {
+    let order: Order;
+    if (orderId === undefined) {
+      order = fixtureOrder({ currency: this.settings().currency, completedAt: this.ctx.clock().toISOString() });
+    } else {
+      const row = this.ctx.repos.orders.byId(orderId);
+      if (row?.status !== 'completed') {
+        throw new TillError('ORDER_NOT_FOUND', `No completed order ${orderId}`, { orderId });
+      }
+      order = this.open.orderById(orderId);
+    }
+    const receipt = this.receiptFor(order, false);
+    const columns = this.settings().printer.columns;
+    return {
+      html: receiptToHtml(receipt, { columns }),
+      unprintable: layoutReceipt(receipt, columns).unprintable,
+      columns,
+    };
   }
 
   async testPage(): Promise<PrinterStatus> {

@@ -1,5 +1,5 @@
 // Today's orders, newest first; a row opens to show its lines. Reloads when an order changes.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Order, Payment } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
@@ -12,6 +12,7 @@ import { PaymentLookup } from '../components/PaymentLookup';
 import { displayName, formatTime, useLocale } from '../format';
 import { statusKey } from '../paymentText';
 import { closeDialog } from '../stores/ui';
+import { ReceiptPreviewDialog } from './ReceiptPreview';
 
 function PaymentRow({ payment: p, money }: { payment: Payment; money: (minor: number) => string }) {
   const { t } = useTranslation();
@@ -54,6 +55,8 @@ function OrderRow({ order }: { order: Order }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [open, setOpen] = useState(false);
+  const [preview, setPreview] = useState(false);
+  const closePreview = useCallback(() => setPreview(false), []);
   const money = (minor: number) => formatMoney(minor, order.currency, locale);
   const printerSet = usePrinter((s) => s.status !== null && s.status.state !== 'none');
   const paid = order.payments.filter((p) => p.status === 'paid' || p.refundedMinor > 0);
@@ -114,20 +117,31 @@ function OrderRow({ order }: { order: Order }) {
           {order.payments.map((p) => (
             <PaymentRow key={p.id} payment={p} money={money} />
           ))}
-          {printerSet && (
-            <li>
+          {order.status === 'completed' && (
+            <li className="history-actions">
               <button
                 type="button"
                 className="btn btn-small"
-                data-testid="history-reprint"
-                onClick={() => void reprint(order.id)}
+                data-testid="history-receipt"
+                onClick={() => setPreview(true)}
               >
-                {t('printer.reprint')}
+                {t('printer.preview.button')}
               </button>
+              {printerSet && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid="history-reprint"
+                  onClick={() => void reprint(order.id)}
+                >
+                  {t('printer.reprint')}
+                </button>
+              )}
             </li>
           )}
         </ul>
       )}
+      {preview && <ReceiptPreviewDialog orderId={order.id} orderNumber={order.number} onClose={closePreview} />}
     </li>
   );
 }

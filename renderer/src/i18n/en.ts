@@ -597,6 +597,15 @@ export const en = {
     testPageSent: 'Test page sent to the printer',
     reprint: 'Reprint',
     reprintSent: 'Receipt sent to the printer (marked REPRINT)',
+    preview: {
+      button: 'Receipt',
+      sampleButton: 'Preview receipt',
+      title: 'Receipt {{number}}',
+      sampleTitle: 'Sample receipt',
+      frame: 'The receipt as the printer prints it',
+      unprintable: 'The printer cannot print {{chars}}: they come out as "?"',
+      sampleNote: 'A made-up sale with your shop name, header, footer and paper width.',
+    },
     offers: {
       title: 'Receipts to check',
       intro:

@@ -584,6 +584,15 @@ export const zhCN: Messages = {
     testPageSent: '测试页已发送到打印机',
     reprint: '重打小票',
     reprintSent: '小票已发送到打印机（标注“重打”）',
+    preview: {
+      button: '小票',
+      sampleButton: '预览小票',
+      title: '小票 {{number}}',
+      sampleTitle: '小票样张',
+      frame: '打印机打出的小票',
+      unprintable: '打印机无法打印 {{chars}}，会打成“?”',
+      sampleNote: '一笔示例销售，用的是本店的店名、页眉、页脚和纸宽。',
+    },
     offers: {
       title: '待确认的小票',
       intro: '这些小票没有自动打印。可以重打（标注“重打”，不开钱箱）或跳过。',
