@@ -212,6 +212,27 @@ describe('a wallet sale', () => {
     expect(read.commands.some((c) => c.op === 'kick')).toBe(false);
     expect(read.lines.some((l) => l.includes('DEMO'))).toBe(true);
   });
+
+  it('with a cash part (split tender) opens the drawer once, with the receipt when the wallet pays the rest', async () => {
+    const printer = await capture();
+    const t = open(printer.uri, { payments: { payPort: 0, payBind: '127.0.0.1', simControls: true } });
+    await t.start();
+    await t.call('cart.scan', { barcode: COFFEE });
+    await t.call('checkout.cashPart', { amountMinor: 1000 });
+    const { payment, cart } = await t.call('pay.start', { method: 'qr' });
+    expect(payment!.amountMinor).toBe(800);
+    const res = await fetch(`${t.payments().gatewayUrl}/sim/trades/${payment!.tradeNumber}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    await printer.printed(1);
+    await t.printing.worker.idle();
+    expect(jobs(t)).toEqual([expect.objectContaining({ order_id: cart.id, kind: 'sale', kick: 1, status: 'done' })]);
+    const read = readEscPos(printer.prints[0].bytes);
+    expect(read.commands.filter((c) => c.op === 'kick')).toHaveLength(1);
+    expect(read.lines.some((l) => /现金/.test(l) && l.includes('10.00'))).toBe(true);
+  });
 });
 
 describe('printer status', () => {

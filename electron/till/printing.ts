@@ -92,7 +92,11 @@ export class Printing {
     const s = this.settings();
     const order = this.open.orderById(c.orderId);
     const now = this.ctx.clock().toISOString();
-    const kick = c.how === 'cash' && s.printer.kickOnCash;
+    // The customer may be gone: a sale the startup check or a late payment completed waits for the cashier.
+    const late = c.how === 'late' || (c.how === 'wallet' && this.completedByStartupCheck(order.payments));
+    // Split tender: the cash part goes into the drawer when the wallet pays the rest, with that receipt.
+    const tookCash = c.how === 'cash' || order.payments.some((p) => p.method === 'cash' && paidTheSale(p));
+    const kick = tookCash && !late && s.printer.kickOnCash;
     const wanted = c.receipt ?? !s.printer.noReceiptDefault;
     const jobs = this.ctx.repos.printJobs;
     let job: PrintJob;
@@ -108,16 +112,14 @@ export class Printing {
         createdAt: now,
       });
     } else {
-      // The customer may be gone: a sale the startup check or a late payment completed waits for the cashier.
-      const late = c.how === 'late' || (c.how === 'wallet' && this.completedByStartupCheck(order.payments));
       job = jobs.insert({
         orderId: order.id,
         kind: 'sale',
         status: late ? 'offered' : 'pending',
         offerReason: late ? 'late_sale' : undefined,
-        kick: kick && !late,
-        bytes: this.render(order, { kick: kick && !late }),
-        retryBytes: kick && !late ? this.render(order, { kick: false }) : null,
+        kick,
+        bytes: this.render(order, { kick }),
+        retryBytes: kick ? this.render(order, { kick: false }) : null,
         printer: uri,
         createdAt: now,
       });
