@@ -2,9 +2,10 @@
 // what the printer says about itself. Pure TypeScript (no Node, no DOM): main and the renderer share it.
 import { z } from 'zod';
 
-/** The transports a printer URI names; only tcp and file are built so far. */
+/** The transports a printer URI names. */
 export type PrinterScheme = 'tcp' | 'file' | 'serial' | 'cups' | 'win' | 'system';
-export const AVAILABLE_SCHEMES: readonly PrinterScheme[] = ['tcp', 'file'];
+/** All are built; system: also needs the desktop app (the headless host says so when it is chosen). */
+export const AVAILABLE_SCHEMES: readonly PrinterScheme[] = ['tcp', 'file', 'serial', 'cups', 'win', 'system'];
 
 export type PrinterTarget =
   | { scheme: 'tcp'; host: string; port: number }
@@ -59,7 +60,9 @@ export function parsePrinterUri(uri: string): PrinterTarget {
   }
 }
 
-export function isAvailableScheme(target: PrinterTarget): boolean {
+/** Whether this build can print to the target; `systemPrinter` false: no desktop app (the headless host). */
+export function isAvailableScheme(target: PrinterTarget, host: { systemPrinter: boolean } = { systemPrinter: true }): boolean {
+  if (target.scheme === 'system' && !host.systemPrinter) return false;
   return AVAILABLE_SCHEMES.includes(target.scheme);
 }
 

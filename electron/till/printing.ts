@@ -7,11 +7,13 @@ import {
   type PrinterStatus,
   PrinterUriError,
   type PrintOffer,
+  parsePrinterUri,
   receiptTextLines,
 } from '../../shared/printer';
-import { buildReceipt, paidTheSale } from '../../shared/receipt';
+import { buildReceipt, paidTheSale, type Receipt } from '../../shared/receipt';
 import type { PrintJob } from '../db/print-jobs';
 import { drawerKickEscPos, linesToEscPos, receiptToEscPos } from '../printing/escpos';
+import { escapeHtml, receiptToHtml } from '../printing/receipt-html';
 import {
   NothingSentError,
   type PrinterTransport,
@@ -51,6 +53,7 @@ export class Printing {
       clock: ctx.clock,
       printer: () => ({ uri: this.uri(), retrySeconds: this.settings().printer.retrySeconds }),
       transport: (uri) => this.transport(uri),
+      html: (job) => this.jobHtml(job),
       onStatus: (status) => ctx.bus.emit('printer.status', status),
       retryFirstMs: o.retryFirstMs,
       retryMaxMs: o.retryMaxMs,
@@ -88,7 +91,8 @@ export class Printing {
     const s = this.settings();
     const order = this.open.orderById(c.orderId);
     const now = this.ctx.clock().toISOString();
-    const kick = c.how === 'cash' && s.printer.kickOnCash;
+    // A system: printer gets a page through the OS driver, never ESC p: no drawer kick is stored for it.
+    const kick = c.how === 'cash' && s.printer.kickOnCash && canKick(uri);
     const wanted = c.receipt ?? !s.printer.noReceiptDefault;
     const jobs = this.ctx.repos.printJobs;
     let job: PrintJob;
@@ -131,9 +135,9 @@ export class Printing {
     return last > 0 && last <= this.lastPaymentBefore;
   }
 
-  private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
+  private receipt(order: Order, reprint: boolean): Receipt {
     const s = this.settings();
-    const receipt = buildReceipt({
+    return buildReceipt({
       order,
       shop: {
         name: s.shopName,
@@ -144,13 +148,27 @@ export class Printing {
       tillId: this.ctx.tillId,
       language: s.language === 'en' ? 'en' : 'zh-CN',
       installId: this.ctx.repos.settings.get<string>(INSTALL_ID_KEY),
-      reprint: o.reprint ?? false,
+      reprint,
     });
-    return receiptToEscPos(receipt, {
+  }
+
+  private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
+    const s = this.settings();
+    return receiptToEscPos(this.receipt(order, o.reprint ?? false), {
       columns: s.printer.columns,
       kickDrawer: o.kick,
       drawerPin: drawerPinNumber(s.printer.drawerPin),
     });
+  }
+
+  /**
+   * A stored job as a page for system: printers, drawn from its order when it is sent (jobs store ESC/POS
+   * bytes only); a drawer-only job has none.
+   */
+  private jobHtml(job: PrintJob): string | null {
+    if (job.kind === 'drawer' || job.orderId === null) return null;
+    const order = this.open.orderById(job.orderId);
+    return receiptToHtml(this.receipt(order, job.kind === 'reprint'), { columns: this.settings().printer.columns });
   }
 
   // ---- API ---------------------------------------------------------------------------------------------
@@ -237,7 +255,8 @@ export class Printing {
       '-'.repeat(cols),
       new Date(this.ctx.clock()).toISOString(),
     ];
-    await this.sendNow(linesToEscPos(lines, cols));
+    const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><pre>${escapeHtml(lines.join('\n'))}</pre></body></html>`;
+    await this.sendNow(linesToEscPos(lines, cols), page);
     return this.worker.status();
   }
 
@@ -248,7 +267,7 @@ export class Printing {
   }
 
   /** Sends at once (not stored: nothing here may print later by itself). */
-  private async sendNow(bytes: Uint8Array): Promise<void> {
+  private async sendNow(bytes: Uint8Array, html: string | null = null): Promise<void> {
     const uri = this.requireUri();
     let transport: PrinterTransport;
     try {
@@ -261,7 +280,7 @@ export class Printing {
       throw err;
     }
     try {
-      await transport.send(bytes);
+      await transport.send(bytes, undefined, () => html);
     } catch (err) {
       const detail = (err as Error).message;
       if (err instanceof NothingSentError) this.worker.refresh().catch(() => {});
@@ -273,5 +292,14 @@ export class Printing {
   settingsChanged(): void {
     this.worker.refresh().catch(() => {});
     this.worker.wake();
+  }
+}
+
+/** Only raw transports can send ESC p; system: prints a page through the OS driver. */
+function canKick(uri: string): boolean {
+  try {
+    return parsePrinterUri(uri).scheme !== 'system';
+  } catch {
+    return true;
   }
 }
