@@ -61,7 +61,10 @@ export function parsePrinterUri(uri: string): PrinterTarget {
 }
 
 /** Whether this build can print to the target; `systemPrinter` false: no desktop app (the headless host). */
-export function isAvailableScheme(target: PrinterTarget, host: { systemPrinter: boolean } = { systemPrinter: true }): boolean {
+export function isAvailableScheme(
+  target: PrinterTarget,
+  host: { systemPrinter: boolean } = { systemPrinter: true },
+): boolean {
   if (target.scheme === 'system' && !host.systemPrinter) return false;
   return AVAILABLE_SCHEMES.includes(target.scheme);
 }

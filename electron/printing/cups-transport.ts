@@ -1,12 +1,7 @@
 // cups:QUEUE on macOS and Linux: the bytes go raw (`lp -d QUEUE -o raw`, on stdin, no temp file) to a CUPS
 // queue, so ESC/POS (Chinese, QR, cut, drawer kick) reaches the printer untouched by any driver.
 import { runProcess } from './run-process';
-import {
-  NothingSentError,
-  type PrinterTransport,
-  type ProbedStatus,
-  type TransportOptions,
-} from './transport-core';
+import { NothingSentError, type PrinterTransport, type ProbedStatus, type TransportOptions } from './transport-core';
 
 export class CupsTransport implements PrinterTransport {
   constructor(

@@ -20,7 +20,11 @@ export interface RunOptions {
 /** Resolves with the exit code and output; rejects only when the program could not be started. */
 export function runProcess(command: string, args: string[], o: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, args, {
+      env: o.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let started = false;

@@ -6,12 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProcess } from './run-process';
-import {
-  NothingSentError,
-  type PrinterTransport,
-  type ProbedStatus,
-  type TransportOptions,
-} from './transport-core';
+import { NothingSentError, type PrinterTransport, type ProbedStatus, type TransportOptions } from './transport-core';
 
 /** The script's exit code when nothing printed (OpenPrinter / StartDocPrinter failed, or it never got there). */
 export const WIN_NOTHING_SENT = 10;
