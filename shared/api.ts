@@ -21,7 +21,7 @@ import {
   WalletMethod,
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
-import { PrinterStatus, PrintOffer } from './printer';
+import { PrinterStatus, PrinterTargets, PrintOffer } from './printer';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -287,6 +287,8 @@ export const api = {
   'printer.testDrawer': method(Empty, PrinterStatus),
   /** Settings: prints a test page (Chinese, ￥, the paper width). */
   'printer.testPage': method(Empty, PrinterStatus),
+  /** Settings: the serial ports, CUPS queues, Windows and system printers this machine lists, or why not. */
+  'printer.targets': method(Empty, PrinterTargets),
 } as const;
 
 export type Api = typeof api;

@@ -199,3 +199,35 @@ export function statusFromDleEot(answers: { printer: number | null; offline: num
   if (printer !== null && (printer & 0x08) !== 0) return { state: 'offline', paperNearEnd };
   return { state: 'ok', paperNearEnd };
 }
+
+// ---- Settings: the printers this machine can list -------------------------------------------------------
+
+export const PrinterTargetItem = z.object({
+  /** What goes after the scheme: a port (/dev/ttyUSB0, COM3), a CUPS queue, a Windows or system printer. */
+  name: z.string(),
+  /** What the OS knows of it (a serial chip's maker), or null. */
+  label: z.string().nullable(),
+});
+export type PrinterTargetItem = z.infer<typeof PrinterTargetItem>;
+
+/**
+ * One kind's list, or why there is none: `other_os` (this kind is not listed on this OS), `desktop_only`
+ * (system printers need the desktop app), `failed` (the OS could not list them; `detail` says why).
+ */
+export const PrinterTargetList = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), items: z.array(PrinterTargetItem) }),
+  z.object({
+    ok: z.literal(false),
+    why: z.enum(['other_os', 'desktop_only', 'failed']),
+    detail: z.string().nullable(),
+  }),
+]);
+export type PrinterTargetList = z.infer<typeof PrinterTargetList>;
+
+export const PrinterTargets = z.object({
+  serial: PrinterTargetList,
+  cups: PrinterTargetList,
+  win: PrinterTargetList,
+  system: PrinterTargetList,
+});
+export type PrinterTargets = z.infer<typeof PrinterTargets>;

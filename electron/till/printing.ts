@@ -6,6 +6,7 @@ import {
   drawerPinNumber,
   type PrinterStatus,
   PrinterUriError,
+  type PrinterTargets,
   type PrintOffer,
   parsePrinterUri,
   receiptTextLines,
@@ -21,6 +22,7 @@ import {
   type TransportOptions,
   transportFor,
 } from '../printing/transport';
+import { listPrinterTargets } from '../printing/targets';
 import { PrintWorker } from '../printing/worker';
 import type { TillContext } from './context';
 import type { Completion, OpenOrder } from './open-order';
@@ -286,6 +288,12 @@ export class Printing {
       if (err instanceof NothingSentError) this.worker.refresh().catch(() => {});
       throw new TillError('PRINTER_OFFLINE', `The printer could not be reached: ${detail}`, { detail });
     }
+  }
+
+  /** Settings: what this machine can list of each kind of printer, or why it cannot. */
+  targets(): Promise<PrinterTargets> {
+    const t = this.o.transport ?? {};
+    return listPrinterTargets({ env: t.env, powershell: t.powershell, systemPrinter: t.systemPrinter });
   }
 
   /** The printer settings changed: ask the new printer, and send what waits. */
