@@ -372,7 +372,7 @@ export const ErrorCode = z.enum([
   'PROVIDER_ERROR',
   /** No receipt printer is set up (Settings → Printer). */
   'NO_PRINTER',
-  /** The printer's kind (serial:, cups:, win:, system:) is not available in this build yet. */
+  /** The printer's kind cannot be used here (system: in the headless host: it needs the desktop app). */
   'PRINTER_NOT_BUILT',
   /** The printer could not be reached, or the page could not be sent (params.detail). */
   'PRINTER_OFFLINE',
