@@ -74,6 +74,17 @@ describe('serial: printers', () => {
     expect(p.got.slice(before)).toEqual([0x1b, 0x40, 0x41, 0x0a]);
   });
 
+  it('lets a status check and a job take turns on the port instead of one failing to open it', async () => {
+    const p = await printerEnd(() => null);
+    const a = transportFor(p.uri, { statusWindowMs: 50 });
+    const b = transportFor(p.uri, { statusWindowMs: 50 });
+    const receipt = new Uint8Array([0x1b, 0x40, 0x42, 0x0a]);
+    const [status] = await Promise.all([a.status(), b.send(receipt)]);
+    expect(status.state).toBe('unknown');
+    await p.received(3 + receipt.length);
+    expect(p.got.slice(-receipt.length)).toEqual([...receipt]);
+  });
+
   it('is NothingSentError with the OS reason for a missing port, and nothing is marked sent', async () => {
     let marked = false;
     const t = transportFor('serial:/dev/tillpoint-no-such-port?baud=9600');

@@ -10,6 +10,20 @@ import {
   type TransportOptions,
 } from './transport-core';
 
+/** The port's current user: a status check and a job take turns (a second open of a locked port fails). */
+const inUse = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(path: string, use: () => Promise<T>): Promise<T> {
+  const before = inUse.get(path) ?? Promise.resolve();
+  const mine = before.catch(() => {}).then(use);
+  inUse.set(path, mine);
+  const clear = () => {
+    if (inUse.get(path) === mine) inUse.delete(path);
+  };
+  mine.then(clear, clear);
+  return mine;
+}
+
 export class SerialTransport implements PrinterTransport {
   private readonly statusWindowMs: number;
 
@@ -39,7 +53,15 @@ export class SerialTransport implements PrinterTransport {
     });
   }
 
-  async send(bytes: Uint8Array, beforeFirstByte?: () => void): Promise<void> {
+  send(bytes: Uint8Array, beforeFirstByte?: () => void): Promise<void> {
+    return inTurn(this.path, () => this.write(bytes, beforeFirstByte));
+  }
+
+  status(): Promise<ProbedStatus> {
+    return inTurn(this.path, () => this.ask());
+  }
+
+  private async write(bytes: Uint8Array, beforeFirstByte?: () => void): Promise<void> {
     const port = await this.open();
     let failure: Error | undefined;
     // A port that fails mid-write (adapter pulled) reports it here too; kept so close() still runs.
@@ -61,7 +83,7 @@ export class SerialTransport implements PrinterTransport {
     }
   }
 
-  async status(): Promise<ProbedStatus> {
+  private async ask(): Promise<ProbedStatus> {
     let port: SerialPort;
     try {
       port = await this.open();
