@@ -13,6 +13,7 @@ import { openDataKey } from './core/secrets';
 import { PayConfigError, readPayConfigFile } from './payments/credentials';
 import { registerAppScheme } from './shell/protocol';
 import { shellStrings } from './shell/strings';
+import { electronSystemPrinter } from './shell/system-printer';
 import { type Shell, startShell } from './shell/windows';
 import { createTill, type Till } from './till/index';
 
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
         // The gateway's unsigned test controls can mark a trade paid: never in the app people install.
         simControls: args.simControls && !app.isPackaged,
       },
-      printing: args.printer ? { printerUri: args.printer } : undefined,
+      // system: printers exist only here, in the desktop app (the headless host has none).
+      printing: { printerUri: args.printer, transport: { systemPrinter: electronSystemPrinter({ BrowserWindow }) } },
     });
     await till.start();
     if (args.thanksMs !== undefined) {

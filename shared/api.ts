@@ -21,7 +21,7 @@ import {
   WalletMethod,
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
-import { PrinterStatus, PrintOffer, ReceiptPreview } from './printer';
+import { PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -292,6 +292,8 @@ export const api = {
    * sample sale with the shop's header and footer. Needs no printer.
    */
   'printer.preview': method(z.object({ orderId: Id.optional() }).strict(), ReceiptPreview),
+  /** Settings: the serial ports, CUPS queues, Windows and system printers this machine lists, or why not. */
+  'printer.targets': method(Empty, PrinterTargets),
 } as const;
 
 export type Api = typeof api;
@@ -375,7 +377,7 @@ export const ErrorCode = z.enum([
   'PROVIDER_ERROR',
   /** No receipt printer is set up (Settings → Printer). */
   'NO_PRINTER',
-  /** The printer's kind (serial:, cups:, win:, system:) is not available in this build yet. */
+  /** The printer's kind cannot be used here (system: in the headless host: it needs the desktop app). */
   'PRINTER_NOT_BUILT',
   /** The printer could not be reached, or the page could not be sent (params.detail). */
   'PRINTER_OFFLINE',

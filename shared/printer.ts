@@ -2,9 +2,10 @@
 // what the printer says about itself. Pure TypeScript (no Node, no DOM): main and the renderer share it.
 import { z } from 'zod';
 
-/** The transports a printer URI names; only tcp and file are built so far. */
+/** The transports a printer URI names. */
 export type PrinterScheme = 'tcp' | 'file' | 'serial' | 'cups' | 'win' | 'system';
-export const AVAILABLE_SCHEMES: readonly PrinterScheme[] = ['tcp', 'file'];
+/** All are built; system: also needs the desktop app (the headless host says so when it is chosen). */
+export const AVAILABLE_SCHEMES: readonly PrinterScheme[] = ['tcp', 'file', 'serial', 'cups', 'win', 'system'];
 
 export type PrinterTarget =
   | { scheme: 'tcp'; host: string; port: number }
@@ -59,7 +60,12 @@ export function parsePrinterUri(uri: string): PrinterTarget {
   }
 }
 
-export function isAvailableScheme(target: PrinterTarget): boolean {
+/** Whether this build can print to the target; `systemPrinter` false: no desktop app (the headless host). */
+export function isAvailableScheme(
+  target: PrinterTarget,
+  host: { systemPrinter: boolean } = { systemPrinter: true },
+): boolean {
+  if (target.scheme === 'system' && !host.systemPrinter) return false;
   return AVAILABLE_SCHEMES.includes(target.scheme);
 }
 
@@ -201,3 +207,35 @@ export const ReceiptPreview = z.object({
   columns: z.literal([32, 48]),
 });
 export type ReceiptPreview = z.infer<typeof ReceiptPreview>;
+
+// ---- Settings: the printers this machine can list -------------------------------------------------------
+
+export const PrinterTargetItem = z.object({
+  /** What goes after the scheme: a port (/dev/ttyUSB0, COM3), a CUPS queue, a Windows or system printer. */
+  name: z.string(),
+  /** What the OS knows of it (a serial chip's maker), or null. */
+  label: z.string().nullable(),
+});
+export type PrinterTargetItem = z.infer<typeof PrinterTargetItem>;
+
+/**
+ * One kind's list, or why there is none: `other_os` (this kind is not listed on this OS), `desktop_only`
+ * (system printers need the desktop app), `failed` (the OS could not list them; `detail` says why).
+ */
+export const PrinterTargetList = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), items: z.array(PrinterTargetItem) }),
+  z.object({
+    ok: z.literal(false),
+    why: z.enum(['other_os', 'desktop_only', 'failed']),
+    detail: z.string().nullable(),
+  }),
+]);
+export type PrinterTargetList = z.infer<typeof PrinterTargetList>;
+
+export const PrinterTargets = z.object({
+  serial: PrinterTargetList,
+  cups: PrinterTargetList,
+  win: PrinterTargetList,
+  system: PrinterTargetList,
+});
+export type PrinterTargets = z.infer<typeof PrinterTargets>;

@@ -113,12 +113,13 @@ describe('parseArgs', () => {
 });
 
 describe('--printer', () => {
-  it('takes a TCP or file printer, and refuses a kind not built yet or a wrong URI', () => {
+  it('takes every kind of printer, and refuses a wrong URI', () => {
     expect(parseArgs(['--printer', 'tcp://127.0.0.1:9100']).printer).toBe('tcp://127.0.0.1:9100');
     expect(parseArgs(['--printer=file:/dev/usb/lp0']).printer).toBe('file:/dev/usb/lp0');
-    expect(() => parseArgs(['--printer', 'serial:/dev/ttyUSB0?baud=9600'])).toThrow(
-      /serial: printers are not available in this build yet/,
-    );
+    for (const uri of ['serial:/dev/ttyUSB0?baud=9600', 'serial:COM3?baud=115200', 'cups:POS_80', 'win:前台 POS-80']) {
+      expect(parseArgs(['--printer', uri]).printer).toBe(uri);
+    }
+    expect(() => parseArgs(['--printer', 'serial:/dev/ttyUSB0?baud=fast'])).toThrow(ArgsError);
     expect(() => parseArgs(['--printer', 'lpt1'])).toThrow(ArgsError);
     expect(parseArgs([]).printer).toBeUndefined();
   });

@@ -58,9 +58,9 @@ export const USAGE = `Usage: tillpoint [options]
                    "Real wallets"), stored sealed; a file with a mistake changes nothing and stops
   --key-file PATH  where the key that seals secrets is kept when the OS keychain is not used
                    (default: a file in the "Tillpoint Keys" folder beside the default data folder)
-  --printer URI    the receipt printer for this run: tcp://HOST:9100 (a network printer) or file:PATH
-                   (a device such as /dev/usb/lp0, or a file to append to); serial:, cups:, win: and
-                   system: are not available in this build yet
+  --printer URI    the receipt printer for this run: tcp://HOST:9100 (a network printer), file:PATH
+                   (a device such as /dev/usb/lp0, or a file to append to), serial:PORT?baud=9600,
+                   cups:QUEUE, win:PRINTER, or system:NAME (the desktop app only)
   -h, --help       show this help`;
 
 export class ArgsError extends Error {

@@ -77,6 +77,7 @@ export class PrintJobsRepo {
   private readonly doneStmt: Statement<[number]>;
   private readonly recoverStmt: Statement<[]>;
   private readonly failedStmt: Statement<[string, number]>;
+  private readonly unsendStmt: Statement<[string, number]>;
   private readonly offerStmt: Statement<[string, number, string]>;
   private readonly dismissStmt: Statement<[number]>;
   private readonly dismissOrderStmt: Statement<[number]>;
@@ -101,6 +102,9 @@ export class PrintJobsRepo {
     );
     this.failedStmt = db.prepare(
       "UPDATE print_jobs SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'",
+    );
+    this.unsendStmt = db.prepare(
+      "UPDATE print_jobs SET status = 'pending', sent_at = NULL, last_error = ? WHERE id = ? AND status = 'sent'",
     );
     this.offerStmt = db.prepare(
       "UPDATE print_jobs SET status = 'offered', offer_reason = ? WHERE id = ? AND status = ?",
@@ -169,6 +173,11 @@ export class PrintJobsRepo {
   /** A try that wrote nothing: counted, the job stays pending. */
   failed(id: number, error: string): void {
     this.failedStmt.run(error, id);
+  }
+
+  /** sent → pending: a spooler refused the job it was handed (nothing printed); the try is already counted. */
+  unsend(id: number, error: string): void {
+    this.unsendStmt.run(error, id);
   }
 
   offer(id: number, from: PrintJobStatus, reason: OfferReason): boolean {

@@ -1,64 +1,54 @@
-// How bytes reach a printer: a raw TCP socket (port 9100, "JetDirect") or a file (a device node, or a test's
-// capture file). Plain Node. serial:, cups:, win: and system: are parsed (shared/printer.ts) but not built yet.
+// How bytes reach a printer: a raw TCP socket (port 9100, "JetDirect"), a file (a device node, or a test's
+// capture file), a serial port, a CUPS queue, the Windows spooler, or the desktop app's system print. Plain Node.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { isAvailableScheme, type PrinterTarget, parsePrinterUri } from '../../shared/printer';
+import { CupsTransport } from './cups-transport';
+import { SerialTransport } from './serial-transport';
+import { SystemTransport } from './system-transport';
 import {
-  DLE_EOT,
-  isAvailableScheme,
-  type PrinterState,
-  type PrinterTarget,
-  parsePrinterUri,
-  statusFromDleEot,
-} from '../../shared/printer';
+  askDleEot,
+  NothingSentError,
+  type PrinterTransport,
+  PrinterUnavailableError,
+  type ProbedStatus,
+  type TransportOptions,
+} from './transport-core';
+import { WinTransport } from './win-transport';
 
-/** A send that failed before its first byte was written: nothing printed, it may be tried again. */
-export class NothingSentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NothingSentError';
-  }
-}
+export {
+  askDleEot,
+  type HtmlSource,
+  NothingSentError,
+  type PrinterTransport,
+  PrinterUnavailableError,
+  type ProbedStatus,
+  type SystemPrinter,
+  type TransportOptions,
+} from './transport-core';
 
-export interface ProbedStatus {
-  state: PrinterState;
-  paperNearEnd: boolean;
-  detail: string | null;
-}
-
-export interface PrinterTransport {
-  readonly uri: string;
-  /**
-   * Writes the bytes. `beforeFirstByte` runs once the printer is reached, just before anything is written (the
-   * job is marked sent there). Rejects with NothingSentError when the printer could not be reached; any other
-   * rejection came after bytes may have left.
-   */
-  send(bytes: Uint8Array, beforeFirstByte?: () => void): Promise<void>;
-  /** What the printer says (DLE EOT where it can answer); never throws. */
-  status(): Promise<ProbedStatus>;
-}
-
-export interface TransportOptions {
-  /** How long to wait for the printer to accept a connection (default 3000 ms). */
-  connectTimeoutMs?: number;
-  /** How long the printer has to answer DLE EOT (default 500 ms): silence is "unknown", never "offline". */
-  statusWindowMs?: number;
-}
-
-export class PrinterUnavailableError extends Error {
-  constructor(readonly target: PrinterTarget) {
-    super(`${target.scheme}: printers are not available in this build yet`);
-    this.name = 'PrinterUnavailableError';
-  }
-}
-
-/** The transport for a URI; throws PrinterUriError for a bad one and PrinterUnavailableError for one not built. */
+/** The transport for a URI; throws PrinterUriError for a bad one and PrinterUnavailableError for one not here. */
 export function transportFor(uri: string, opts: TransportOptions = {}): PrinterTransport {
-  const target = parsePrinterUri(uri);
+  const target: PrinterTarget = parsePrinterUri(uri);
   if (!isAvailableScheme(target)) throw new PrinterUnavailableError(target);
-  if (target.scheme === 'tcp') return new TcpTransport(uri, target.host, target.port, opts);
-  if (target.scheme === 'file') return new FileTransport(uri, target.path);
-  throw new PrinterUnavailableError(target);
+  switch (target.scheme) {
+    case 'tcp':
+      return new TcpTransport(uri, target.host, target.port, opts);
+    case 'file':
+      return new FileTransport(uri, target.path);
+    case 'serial':
+      return new SerialTransport(uri, target.path, target.baud, opts);
+    case 'cups':
+      return new CupsTransport(uri, target.name, opts);
+    case 'win':
+      return new WinTransport(uri, target.name, opts);
+    case 'system':
+      if (!opts.systemPrinter) {
+        throw new PrinterUnavailableError(target, 'system: printers need the desktop app (this is the headless host)');
+      }
+      return new SystemTransport(uri, target.name, opts.systemPrinter);
+  }
 }
 
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -116,45 +106,11 @@ export class TcpTransport implements PrinterTransport {
     } catch (err) {
       return { state: 'offline', paperNearEnd: false, detail: (err as Error).message };
     }
-    // One request at a time: each answer is one byte, and a printer may skip one it does not know.
-    const answers = { printer: null as number | null, offline: null as number | null, paper: null as number | null };
-    const deadline = Date.now() + this.statusWindowMs;
-    const received: number[] = [];
-    let wake: (() => void) | undefined;
-    socket.on('data', (chunk: Buffer) => {
-      received.push(...chunk);
-      wake?.();
-    });
-    socket.on('error', () => wake?.());
-    socket.on('close', () => wake?.());
-    const nextByte = async (): Promise<number | null> => {
-      while (received.length === 0) {
-        const left = deadline - Date.now();
-        if (left <= 0 || socket.destroyed) return null;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      return received.shift()!;
-    };
     try {
-      for (const key of ['printer', 'offline', 'paper'] as const) {
-        if (socket.destroyed) break;
-        socket.write(Buffer.from([0x10, 0x04, DLE_EOT[key]]));
-        const b = await nextByte();
-        if (b === null) break;
-        answers[key] = b;
-      }
+      return await askDleEot(socket, this.statusWindowMs);
     } finally {
       socket.destroy();
     }
-    const read = statusFromDleEot(answers);
-    return { ...read, detail: read.state === 'unknown' ? 'no answer to DLE EOT within the window' : null };
   }
 }
 

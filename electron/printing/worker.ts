@@ -19,6 +19,8 @@ export interface PrintWorkerOptions {
   printer: () => { uri: string | null; retrySeconds: number };
   /** Makes the transport for a URI (throws for a URI that cannot be used). */
   transport: (uri: string) => PrinterTransport;
+  /** A job's receipt as HTML, for a transport that prints a page (system:); null when it has none. */
+  html?: (job: PrintJob) => string | null;
   /** The status changed (state, counts). */
   onStatus?: (status: PrinterStatus) => void;
   /** A job moved (sent, offered, dismissed). */
@@ -193,9 +195,13 @@ export class PrintWorker {
       const bytes = first || !job.retryBytes ? job.bytes : job.retryBytes;
       let wrote = false;
       try {
-        await transport.send(bytes, () => {
-          wrote = this.o.tx(() => this.o.jobs.markSent(job.id, this.o.clock().toISOString()));
-        });
+        await transport.send(
+          bytes,
+          () => {
+            wrote = this.o.tx(() => this.o.jobs.markSent(job.id, this.o.clock().toISOString()));
+          },
+          () => this.o.html?.(job) ?? null,
+        );
         // Closed meanwhile: the database is gone; the job stays sent and is offered at the next start.
         if (this.closed) return;
         this.o.tx(() => this.o.jobs.markDone(job.id));
@@ -207,8 +213,9 @@ export class PrintWorker {
       } catch (err) {
         if (this.closed) return;
         const message = (err as Error).message;
-        if (err instanceof NothingSentError && !wrote) {
-          this.o.tx(() => this.o.jobs.failed(job.id, message));
+        if (err instanceof NothingSentError) {
+          // A spooler that refused the job (lp, the Windows spooler) after it was marked: nothing printed.
+          this.o.tx(() => (wrote ? this.o.jobs.unsend(job.id, message) : this.o.jobs.failed(job.id, message)));
           this.setProbe({ state: 'offline', paperNearEnd: false, detail: message });
           this.moved(job.id);
           this.retryLater();

@@ -280,6 +280,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     'printer.openDrawer': () => printing.openDrawer('no_sale'),
     'printer.testDrawer': () => printing.openDrawer('test'),
     'printer.testPage': () => printing.testPage(),
+    'printer.targets': () => printing.targets(),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------

@@ -253,11 +253,11 @@ describe('printer status', () => {
     await printer.printed(1);
   });
 
-  it('says a printer kind this build cannot drive is not available yet', async () => {
-    const t = open('serial:/dev/ttyUSB0?baud=9600');
+  it('says a system: printer needs the desktop app when there is none (the headless host)', async () => {
+    const t = open('system:POS-80');
     expect(await t.call('printer.status', { refresh: true })).toMatchObject({
       state: 'unavailable',
-      detail: expect.stringMatching(/not available in this build yet/),
+      detail: expect.stringMatching(/needs? the desktop app/),
     });
     expect((await refusal(t.call('printer.testPage', {}))).code).toBe('PRINTER_NOT_BUILT');
   });

@@ -6,7 +6,9 @@ import {
   drawerPinNumber,
   type PrinterStatus,
   PrinterUriError,
+  type PrinterTargets,
   type PrintOffer,
+  parsePrinterUri,
   type ReceiptPreview,
   receiptTextLines,
 } from '../../shared/printer';
@@ -15,7 +17,7 @@ import { fixtureOrder } from '../../shared/receipt-fixtures';
 import { layoutReceipt } from '../../shared/receipt-layout';
 import type { PrintJob } from '../db/print-jobs';
 import { drawerKickEscPos, linesToEscPos, receiptToEscPos } from '../printing/escpos';
-import { receiptToHtml } from '../printing/receipt-html';
+import { escapeHtml, receiptToHtml } from '../printing/receipt-html';
 import {
   NothingSentError,
   type PrinterTransport,
@@ -23,6 +25,7 @@ import {
   type TransportOptions,
   transportFor,
 } from '../printing/transport';
+import { listPrinterTargets } from '../printing/targets';
 import { PrintWorker } from '../printing/worker';
 import type { TillContext } from './context';
 import type { Completion, OpenOrder } from './open-order';
@@ -55,6 +58,7 @@ export class Printing {
       clock: ctx.clock,
       printer: () => ({ uri: this.uri(), retrySeconds: this.settings().printer.retrySeconds }),
       transport: (uri) => this.transport(uri),
+      html: (job) => this.jobHtml(job),
       onStatus: (status) => ctx.bus.emit('printer.status', status),
       retryFirstMs: o.retryFirstMs,
       retryMaxMs: o.retryMaxMs,
@@ -96,7 +100,8 @@ export class Printing {
     const late = c.how === 'late' || (c.how === 'wallet' && this.completedByStartupCheck(order.payments));
     // Split tender: the cash part goes into the drawer when the wallet pays the rest, with that receipt.
     const tookCash = c.how === 'cash' || order.payments.some((p) => p.method === 'cash' && paidTheSale(p));
-    const kick = tookCash && !late && s.printer.kickOnCash;
+    // A system: printer gets a page through the OS driver, never ESC p: no drawer kick is stored for it.
+    const kick = tookCash && !late && s.printer.kickOnCash && canKick(uri);
     const wanted = c.receipt ?? !s.printer.noReceiptDefault;
     const jobs = this.ctx.repos.printJobs;
     let job: PrintJob;
@@ -138,7 +143,7 @@ export class Printing {
   }
 
   /** The receipt of an order as this till prints it now (shop, header and footer from the settings). */
-  private receiptFor(order: Order, reprint: boolean): Receipt {
+  private receipt(order: Order, reprint: boolean): Receipt {
     const s = this.settings();
     return buildReceipt({
       order,
@@ -157,11 +162,21 @@ export class Printing {
 
   private render(order: Order, o: { kick: boolean; reprint?: boolean }): Uint8Array {
     const s = this.settings();
-    return receiptToEscPos(this.receiptFor(order, o.reprint ?? false), {
+    return receiptToEscPos(this.receipt(order, o.reprint ?? false), {
       columns: s.printer.columns,
       kickDrawer: o.kick,
       drawerPin: drawerPinNumber(s.printer.drawerPin),
     });
+  }
+
+  /**
+   * A stored job as a page for system: printers, drawn from its order when it is sent (jobs store ESC/POS
+   * bytes only); a drawer-only job has none.
+   */
+  private jobHtml(job: PrintJob): string | null {
+    if (job.kind === 'drawer' || job.orderId === null) return null;
+    const order = this.open.orderById(job.orderId);
+    return receiptToHtml(this.receipt(order, job.kind === 'reprint'), { columns: this.settings().printer.columns });
   }
 
   // ---- API ---------------------------------------------------------------------------------------------
@@ -249,7 +264,7 @@ export class Printing {
       }
       order = this.open.orderById(orderId);
     }
-    const receipt = this.receiptFor(order, false);
+    const receipt = this.receipt(order, false);
     const columns = this.settings().printer.columns;
     return {
       html: receiptToHtml(receipt, { columns }),
@@ -272,7 +287,8 @@ export class Printing {
       '-'.repeat(cols),
       new Date(this.ctx.clock()).toISOString(),
     ];
-    await this.sendNow(linesToEscPos(lines, cols));
+    const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><pre>${escapeHtml(lines.join('\n'))}</pre></body></html>`;
+    await this.sendNow(linesToEscPos(lines, cols), page);
     return this.worker.status();
   }
 
@@ -283,7 +299,7 @@ export class Printing {
   }
 
   /** Sends at once (not stored: nothing here may print later by itself). */
-  private async sendNow(bytes: Uint8Array): Promise<void> {
+  private async sendNow(bytes: Uint8Array, html: string | null = null): Promise<void> {
     const uri = this.requireUri();
     let transport: PrinterTransport;
     try {
@@ -296,7 +312,7 @@ export class Printing {
       throw err;
     }
     try {
-      await transport.send(bytes);
+      await transport.send(bytes, undefined, () => html);
     } catch (err) {
       const detail = (err as Error).message;
       if (err instanceof NothingSentError) this.worker.refresh().catch(() => {});
@@ -304,9 +320,24 @@ export class Printing {
     }
   }
 
+  /** Settings: what this machine can list of each kind of printer, or why it cannot. */
+  targets(): Promise<PrinterTargets> {
+    const t = this.o.transport ?? {};
+    return listPrinterTargets({ env: t.env, powershell: t.powershell, systemPrinter: t.systemPrinter });
+  }
+
   /** The printer settings changed: ask the new printer, and send what waits. */
   settingsChanged(): void {
     this.worker.refresh().catch(() => {});
     this.worker.wake();
+  }
+}
+
+/** Only raw transports can send ESC p; system: prints a page through the OS driver. */
+function canKick(uri: string): boolean {
+  try {
+    return parsePrinterUri(uri).scheme !== 'system';
+  } catch {
+    return true;
   }
 }

@@ -1,8 +1,10 @@
-// Settings → Receipt printer: where it is, paper width, the drawer, receipt header and footer; test buttons.
-import { useState } from 'react';
+// Settings → Receipt printer: where it is (typed, or picked from the printers this computer lists), paper
+// width, the drawer, receipt header and footer; test buttons.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/domain';
-import type { PrinterSettings as Printer } from '../../../shared/printer';
+import type { PrinterSettings as Printer, PrinterTargetList, PrinterTargets } from '../../../shared/printer';
+import { request } from '../api/call';
 import { printTestPage, testDrawer, usePrinter } from '../stores/printer';
 import { updateSettings } from '../stores/settings';
 import { showToast } from '../stores/ui';
@@ -20,6 +22,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
   const [header, setHeader] = useState(p.header);
   const [footer, setFooter] = useState(p.footer);
   const [busy, run] = useBusy();
+  const isSystem = /^\s*system:/i.test(uri);
 
   const save = () =>
     run(async () => {
@@ -56,6 +59,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
           />
           <small className="muted">{t('printer.settings.uriHint')}</small>
         </label>
+        <PrinterPicker uri={uri} onPick={setUri} />
         <label className="field">
           <span>{t('printer.settings.columns')}</span>
           <select
@@ -78,6 +82,11 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
           <input type="checkbox" checked={kickOnCash} onChange={(e) => setKickOnCash(e.target.checked)} />
           <span>{t('printer.settings.kickOnCash')}</span>
         </label>
+        {isSystem && (
+          <p className="muted" data-testid="printer-no-drawer-system">
+            {t('printer.settings.noDrawerOnSystem')}
+          </p>
+        )}
         <label className="field checkbox">
           <input type="checkbox" checked={noReceiptDefault} onChange={(e) => setNoReceiptDefault(e.target.checked)} />
           <span>{t('printer.settings.noReceiptDefault')}</span>
@@ -120,5 +129,100 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
         )}
       </form>
     </section>
+  );
+}
+
+const KINDS = ['serial', 'cups', 'win', 'system'] as const;
+type Kind = (typeof KINDS)[number];
+const BAUDS = [9600, 19200, 38400, 57600, 115200] as const;
+
+/** The URI for a listed printer (serial: with the chosen speed). */
+function uriFor(kind: Kind, name: string, baud: number): string {
+  return kind === 'serial' ? `serial:${name}?baud=${baud}` : `${kind}:${name}`;
+}
+
+/** The printers this computer lists, per kind, or why it cannot list them; picking one fills the URI. */
+function PrinterPicker({ uri, onPick }: { uri: string; onPick: (uri: string) => void }) {
+  const { t } = useTranslation();
+  const [targets, setTargets] = useState<PrinterTargets | null>(null);
+  const serialNow = /^\s*serial:([^?]*)(?:\?.*baud=(\d+))?/i.exec(uri);
+  const [baud, setBaud] = useState<number>(serialNow?.[2] ? Number(serialNow[2]) : 9600);
+
+  useEffect(() => {
+    let live = true;
+    void request('printer.targets', {}).then((v) => {
+      if (live && v) setTargets(v);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const why = (kind: Kind, list: Extract<PrinterTargetList, { ok: false }>): string => {
+    if (list.why === 'desktop_only') return t('printer.settings.pick.desktopOnly');
+    if (list.why === 'other_os' && (kind === 'cups' || kind === 'win'))
+      return t(`printer.settings.pick.otherOs.${kind}`);
+    return t(`printer.settings.pick.why.${kind}`, { detail: list.detail ?? '' });
+  };
+
+  return (
+    <fieldset className="field" data-testid="printer-targets">
+      <legend>{t('printer.settings.pick.title')}</legend>
+      {!targets && <small className="muted">{t('printer.settings.pick.loading')}</small>}
+      {targets &&
+        KINDS.map((kind) => {
+          const list = targets[kind];
+          return (
+            <div key={kind} className="field" data-testid={`printer-targets-${kind}`}>
+              <span>{t(`printer.settings.pick.kind.${kind}`)}</span>
+              {list.ok ? (
+                list.items.length === 0 ? (
+                  <small className="muted">{t('printer.settings.pick.none')}</small>
+                ) : (
+                  <select
+                    data-testid={`printer-pick-${kind}`}
+                    value=""
+                    onChange={(e) => {
+                      if (e.target.value) onPick(uriFor(kind, e.target.value, baud));
+                    }}
+                  >
+                    <option value="">{t('printer.settings.pick.choose')}</option>
+                    {list.items.map((item) => (
+                      <option key={item.name} value={item.name}>
+                        {item.label ? `${item.name} (${item.label})` : item.name}
+                      </option>
+                    ))}
+                  </select>
+                )
+              ) : (
+                <small className="muted" data-testid={`printer-targets-${kind}-why`}>
+                  {why(kind, list)}
+                </small>
+              )}
+              {kind === 'serial' && (
+                <label>
+                  <span>{t('printer.settings.pick.baud')}</span>
+                  <select
+                    data-testid="printer-baud"
+                    value={baud}
+                    onChange={(e) => {
+                      const next = Number(e.target.value);
+                      setBaud(next);
+                      // A serial URI already typed or picked takes the new speed.
+                      if (serialNow) onPick(uriFor('serial', serialNow[1], next));
+                    }}
+                  >
+                    {BAUDS.map((b) => (
+                      <option key={b} value={b}>
+                        {b}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </div>
+          );
+        })}
+    </fieldset>
   );
 }

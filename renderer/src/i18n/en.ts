@@ -586,7 +586,7 @@ export const en = {
       cover_open: 'Printer cover open',
       paper_out: 'Out of paper',
       unknown: 'Printer status unknown',
-      unavailable: 'Printer not available in this build yet',
+      unavailable: 'This printer needs the desktop app',
     },
     pending: 'receipts waiting: {{count}}',
     offered: 'to check: {{count}}',
@@ -623,7 +623,8 @@ export const en = {
     settings: {
       title: 'Receipt printer',
       uri: 'Printer',
-      uriHint: 'tcp://192.168.1.50:9100, or file:/dev/usb/lp0; empty: no printer',
+      uriHint:
+        'tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=9600 (COM3 on Windows), cups:QUEUE, win:PRINTER, system:PRINTER or file:PATH; empty: no printer',
       columns: 'Paper width',
       col32: '58 mm (32 columns)',
       col48: '80 mm (48 columns)',
@@ -635,6 +636,32 @@ export const en = {
       header: 'Lines above the receipt (one per line)',
       footer: 'Lines below the receipt (one per line)',
       save: 'Save printer',
+      noDrawerOnSystem: 'A system printer prints a page through its driver and cannot open the drawer.',
+      pick: {
+        title: 'Printers found on this computer',
+        choose: 'Choose…',
+        baud: 'Speed (baud)',
+        kind: {
+          serial: 'Serial port',
+          cups: 'CUPS queue',
+          win: 'Windows printer',
+          system: 'System printer (driver)',
+        },
+        none: 'None found',
+        why: {
+          serial:
+            'Cannot list serial ports here ({{detail}}). Type the port above, e.g. serial:/dev/ttyUSB0?baud=9600.',
+          cups: 'Cannot list CUPS queues here ({{detail}}). Type the queue above, e.g. cups:POS_80.',
+          win: 'Cannot list Windows printers here ({{detail}}). Type the name above, e.g. win:POS-80.',
+          system: 'Cannot list system printers here ({{detail}}).',
+        },
+        otherOs: {
+          cups: 'CUPS queues are listed on macOS and Linux only.',
+          win: 'Windows printers are listed on Windows only.',
+        },
+        desktopOnly: 'System printers need the desktop app.',
+        loading: 'Looking for printers…',
+      },
     },
   },
   errors: {
@@ -693,7 +720,7 @@ export const en = {
     NOTHING_DUE: 'Nothing is due on this order',
     PROVIDER_ERROR: 'The payment provider had a problem. Nothing was charged twice: check again or take cash.',
     NO_PRINTER: 'No receipt printer is set up (Settings → Receipt printer)',
-    PRINTER_NOT_BUILT: 'This kind of printer ({{scheme}}:) is not available in this build yet',
+    PRINTER_NOT_BUILT: 'This kind of printer ({{scheme}}:) cannot be used here: system printers need the desktop app',
     PRINTER_OFFLINE: 'The printer could not be reached: is it switched on and connected?',
   },
 } as const;

@@ -573,7 +573,7 @@ export const zhCN: Messages = {
       cover_open: '打印机盖子开着',
       paper_out: '纸用完了',
       unknown: '打印机状态未知',
-      unavailable: '此版本暂不支持该打印机',
+      unavailable: '此打印机需要桌面版',
     },
     pending: '待打印小票：{{count}}',
     offered: '待确认：{{count}}',
@@ -609,7 +609,8 @@ export const zhCN: Messages = {
     settings: {
       title: '小票打印机',
       uri: '打印机',
-      uriHint: 'tcp://192.168.1.50:9100 或 file:/dev/usb/lp0；留空：不用打印机',
+      uriHint:
+        'tcp://192.168.1.50:9100、serial:/dev/ttyUSB0?baud=9600（Windows 上为 COM3）、cups:队列名、win:打印机名、system:打印机名或 file:路径；留空：不用打印机',
       columns: '纸宽',
       col32: '58 毫米（32 列）',
       col48: '80 毫米（48 列）',
@@ -621,6 +622,31 @@ export const zhCN: Messages = {
       header: '小票抬头（每行一条）',
       footer: '小票结尾（每行一条）',
       save: '保存打印机设置',
+      noDrawerOnSystem: '系统打印机通过驱动打印页面，无法打开钱箱。',
+      pick: {
+        title: '本机找到的打印机',
+        choose: '请选择…',
+        baud: '波特率',
+        kind: {
+          serial: '串口',
+          cups: 'CUPS 队列',
+          win: 'Windows 打印机',
+          system: '系统打印机（驱动）',
+        },
+        none: '未找到',
+        why: {
+          serial: '这里无法列出串口（{{detail}}）。请在上方输入端口，例如 serial:/dev/ttyUSB0?baud=9600。',
+          cups: '这里无法列出 CUPS 队列（{{detail}}）。请在上方输入队列名，例如 cups:POS_80。',
+          win: '这里无法列出 Windows 打印机（{{detail}}）。请在上方输入名称，例如 win:POS-80。',
+          system: '这里无法列出系统打印机（{{detail}}）。',
+        },
+        otherOs: {
+          cups: 'CUPS 队列只在 macOS 和 Linux 上列出。',
+          win: 'Windows 打印机只在 Windows 上列出。',
+        },
+        desktopOnly: '系统打印机需要桌面版。',
+        loading: '正在查找打印机…',
+      },
     },
   },
   errors: {
@@ -674,7 +700,7 @@ export const zhCN: Messages = {
     NOTHING_DUE: '此单没有待收金额',
     PROVIDER_ERROR: '支付服务出现问题。不会重复扣款：请重新查询或改收现金。',
     NO_PRINTER: '未设置小票打印机（设置 → 小票打印机）',
-    PRINTER_NOT_BUILT: '此版本暂不支持这种打印机（{{scheme}}:）',
+    PRINTER_NOT_BUILT: '这里不能使用这种打印机（{{scheme}}:）：系统打印机需要桌面版',
     PRINTER_OFFLINE: '连接不上打印机：请确认已开机并连好线',
   },
 };
