@@ -39,3 +39,17 @@ test('History shows a sale’s receipt as printed, in Chinese and in English, wi
   await expect(receipt.locator('.l', { hasText: /^TOTAL/ })).toContainText('￥18.00');
   await page.getByTestId('receipt-preview').screenshot({ path: testInfo.outputPath('receipt-en.png') });
 });
+
+test('Settings previews a sample receipt with the header being typed, flagging what the printer cannot print', async ({
+  cashier,
+}, testInfo) => {
+  const { page } = cashier;
+  await page.getByTestId('settings-button').click();
+  await page.getByTestId('printer-header').fill('欢迎光临 😀');
+  await page.getByTestId('printer-preview').click();
+  const receipt = page.frameLocator('[data-testid="receipt-preview-frame"]');
+  await expect(receipt.locator('.paper')).toContainText('欢迎光临');
+  await expect(receipt.locator('.np')).toHaveCount(1);
+  await expect(receipt.locator('.warn')).toContainText('😀');
+  await page.getByTestId('receipt-preview').screenshot({ path: testInfo.outputPath('sample-zh.png') });
+});

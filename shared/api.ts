@@ -21,7 +21,7 @@ import {
   WalletMethod,
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
-import { PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
+import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -291,7 +291,16 @@ export const api = {
    * The receipt as the printer would print it, as HTML for the screen: a completed order's, or without orderId a
    * sample sale with the shop's header and footer. Needs no printer.
    */
-  'printer.preview': method(z.object({ orderId: Id.optional() }).strict(), ReceiptPreview),
+  'printer.preview': method(
+    z
+      .object({
+        orderId: Id.optional(),
+        /** Settings not saved yet (what the owner is typing), shown instead of the stored ones. */
+        layout: PrinterSettings.pick({ columns: true, header: true, footer: true }).strict().optional(),
+      })
+      .strict(),
+    ReceiptPreview,
+  ),
   /** Settings: the serial ports, CUPS queues, Windows and system printers this machine lists, or why not. */
   'printer.targets': method(Empty, PrinterTargets),
 } as const;

@@ -275,7 +275,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     'printer.status': ({ refresh }) => printing.status(refresh),
     'printer.offers': () => printing.offers(),
     'printer.reprint': ({ orderId }) => printing.reprint(orderId),
-    'printer.preview': ({ orderId }) => printing.preview(orderId),
+    'printer.preview': ({ orderId, layout }) => printing.preview(orderId, layout),
     'printer.dismiss': ({ jobId }) => printing.dismiss(jobId),
     'printer.openDrawer': () => printing.openDrawer('no_sale'),
     'printer.testDrawer': () => printing.openDrawer('test'),

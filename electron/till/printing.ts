@@ -4,6 +4,7 @@ import { TillError } from '../../shared/api';
 import type { Order, Payment, Settings } from '../../shared/domain';
 import {
   drawerPinNumber,
+  type PrinterSettings,
   type PrinterStatus,
   PrinterUriError,
   type PrinterTargets,
@@ -143,14 +144,18 @@ export class Printing {
   }
 
   /** The receipt of an order as this till prints it now (shop, header and footer from the settings). */
-  private receipt(order: Order, reprint: boolean): Receipt {
+  private receipt(
+    order: Order,
+    reprint: boolean,
+    layout: Pick<PrinterSettings, 'header' | 'footer'> = this.settings().printer,
+  ): Receipt {
     const s = this.settings();
     return buildReceipt({
       order,
       shop: {
         name: s.shopName,
-        headerLines: receiptTextLines(s.printer.header),
-        footerLines: receiptTextLines(s.printer.footer),
+        headerLines: receiptTextLines(layout.header),
+        footerLines: receiptTextLines(layout.footer),
         logo: null,
       },
       tillId: this.ctx.tillId,
@@ -253,7 +258,7 @@ export class Printing {
    * What the receipt looks like, without printing: a completed order's, or a sample sale (so the owner sees the
    * header, footer and paper width before the first customer). Characters the printer cannot print are flagged.
    */
-  preview(orderId?: number): ReceiptPreview {
+  preview(orderId?: number, layout?: Pick<PrinterSettings, 'columns' | 'header' | 'footer'>): ReceiptPreview {
     let order: Order;
     if (orderId === undefined) {
       order = fixtureOrder({ currency: this.settings().currency, completedAt: this.ctx.clock().toISOString() });
@@ -264,8 +269,8 @@ export class Printing {
       }
       order = this.open.orderById(orderId);
     }
-    const receipt = this.receipt(order, false);
-    const columns = this.settings().printer.columns;
+    const receipt = this.receipt(order, false, layout);
+    const columns = layout?.columns ?? this.settings().printer.columns;
     return {
       html: receiptToHtml(receipt, { columns }),
       unprintable: layoutReceipt(receipt, columns).unprintable,

@@ -1,6 +1,6 @@
 // Settings → Receipt printer: where it is (typed, or picked from the printers this computer lists), paper
 // width, the drawer, receipt header and footer; test buttons.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/domain';
 import type { PrinterSettings as Printer, PrinterTargetList, PrinterTargets } from '../../../shared/printer';
@@ -8,6 +8,7 @@ import { request } from '../api/call';
 import { printTestPage, testDrawer, usePrinter } from '../stores/printer';
 import { updateSettings } from '../stores/settings';
 import { showToast } from '../stores/ui';
+import { ReceiptPreviewDialog } from './ReceiptPreview';
 import { useBusy } from './useBusy';
 
 export function PrinterSettings({ settings }: { settings: Settings }) {
@@ -21,6 +22,8 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
   const [noReceiptDefault, setNoReceiptDefault] = useState(p.noReceiptDefault);
   const [header, setHeader] = useState(p.header);
   const [footer, setFooter] = useState(p.footer);
+  const [preview, setPreview] = useState(false);
+  const closePreview = useCallback(() => setPreview(false), []);
   const [busy, run] = useBusy();
   const isSystem = /^\s*system:/i.test(uri);
 
@@ -93,7 +96,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
         </label>
         <label className="field">
           <span>{t('printer.settings.header')}</span>
-          <textarea rows={2} value={header} onChange={(e) => setHeader(e.target.value)} />
+          <textarea rows={2} data-testid="printer-header" value={header} onChange={(e) => setHeader(e.target.value)} />
         </label>
         <label className="field">
           <span>{t('printer.settings.footer')}</span>
@@ -121,7 +124,11 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
           >
             {t('printer.testDrawer')}
           </button>
+          <button type="button" className="btn" data-testid="printer-preview" onClick={() => setPreview(true)}>
+            {t('printer.preview.sampleButton')}
+          </button>
         </div>
+        {preview && <ReceiptPreviewDialog layout={{ columns, header, footer }} onClose={closePreview} />}
         {status && (
           <p className="muted" data-testid="printer-settings-status">
             {t(`printer.state.${status.state}`)}

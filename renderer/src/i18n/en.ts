@@ -603,7 +603,6 @@ export const en = {
       title: 'Receipt {{number}}',
       sampleTitle: 'Sample receipt',
       frame: 'The receipt as the printer prints it',
-      unprintable: 'The printer cannot print {{chars}}: they come out as "?"',
       sampleNote: 'A made-up sale with your shop name, header, footer and paper width.',
     },
     offers: {

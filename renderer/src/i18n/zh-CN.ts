@@ -590,7 +590,6 @@ export const zhCN: Messages = {
       title: '小票 {{number}}',
       sampleTitle: '小票样张',
       frame: '打印机打出的小票',
-      unprintable: '打印机无法打印 {{chars}}，会打成“?”',
       sampleNote: '一笔示例销售，用的是本店的店名、页眉、页脚和纸宽。',
     },
     offers: {
