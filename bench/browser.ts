@@ -57,7 +57,7 @@ interface Recorder {
 interface PageEvent {
   key: string;
   timeStamp: number;
-  detail: { revision?: number };
+  detail: { revision?: number; pending?: number };
 }
 declare const window: {
   __bench: Recorder;
@@ -81,7 +81,7 @@ interface ResourceTiming {
 
 /** Installed before the app's own scripts, so its keydown listener runs before the scanner's. */
 function recorder(names: { cart: string; display: string }) {
-  type Waiter = { test: (detail: { revision?: number }) => boolean; resolve: (p: Painted) => void };
+  type Waiter = { test: (detail: { revision?: number; pending?: number }) => boolean; resolve: (p: Painted) => void };
   let waiters: Waiter[] = [];
   const state: Recorder = {
     keys: [],
@@ -90,22 +90,24 @@ function recorder(names: { cart: string; display: string }) {
     armed: null,
     arm(kind, revision = -1) {
       state.armed = new Promise((resolve) => {
+        // A scan drawn ahead of the till's answer (pending > 0) is the cart's new state on screen too.
         const test =
           kind === 'cart'
-            ? (d: { revision?: number }) => d.revision !== undefined && d.revision > revision
+            ? (d: { revision?: number; pending?: number }) =>
+                d.revision !== undefined && (d.revision > revision || (d.pending ?? 0) > 0)
             : (d: { revision?: number }) => d.revision === undefined;
         waiters.push({ test, resolve });
       });
     },
   };
-  const afterPaint = (detail: { revision?: number }) => {
+  const afterPaint = (detail: { revision?: number; pending?: number }) => {
     const commit = performance.now();
     requestAnimationFrame(() => {
       const raf = performance.now();
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         const paint = performance.now();
-        const painted = { commit, raf, paint, paintWall: performance.timeOrigin + paint };
+        const painted = { commit, raf, paint, paintWall: performance.timeOrigin + paint, pending: detail.pending ?? 0 };
         const ready = waiters.filter((w) => w.test(detail));
         waiters = waiters.filter((w) => !ready.includes(w));
         for (const w of ready) w.resolve(painted);
@@ -116,7 +118,7 @@ function recorder(names: { cart: string; display: string }) {
   window.addEventListener('keydown', (e) => state.keys.push({ key: e.key, timeStamp: e.timeStamp }), true);
   window.addEventListener(names.cart, (e) => {
     state.cartRenders++;
-    afterPaint({ revision: e.detail.revision });
+    afterPaint({ revision: e.detail.revision, pending: e.detail.pending });
   });
   window.addEventListener(names.display, () => {
     state.displayRenders++;
@@ -184,6 +186,7 @@ async function benchScan(
     commit: [] as number[],
   };
   let slowBursts = 0;
+  let drawnAhead = 0;
   let nextNew = CART_LINES;
   for (let i = 0; i < SCAN_WARMUP + SCANS; i++) {
     // Alternately a product not in the cart yet (a new line) and one that is (its quantity goes up).
@@ -209,8 +212,12 @@ async function benchScan(
       continue;
     }
     const painted = await awaitPaint(page, `scan ${barcode}`);
-    const shown = await page.locator(`[data-testid="cart-line"][data-barcode="${barcode}"]`).count();
+    const row = page.locator(`[data-testid="cart-line"][data-barcode="${barcode}"]`);
+    const shown = await row.count();
     if (shown !== 1) throw new Error(`scan ${barcode}: the cart shows ${shown} lines for it`);
+    const ahead = (painted.pending ?? 0) > 0;
+    // The till's answer lands before the next scan.
+    await row.and(page.locator('[data-pending="false"]')).waitFor({ timeout: WAIT_MS });
     const enter = keys.at(-1)!;
     if (enter.key !== 'Enter' || keys.length !== barcode.length + 1) {
       throw new Error(`scan ${barcode}: saw keys ${JSON.stringify(keys)}`);
@@ -223,6 +230,7 @@ async function benchScan(
     );
     await pause(SCAN_PAUSE_MS);
     if (i < SCAN_WARMUP) continue;
+    if (ahead) drawnAhead++;
     fromFirstKey.push(painted.paint - keys[0].timeStamp);
     fromEnter.push(painted.paint - enter.timeStamp);
     bursts.push(enter.timeStamp - keys[0].timeStamp);
@@ -242,8 +250,9 @@ async function benchScan(
     id: '1',
     name: `Scan -> line painted in the cart (${CART_LINES}+ lines)`,
     figures:
-      `from Enter: p50 ${mid(fromEnter)}, p95 ${ms(p95)}; from 1st key: p50 ${mid(fromFirstKey)}, ` +
-      `p95 ${ms(percentile(fromFirstKey, 95))} (n=${fromEnter.length})`,
+      `painted from Enter: p50 ${mid(fromEnter)}, p95 ${ms(p95)}; in the DOM from Enter: p50 ${mid(steps.commit)}, ` +
+      `p95 ${ms(percentile(steps.commit, 95))}; painted from 1st key: p50 ${mid(fromFirstKey)}, ` +
+      `p95 ${ms(percentile(fromFirstKey, 95))} (n=${fromEnter.length}; drawn ahead of the till: ${drawnAhead})`,
     target: 'p95 <= 16 ms',
     pass: p95 <= 16,
     note:
@@ -254,6 +263,8 @@ async function benchScan(
       `Enter -> cart.scan request starts ${mid(steps.toCall)}; request -> response read (HTTP + host) ` +
       `${mid(steps.call)} (the same call from Node, no browser: ${ms(hostScanMs)}); response -> DOM committed (JSON, store, React) ${mid(steps.apply)}; committed -> ` +
       `next frame (rAF) ${mid(steps.frame)}; rAF -> painted (style, layout, paint) ${mid(steps.paint)}. ` +
+      `A scan drawn from the page's catalog cache (marked pending until the till's answer replaces it) counts ` +
+      `when drawn; ${drawnAhead} of ${fromEnter.length} were, so the request steps above then come after the paint. ` +
       `Half the scans add a line, half raise one; the cart grew to ${lines} lines. Focus in the search box ` +
       `(as the till starts). Bursts slower than the ${maxGapMs} ms scanner gap, not counted: ${slowBursts}. ` +
       `Chromium ${chromiumVersion}.`,
@@ -273,6 +284,7 @@ async function benchScan(
       burstP50Ms: median(bursts),
       n: fromEnter.length,
       slowBursts,
+      drawnAhead,
     },
   });
 }
@@ -352,6 +364,10 @@ runMain(async () => {
           .locator('[data-testid="cart-line"]')
           .nth(CART_LINES - 1)
           .waitFor({ timeout: WAIT_MS });
+        // Scans are drawn from the page's catalog cache once it is loaded (100k products).
+        await cashier
+          .locator('html:not([data-scan-cache=""])[data-scan-cache]')
+          .waitFor({ state: 'attached', timeout: WAIT_MS });
         await benchScan(cashier, {
           baseUrl: host.url,
           maxGapMs: settings.scanMaxGapMs,

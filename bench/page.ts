@@ -13,6 +13,8 @@ export interface Painted {
   paint: number;
   /** performance.timeOrigin + paint: a wall clock all pages share. */
   paintWall: number;
+  /** Cart paints: scans drawn ahead of the till's answer in it (bench/browser.ts). */
+  pending?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- host till browser pay wallets]`: the performance figures of issues #2 and #3, printed as a table.
+// `npm run bench [-- host till browser sale pay wallets]`: the performance figures of issues #2 and #3, printed as a table.
 // Figures are reported against their targets, never asserted: a MISS still exits 0; only a benchmark
 // that crashed makes the exit code non-zero. Each group runs in its own process, bundled from bench/*.ts
 // with esbuild into out/bench/; everything talks to 127.0.0.1 and lives in temp folders.
@@ -17,6 +17,7 @@ const GROUPS = {
   hostile: { entry: 'bench/hostile.ts', timeoutMs: 120_000, what: 'other calls while hostile requests are refused' },
   import: { entry: 'bench/import.ts', timeoutMs: 180_000, what: 'other calls during a 71k-row CSV import' },
   browser: { entry: 'bench/browser.ts', timeoutMs: 150_000, what: 'scan and customer display in Chromium' },
+  sale: { entry: 'bench/sale.ts', timeoutMs: 150_000, what: 'a 3-line sale through the API: HTTP, WebSocket, a peer' },
   pay: {
     entry: 'bench/pay.ts',
     timeoutMs: 180_000,

@@ -164,6 +164,30 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, m
   return { input, output, maxBodyBytes };
 }
 
+/**
+ * What the page needs to draw a scan before the till answers (catalog.scanCache): every product's barcode,
+ * id, names, price, tax and flags, one array per field (row i of each is one product), so 100k products are
+ * a few MB of JSON and no objects. `version` names the catalog's state; asking again with it answers
+ * `unchanged` and no rows when nothing was written since.
+ */
+export const SCAN_CACHE_FLAGS = { active: 1, soldByWeight: 2, isDemo: 4 } as const;
+export const ScanCache = z.union([
+  z.object({ version: z.string(), unchanged: z.literal(true) }),
+  z.object({
+    version: z.string(),
+    unchanged: z.literal(false),
+    ids: z.array(z.number().int()),
+    barcodes: z.array(z.string()),
+    names: z.array(z.string()),
+    namesEn: z.array(z.string()),
+    prices: z.array(z.number().int()),
+    taxRates: z.array(z.number().int()),
+    /** SCAN_CACHE_FLAGS, or'ed. */
+    flags: z.array(z.number().int()),
+  }),
+]);
+export type ScanCache = z.infer<typeof ScanCache>;
+
 export const api = {
   'app.info': method(Empty, AppInfo),
 
@@ -172,6 +196,7 @@ export const api = {
 
   'catalog.clearDemo': method(Empty, z.object({ removedProducts: z.number().int() })),
   'catalog.categories': method(Empty, z.array(z.object({ name: z.string(), count: z.number().int() }))),
+  'catalog.scanCache': method(z.object({ version: z.string().max(64).optional() }).strict(), ScanCache),
 
   'products.lookup': method(z.object({ barcode: Barcode }).strict(), Product.nullable()),
   'products.search': method(

@@ -1,5 +1,6 @@
 // Catalog SQL. Rows become `Product` here and nowhere else.
 import type { Database, Statement } from 'better-sqlite3';
+import { SCAN_CACHE_FLAGS, type ScanCache } from '../../shared/api';
 import type { Product } from '../../shared/domain';
 
 /** What is written for a product; `searchText` and `sortKey` are derived by the caller (pinyin). */
@@ -57,6 +58,7 @@ export class ProductsRepo {
   private readonly insertStmt: Statement<[...Values, string, string]>;
   private readonly updateStmt: Statement<[...Values, string, number]>;
   private readonly allStmt: Statement<[], ProductRow>;
+  private readonly scanRowsStmt: Statement<[], unknown[]>;
   private readonly latinStmt: Statement<[number, number], { active: string | null; latin: string | null }>;
   private readonly namesStmt: Statement<[number, number], string | null>;
   private readonly categoriesStmt: Statement<[], { name: string; count: number }>;
@@ -99,6 +101,11 @@ export class ProductsRepo {
         ' active = ?, is_demo = ?, sold_by_weight = ?, search_text = ?, sort_key = ?, updated_at = ? WHERE id = ?',
     );
     this.allStmt = db.prepare(`SELECT ${COLUMNS} FROM products ${LISTING}`);
+    this.scanRowsStmt = db
+      .prepare<[], unknown[]>(
+        'SELECT id, barcode, name, name_en, price_minor, tax_rate_bp, active, sold_by_weight, is_demo FROM products',
+      )
+      .raw();
     // group_concat over a range of ids in id order is a sequential scan; reading through the listing index
     // is several times slower. Each entry ends with U+001E: a string built whole by SQLite is flat.
     this.latinStmt = db.prepare(
@@ -174,6 +181,44 @@ export class ProductsRepo {
   /** Every product in listing order (category, then how the name is said). */
   all(): Product[] {
     return this.allStmt.all().map(toProduct);
+  }
+
+  /** Every product as the columns a scan needs (catalog.scanCache): rows as arrays, no objects per product. */
+  scanColumns(): Omit<Extract<ScanCache, { unchanged: false }>, 'version' | 'unchanged'> {
+    const c = { ids: [], barcodes: [], names: [], namesEn: [], prices: [], taxRates: [], flags: [] } as {
+      ids: number[];
+      barcodes: string[];
+      names: string[];
+      namesEn: string[];
+      prices: number[];
+      taxRates: number[];
+      flags: number[];
+    };
+    for (const r of this.scanRowsStmt.iterate()) {
+      const [id, barcode, name, nameEn, price, tax, active, byWeight, demo] = r as [
+        number,
+        string,
+        string,
+        string,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      c.ids.push(id);
+      c.barcodes.push(barcode);
+      c.names.push(name);
+      c.namesEn.push(nameEn);
+      c.prices.push(price);
+      c.taxRates.push(tax);
+      c.flags.push(
+        (active ? SCAN_CACHE_FLAGS.active : 0) |
+          (byWeight ? SCAN_CACHE_FLAGS.soldByWeight : 0) |
+          (demo ? SCAN_CACHE_FLAGS.isDemo : 0),
+      );
+    }
+    return c;
   }
 
   /** Grows with every product row written through this connection (see the constructor). */

@@ -6,7 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type ApiError, api, isMethodName, type Result } from '../../shared/api';
+import { type ApiError, api, isMethodName, MAX_BODY_BYTES, type Result } from '../../shared/api';
 import { BodyParser } from '../api/body';
 import { createRouter, httpStatus, tooLarge } from '../api/router';
 import { isLoopback } from '../core/args';
@@ -110,6 +110,50 @@ function sendError(res: ServerResponse, status: number, error: ApiError): void {
 function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Room in a call frame for `{"id":…,"method":"…","input":}` around the input, which has the method's limit. */
+export const FRAME_ENVELOPE_BYTES = 256;
+
+/** A call's id: the client's own counter (or any short string), echoed in the answer. */
+function isCallId(id: unknown): id is number | string {
+  return (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length <= 64);
+}
+
+function frame(id: number | string | null, result: Result<unknown>): string {
+  return JSON.stringify({ id, result });
+}
+
+/**
+ * One call frame from a page's socket, through the same router as POST /api/<method>: the method's size
+ * limit, the same validation and the same {ok, error} envelope; the answer frame as text. A frame that is
+ * not a call at all answers with id null and says what is wrong with it.
+ */
+export async function socketCall(
+  router: ReturnType<typeof createRouter>,
+  data: Buffer | ArrayBuffer | Buffer[],
+  isBinary: boolean,
+): Promise<string> {
+  const malformed = (message: string, id: number | string | null = null) =>
+    frame(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
+  if (isBinary) return malformed('Call frames are JSON text: {"id", "method", "input"}');
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  let msg: unknown;
+  try {
+    msg = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return malformed('Call frame is not valid JSON');
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    return malformed('A call frame is an object: {"id", "method", "input"}');
+  }
+  const { id, method, input } = msg as { id?: unknown; method?: unknown; input?: unknown };
+  if (!isCallId(id)) return malformed('A call frame needs an id: an integer or a string of up to 64 characters');
+  if (typeof method !== 'string') return malformed('A call frame needs a method name', id);
+  if (isMethodName(method) && bytes.length > api[method].maxBodyBytes + FRAME_ENVELOPE_BYTES) {
+    return frame(id, { ok: false, error: tooLarge(api[method].maxBodyBytes) });
+  }
+  return frame(id, await router.call(method, input, { transport: 'http' }));
 }
 
 export async function startHost(opts: HostOptions): Promise<Host> {
@@ -262,8 +306,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     });
   });
 
-  // Push events: every bus event goes to every connected browser as {event, payload}.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Push events: every bus event goes to every connected browser as {event, payload}. Calls carry inputs
+  // of up to 64 kB (larger ones, the CSV methods', go over HTTP): a frame somewhat over that is answered
+  // TOO_LARGE like HTTP's 413; one past maxPayload closes the socket (1009), which the page sees as offline.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_BODY_BYTES });
   const alive = new WeakSet<WebSocket>();
 
   function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -284,7 +330,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
-    // Browsers only listen; anything they send is ignored.
+    // A page's calls, {id, method, input}, answered {id, result} on the same socket (see socketCall).
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      void socketCall(router, data, isBinary).then((reply) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(reply);
+      });
+    });
   });
 
   const heartbeat = setInterval(() => {

@@ -1,4 +1,5 @@
 // The catalog: products, their search, CSV import/export and the demo catalog.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type MethodArgs, type MethodOutput, TillError } from '../../shared/api';
@@ -97,6 +98,18 @@ export class Catalog {
     }
     throw new TillError('UNKNOWN_BARCODE', `No product has barcode ${shown}`, { barcode: shown });
   }
+
+  /**
+   * The page's scan cache (see ScanCache). The version counter restarts with the process, so it is
+   * prefixed with this run's id: a page kept open across a restart never takes a new catalog for its old one.
+   */
+  scanCache(version: string | undefined): MethodOutput<'catalog.scanCache'> {
+    const now = `${this.runId}.${this.products.version()}`;
+    if (version === now) return { version: now, unchanged: true };
+    return { version: now, unchanged: false, ...this.products.scanColumns() };
+  }
+
+  private readonly runId = randomUUID().slice(0, 8);
 
   byId(id: number): Product {
     const p = this.products.byId(id);

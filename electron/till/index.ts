@@ -220,6 +220,7 @@ function assemble(db: Database, opts: TillOptions): Till {
 
     'catalog.clearDemo': () => catalog.clearDemo(),
     'catalog.categories': () => catalog.categories(),
+    'catalog.scanCache': ({ version }) => catalog.scanCache(version),
 
     'products.lookup': ({ barcode }) => catalog.lookup(barcode) ?? null,
     'products.search': (q) => catalog.search(q),

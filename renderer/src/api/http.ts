@@ -1,20 +1,26 @@
-// The browser side of the bridge when the page is served by the headless host: methods over
-// POST /api/<method>, push events over one WebSocket at /events that reconnects with backoff.
-import type {
-  ApiError,
-  EventName,
-  EventPayload,
-  MethodInput,
-  MethodName,
-  MethodOutput,
-  Result,
-  TillpointBridge,
+// The browser side of the bridge when the page is served by the headless host: push events over one
+// WebSocket at /events that reconnects with backoff, and methods over that same socket while it is up
+// ({id, method, input} -> {id, result}: one frame each way instead of an HTTP request), else over
+// POST /api/<method>. Both reach the host's one router, so answers are the same either way.
+import {
+  type ApiError,
+  type EventName,
+  type EventPayload,
+  MAX_BODY_BYTES,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Result,
+  type TillpointBridge,
 } from '../../../shared/api';
+
+/** WebSocket.OPEN, spelled out so this file also runs where WebSocket is not a global (unit tests). */
+const OPEN = 1;
 
 /** Marks an error the client made up itself because the host could not be reached (see errorText). */
 export const OFFLINE_REASON = 'offline';
 
-function offline(message: string): { ok: false; error: ApiError } {
+export function offline(message: string): { ok: false; error: ApiError } {
   return { ok: false, error: { code: 'INTERNAL', message, params: { reason: OFFLINE_REASON } } };
 }
 
@@ -51,10 +57,54 @@ export class EventSocket {
   private socket: WebSocket | null = null;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private nextId = 1;
+  /** Calls sent on the current socket, waiting for their answers. */
+  private readonly calls = new Map<number, (result: Result<unknown>) => void>();
   /** null until the first connect succeeds or fails. */
   up: boolean | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly open: (url: string) => WebSocket = (u) => new WebSocket(u),
+  ) {}
+
+  /**
+   * The call over the socket, or undefined when it is not up (or the input is larger than a call frame
+   * takes): the caller then uses HTTP. A socket that drops before the answer resolves the call as
+   * "offline", like a failed fetch; it is never sent again by itself (a scan must not be doubled).
+   */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>> | undefined {
+    const ws = this.socket;
+    if (!ws || ws.readyState !== OPEN) return undefined;
+    const id = this.nextId++;
+    const text = JSON.stringify({ id, method, input: input ?? {} });
+    // A UTF-8 byte is at most 3 per UTF-16 unit: only a long frame needs counting.
+    if (text.length * 3 > MAX_BODY_BYTES && new TextEncoder().encode(text).length > MAX_BODY_BYTES) return undefined;
+    return new Promise((resolve) => {
+      this.calls.set(id, resolve as (result: Result<unknown>) => void);
+      ws.send(text);
+    });
+  }
+
+  private answer(text: string): void {
+    let data: { id?: unknown; result?: Result<unknown> };
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const resolve = typeof data.id === 'number' ? this.calls.get(data.id) : undefined;
+    if (!resolve) return;
+    this.calls.delete(data.id as number);
+    const r = data.result;
+    resolve(r && typeof r.ok === 'boolean' ? r : { ok: false, error: { code: 'INTERNAL', message: 'Bad answer' } });
+  }
+
+  private dropCalls(): void {
+    const waiting = [...this.calls.values()];
+    this.calls.clear();
+    for (const resolve of waiting) resolve(offline('The connection to the till closed before its answer'));
+  }
 
   start(): void {
     if (this.socket || this.timer) return;
@@ -92,7 +142,7 @@ export class EventSocket {
 
   private connect(): void {
     this.timer = null;
-    const ws = new WebSocket(this.url);
+    const ws = this.open(this.url);
     this.socket = ws;
     ws.onopen = () => {
       this.attempt = 0;
@@ -101,6 +151,10 @@ export class EventSocket {
     };
     ws.onmessage = (msg) => {
       const text = String(msg.data);
+      if (text.startsWith('{"id":')) {
+        this.answer(text);
+        return;
+      }
       // Every page gets every event; a cart of 200 lines is ~100 KB of JSON. Parse only what someone
       // here listens to (the host writes the event name first).
       const name = /^\{"event":"([\w.]+)"/.exec(text)?.[1] as EventName | undefined;
@@ -123,6 +177,7 @@ export class EventSocket {
     };
     ws.onclose = () => {
       this.socket = null;
+      this.dropCalls();
       this.setUp(false);
       // 250 ms, 500 ms, 1 s ... capped at 5 s, with jitter so many displays don't reconnect in lockstep.
       const delay = Math.min(5000, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
@@ -137,7 +192,7 @@ export function eventsUrl(loc: Location): string {
 
 export function createHttpBridge(socket: EventSocket): TillpointBridge {
   return {
-    call: httpCall,
+    call: (method, input) => socket.call(method, input) ?? httpCall(method, input),
     on: (event, listener) => socket.on(event, listener),
   };
 }

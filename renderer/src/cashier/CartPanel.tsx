@@ -1,5 +1,7 @@
 // Right side: the sale's lines, totals and the actions on it. Rows are memoized by line object
-// (the cart store keeps unchanged lines identical), so one scan re-renders one row, not 200.
+// (the cart store keeps unchanged lines identical), so one scan re-renders one row, not 200. What is drawn
+// is the till's stored order with the scans still on their way laid over it (stores/pending.ts); their
+// rows say data-pending="true" until the till's answer replaces them.
 import { memo, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrderLine } from '../../../shared/domain';
@@ -7,6 +9,7 @@ import { formatMoney } from '../../../shared/money';
 import { formatKg } from '../../../shared/scale';
 import { displayName, useLocale } from '../format';
 import { cart, selectLine, useCart } from '../stores/cart';
+import { useShownCart } from '../stores/pending';
 import { openDialog } from '../stores/ui';
 import { openCashierDialog } from './actions';
 import { Kbd } from './Kbd';
@@ -19,19 +22,22 @@ interface LineProps {
   selected: boolean;
   /** A payment is open or part is paid: the till refuses changes, so the buttons say so. */
   locked: boolean;
+  /** Drawn from the page's catalog cache; the till has not answered yet. */
+  pending: boolean;
 }
 
-const CartLine = memo(function CartLine({ line, currency, locale, selected, locked }: LineProps) {
+const CartLine = memo(function CartLine({ line, currency, locale, selected, locked, pending }: LineProps) {
   const { t } = useTranslation();
   const money = (minor: number) => formatMoney(minor, currency, locale);
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: arrow keys move the selection (cashier/shortcuts.ts)
     <li
-      className={`line${selected ? ' line-selected' : ''}`}
+      className={`line${selected ? ' line-selected' : ''}${pending ? ' line-pending' : ''}`}
       data-testid="cart-line"
       data-barcode={line.barcode}
       data-line-id={line.id}
       data-selected={selected}
+      data-pending={pending}
       onClick={() => selectLine(line.id)}
     >
       <div className="line-main">
@@ -109,10 +115,12 @@ const CartLine = memo(function CartLine({ line, currency, locale, selected, lock
 function CartLines() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const lines = useCart((s) => s.order?.lines);
+  const lines = useShownCart((s) => s?.order.lines);
+  const pendingIds = useShownCart((s) => s?.pendingIds);
   const currency = useCart((s) => s.order?.currency ?? 'CNY');
   const revision = useCart((s) => s.order?.revision);
   const orderId = useCart((s) => s.order?.id);
+  const pending = pendingIds?.size ?? 0;
   const selectedLineId = useCart((s) => s.selectedLineId);
   const locked = useCart((s) => s.order?.locked ?? false);
   const list = useRef<HTMLOListElement>(null);
@@ -122,12 +130,12 @@ function CartLines() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new selection scrolls into view too
   useLayoutEffect(() => {
     list.current?.querySelector('.line-selected')?.scrollIntoView({ block: 'nearest' });
-    const key = `${orderId}:${revision}`;
+    const key = `${orderId}:${revision}:${pending}`;
     if (revision === undefined || rendered.current === key) return;
     rendered.current = key;
-    // For tests and the latency benchmark: this cart revision is in the DOM now.
-    window.dispatchEvent(new CustomEvent('tillpoint:cart-rendered', { detail: { revision, orderId } }));
-  }, [revision, orderId, selectedLineId]);
+    // For tests and the latency benchmark: this cart revision, with `pending` scans drawn over it, is in the DOM now.
+    window.dispatchEvent(new CustomEvent('tillpoint:cart-rendered', { detail: { revision, orderId, pending } }));
+  }, [revision, orderId, selectedLineId, pending, lines]);
 
   return (
     <ol className="lines" data-testid="cart-lines" ref={list}>
@@ -140,6 +148,7 @@ function CartLines() {
             locale={locale}
             selected={line.id === selectedLineId}
             locked={locked}
+            pending={pendingIds?.has(line.id) ?? false}
           />
         ))
       ) : (
@@ -154,7 +163,7 @@ function CartLines() {
 function Totals() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const order = useCart((s) => s.order);
+  const order = useShownCart((s) => s?.order ?? null);
   if (!order) return <div className="totals" />;
   const money = (minor: number) => formatMoney(minor, order.currency, locale);
   return (
@@ -208,10 +217,10 @@ function Totals() {
 function Actions() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const empty = useCart((s) => !s.order?.lines.length);
+  const empty = useShownCart((s) => !s?.order.lines.length);
   const locked = useCart((s) => s.order?.locked ?? false);
   const paymentOpen = useCart((s) => (s.order?.openPaymentId ?? null) !== null);
-  const due = useCart((s) => (s.order ? formatMoney(s.order.dueMinor, s.order.currency, locale) : ''));
+  const due = useShownCart((s) => (s ? formatMoney(s.order.dueMinor, s.order.currency, locale) : ''));
   const emptyReason = empty ? t('actions.cartEmpty') : undefined;
   const lockedReason = paymentOpen ? t('cart.locked') : t('cart.lockedPart');
   const action = (
@@ -275,7 +284,7 @@ function Actions() {
 
 export function CartPanel() {
   const { t } = useTranslation();
-  const count = useCart((s) => s.order?.lines.length ?? 0);
+  const count = useShownCart((s) => s?.order.lines.length ?? 0);
   return (
     <section className="cart" aria-label={t('cart.title')}>
       <header className="cart-head">

@@ -12,6 +12,7 @@ import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
 import { bindScanner, detector } from '../scannerDom';
 import { syncCart } from '../stores/cart';
 import { syncCatalog } from '../stores/catalog';
+import { syncScanCache } from '../stores/scanCache';
 import { syncPayments } from '../stores/payment';
 import { syncPrinter } from '../stores/printer';
 import { useSettings } from '../stores/settings';
@@ -74,7 +75,15 @@ export function Cashier() {
   }, [scanMaxGapMs, scanMinLength, scanPrefix, scanSuffix]);
 
   useEffect(() => {
-    const offs = [syncCart(), syncCatalog(), syncPayments(), syncPrinter(), bindScanner(handleScan), bindShortcuts()];
+    const offs = [
+      syncCart(),
+      syncCatalog(),
+      syncScanCache(),
+      syncPayments(),
+      syncPrinter(),
+      bindScanner(handleScan),
+      bindShortcuts(),
+    ];
     return () => {
       for (const off of offs) off();
     };

@@ -5,7 +5,8 @@ import { displayName } from '../format';
 import type { Scan } from '../scanner';
 import { setPendingQuantity } from '../scannerDom';
 import { beep } from '../beep';
-import { cart, scanScaleLabel, useCart } from '../stores/cart';
+import { cart, scanScaleLabel, scanToCart, useCart } from '../stores/cart';
+import { scansSettled, usePending } from '../stores/pending';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
 import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
 import { useSettings } from '../stores/settings';
@@ -63,7 +64,7 @@ export function handleScan(scan: Scan): void {
       closeDialog();
       break;
   }
-  void cart.scan(scan.barcode, scan.quantity);
+  void scanToCart(scan.barcode, scan.quantity);
 }
 
 /** Sold as a scale label if one of ours, the cart saying so; else the payment code it looks like. */
@@ -114,6 +115,12 @@ export async function addFromSearch(): Promise<void> {
 const NEEDS_ITEMS = new Set<DialogName>(['cash', 'pay', 'hold', 'void', 'orderDiscount']);
 
 export function openCashierDialog(name: DialogName): void {
+  // The shortcuts and the buttons both come here: a dialog that acts on the sale uses the till's stored
+  // total, so it waits for scans still on their way (drawn, not yet stored).
+  if (NEEDS_ITEMS.has(name) && usePending.getState().scans.length) {
+    void scansSettled().then(() => openCashierDialog(name));
+    return;
+  }
   if (NEEDS_ITEMS.has(name) && !useCart.getState().order?.lines.length) {
     showToast({ kind: 'info', key: 'actions.cartEmpty' });
     return;

@@ -7,6 +7,8 @@ import type { ApiError, MethodInput, MethodName } from '../../../shared/api';
 import type { Order, OrderLine } from '../../../shared/domain';
 import { client } from '../api/client';
 import { beep } from '../beep';
+import { addPending, drawable, notifySettled, overlay, removePending, sameLine, usePending } from './pending';
+import { cachedProduct } from './scanCache';
 import { shareLines } from './share';
 import { showError } from './ui';
 
@@ -21,12 +23,21 @@ export const useCart = create<CartState>(() => ({ order: null, selectedLineId: n
 /** Drafts we moved away from (sold, held, voided), with the revision they had: late pushes of them are dropped. */
 const retired = new Map<number, number>();
 
-/** `authoritative`: a reply to our own call (or a fresh cart.get), as opposed to a push. */
-export function applyOrder(incoming: Order, authoritative: boolean): void {
-  if (incoming.status !== 'draft') return;
+/**
+ * `authoritative`: a reply to our own call (or a fresh cart.get), as opposed to a push. `alongside` runs
+ * in the same render (a pending scan taken off as its answer goes on, so the line never flickers).
+ */
+export function applyOrder(incoming: Order, authoritative: boolean, alongside?: () => void): void {
+  if (incoming.status !== 'draft') {
+    if (alongside) flushSync(alongside);
+    return;
+  }
   const { order: current, selectedLineId } = useCart.getState();
   if (current && incoming.id === current.id) {
-    if (incoming.revision <= current.revision) return;
+    if (incoming.revision <= current.revision) {
+      if (alongside) flushSync(alongside);
+      return;
+    }
   } else {
     const retiredAt = retired.get(incoming.id);
     if (!authoritative && retiredAt !== undefined && incoming.revision <= retiredAt) return;
@@ -39,7 +50,66 @@ export function applyOrder(incoming: Order, authoritative: boolean): void {
   if (selected !== null && !lines.some((l) => l.id === selected)) selected = lines.at(-1)?.id ?? null;
   // Rendered at once rather than on the scheduler's next task: scan -> painted line is the till's
   // most watched latency, and this is one small, self-contained update.
-  flushSync(() => useCart.setState({ order: { ...incoming, lines }, selectedLineId: selected }));
+  flushSync(() => {
+    useCart.setState({ order: { ...incoming, lines }, selectedLineId: selected });
+    alongside?.();
+  });
+}
+
+/**
+ * A push. While a scan drawn ahead is on its way, the till's push of that very scan comes before its
+ * answer and would show it twice under the pending overlay: the latest push waits for the scans to land.
+ */
+let heldPush: Order | null = null;
+function applyPush(order: Order): void {
+  if (usePending.getState().scans.length) heldPush = order;
+  else applyOrder(order, false);
+}
+
+let seq = 0;
+
+/**
+ * A scan from the scanner: drawn at once from the page's catalog cache when the till will surely store it
+ * as drawn (an exact, active, piece-sold product on an unlocked cart), marked pending until the till's
+ * answer replaces it; a refusal takes it back with the beep and message. Anything else goes the till's
+ * way only (cart.scan), as before.
+ */
+export async function scanToCart(barcode: string, quantity = 1): Promise<boolean> {
+  const order = useCart.getState().order;
+  const product = cachedProduct(barcode);
+  if (!order || !product || !drawable(order, usePending.getState().scans, product, quantity)) {
+    return cart.scan(barcode, quantity);
+  }
+  const pending = { seq: ++seq, barcode, quantity, product };
+  flushSync(() => {
+    addPending(pending);
+    const shown = overlay(order, usePending.getState().scans);
+    const line = shown.order.lines.find((l) => shown.pendingIds.has(l.id) && sameLine(l, product));
+    if (line) useCart.setState({ selectedLineId: line.id });
+  });
+  const r = await client.call('cart.scan', { barcode, quantity });
+  const land = () => {
+    removePending(pending.seq);
+    // A refused new line was selected: the selection goes back to a stored line.
+    const { order: stored, selectedLineId } = useCart.getState();
+    if (
+      selectedLineId !== null &&
+      selectedLineId < 0 &&
+      !usePending.getState().scans.some((x) => -x.seq === selectedLineId)
+    ) {
+      useCart.setState({ selectedLineId: stored?.lines.at(-1)?.id ?? null });
+    }
+  };
+  if (r.ok) applyOrder(r.value, true, land);
+  else flushSync(land);
+  if (!r.ok) unknownBarcode(barcode)(r.error);
+  if (!usePending.getState().scans.length) {
+    const push = heldPush;
+    heldPush = null;
+    if (push) applyOrder(push, false);
+    notifySettled();
+  }
+  return r.ok;
 }
 
 export function selectLine(lineId: number | null): void {
@@ -148,10 +218,7 @@ export async function checkoutCash(tenderedMinor: number, receipt?: boolean) {
 
 export function syncCart(): () => void {
   void loadCart();
-  const offs = [
-    client.on('cart.changed', (order) => applyOrder(order, false)),
-    client.onConnect(() => void loadCart()),
-  ];
+  const offs = [client.on('cart.changed', applyPush), client.onConnect(() => void loadCart())];
   return () => {
     for (const off of offs) off();
   };
