@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         simControls: args.simControls && !app.isPackaged,
       },
       printing: args.printer ? { printerUri: args.printer } : undefined,
+      scanner: args.scanner ? { scannerUri: args.scanner } : undefined,
     });
     await till.start();
     if (args.thanksMs !== undefined) {
