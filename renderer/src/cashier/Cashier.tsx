@@ -7,6 +7,7 @@ import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { PayDialog } from '../dialogs/PayDialog';
 import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
+import { WeighDialog } from '../dialogs/WeighDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
 import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
 import { bindScanner, detector } from '../scannerDom';
@@ -14,9 +15,10 @@ import { syncCart } from '../stores/cart';
 import { syncCatalog } from '../stores/catalog';
 import { syncPayments } from '../stores/payment';
 import { syncPrinter } from '../stores/printer';
+import { syncScanner } from '../stores/scanner';
 import { useSettings } from '../stores/settings';
 import { useUi } from '../stores/ui';
-import { handleScan } from './actions';
+import { handleScan, handleSerialScan } from './actions';
 import { CartPanel } from './CartPanel';
 import { Header } from './Header';
 import { ProductArea } from './ProductArea';
@@ -53,6 +55,8 @@ function Dialogs() {
       return <StartupReportDialog />;
     case 'printOffers':
       return <PrintOffersDialog />;
+    case 'weigh':
+      return <WeighDialog />;
     default:
       return null;
   }
@@ -74,7 +78,16 @@ export function Cashier() {
   }, [scanMaxGapMs, scanMinLength, scanPrefix, scanSuffix]);
 
   useEffect(() => {
-    const offs = [syncCart(), syncCatalog(), syncPayments(), syncPrinter(), bindScanner(handleScan), bindShortcuts()];
+    // Only the cashier page acts on the serial scanner's codes; the customer display never subscribes.
+    const offs = [
+      syncCart(),
+      syncCatalog(),
+      syncPayments(),
+      syncPrinter(),
+      syncScanner(handleSerialScan),
+      bindScanner(handleScan),
+      bindShortcuts(),
+    ];
     return () => {
       for (const off of offs) off();
     };

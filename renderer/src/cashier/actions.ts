@@ -9,7 +9,7 @@ import { cart, scanScaleLabel, useCart } from '../stores/cart';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
 import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
 import { useSettings } from '../stores/settings';
-import { closeDialog, type DialogName, openDialog, showError, showToast, useUi } from '../stores/ui';
+import { closeDialog, type DialogName, openDialog, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
 import { routeScan } from './scanRoute';
 import { SHORTCUTS } from './shortcutKeys';
 
@@ -83,7 +83,20 @@ async function scaleFirst(code: string, inCheckout: boolean, saleDone: boolean):
 }
 
 export function addProduct(product: Product): Promise<boolean> {
+  // Its price is per kg: the cashier says how much (a scale label carries the weight itself).
+  if (product.soldByWeight) {
+    takeQuantity();
+    openWeighDialog(product);
+    return Promise.resolve(false);
+  }
   return cart.addProduct(product.id, takeQuantity());
+}
+
+/** A code from the serial scanner: the same as a keyboard-wedge scan, with the pending "×3". */
+export function handleSerialScan(barcode: string): void {
+  const quantity = useUi.getState().pendingQuantity ?? 1;
+  setPendingQuantity(null);
+  handleScan({ barcode, quantity, context: undefined });
 }
 
 let adding = false;
