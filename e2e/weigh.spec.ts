@@ -1,6 +1,6 @@
 // A sold-by-weight product tapped with no scale label: the cashier types its weight, the line shows the
 // weight and the price a weight-only label would give; a bad weight is refused with a clear message.
-import { callApi, expect, test } from './fixtures';
+import { CustomerPage, callApi, expect, test } from './fixtures';
 
 test('tapping a sold-by-weight product asks its weight and adds the weighed line', async ({ cashier, host, page }) => {
   await callApi(host.url, 'products.save', {
@@ -41,4 +41,10 @@ test('tapping a sold-by-weight product asks its weight and adds the weighed line
   await expect(cashier.lines().nth(1).getByTestId('line-weight')).toHaveText('0.512 kg (weighed)');
   await expect(cashier.lines().nth(1).getByTestId('line-total')).toHaveText('¥6.55');
   await expect(cashier.total()).toHaveText('¥10.81');
+
+  // The customer sees each weighed line's weight, not "×1".
+  const display = new CustomerPage(await page.context().newPage());
+  await display.goto(host.url);
+  await expect(display.lines()).toHaveCount(2);
+  await expect(display.page.getByTestId('display-line-weight')).toHaveText(['0.333 kg', '0.512 kg']);
 });

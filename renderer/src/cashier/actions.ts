@@ -3,7 +3,7 @@ import i18next from 'i18next';
 import type { Product } from '../../../shared/domain';
 import { displayName } from '../format';
 import type { Scan } from '../scanner';
-import { setPendingQuantity } from '../scannerDom';
+import { isTextField, setFieldValue, setPendingQuantity } from '../scannerDom';
 import { beep } from '../beep';
 import { cart, scanScaleLabel, useCart } from '../stores/cart';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
@@ -94,8 +94,16 @@ export function addProduct(product: Product): Promise<boolean> {
 
 /** A code from the serial scanner: the same as a keyboard-wedge scan, with the pending "×3". */
 export function handleSerialScan(barcode: string): void {
+  // A field that takes codes as text (a product's barcode, the catalog search) gets it, as with the wedge.
+  const active = document.activeElement;
+  if (isTextField(active) && active.closest('[data-scan="field"]')) {
+    setFieldValue(active, barcode);
+    return;
+  }
   const quantity = useUi.getState().pendingQuantity ?? 1;
   setPendingQuantity(null);
+  // The "3*" typed into the search box went with this code.
+  if (quantity !== 1) clearQuantityPrefix();
   handleScan({ barcode, quantity, context: undefined });
 }
 
