@@ -26,14 +26,14 @@ test('a scale label adds the weighed product at its price; a bad check digit add
   // 13 digits, weight only: 333 g × ¥12.80/kg = ¥4.2624, charged ¥4.26.
   await cashier.scan(label('210012300333'));
   await expect(cashier.lines()).toHaveCount(1);
-  await expect(cashier.lines().nth(0).getByTestId('line-weight')).toHaveText('0.333 kg (scale label)');
+  await expect(cashier.lines().nth(0).getByTestId('line-weight')).toHaveText('0.333 kg (weighed)');
   await expect(cashier.lines().nth(0).getByTestId('line-total')).toHaveText('¥4.26');
 
   // 18 digits starting 25 (an Alipay code's shape): 512 g for ¥6.55, read as a label, and the cart says so.
   const long = label('25001230051200655');
   await cashier.scan(long);
   await expect(cashier.lines()).toHaveCount(2);
-  await expect(cashier.lines().nth(1).getByTestId('line-weight')).toHaveText('0.512 kg (scale label)');
+  await expect(cashier.lines().nth(1).getByTestId('line-weight')).toHaveText('0.512 kg (weighed)');
   await expect(cashier.lines().nth(1).getByTestId('line-total')).toHaveText('¥6.55');
   await expect(page.getByTestId('toast').filter({ hasText: 'not as a payment code' })).toBeVisible();
   await expect(cashier.total()).toHaveText('¥10.81');

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       },
       // system: printers exist only here, in the desktop app (the headless host has none).
       printing: { printerUri: args.printer, transport: { systemPrinter: electronSystemPrinter({ BrowserWindow }) } },
+      scanner: args.scanner ? { scannerUri: args.scanner } : undefined,
     });
     await till.start();
     if (args.thanksMs !== undefined) {

@@ -22,6 +22,8 @@ import {
 } from './domain';
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
+import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
+import { ScannerStatus, SerialPortList } from './scanner';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -228,6 +230,11 @@ export const api = {
   'cart.get': method(Empty, Order),
   'cart.scan': method(z.object({ barcode: Barcode, quantity: Quantity.default(1) }).strict(), Order),
   'cart.addProduct': method(z.object({ productId: Id, quantity: Quantity.default(1) }).strict(), Order),
+  /** A sold-by-weight product with a weight the cashier typed (1 g to 99.999 kg), priced as a scale label is. */
+  'cart.addWeighed': method(
+    z.object({ productId: Id, weightGrams: z.number().int().min(1).max(MAX_TYPED_WEIGHT_GRAMS) }).strict(),
+    Order,
+  ),
   'cart.setQuantity': method(z.object({ lineId: Id, quantity: Quantity }).strict(), Order),
   'cart.removeLine': method(z.object({ lineId: Id }).strict(), Order),
   'cart.setLineDiscount': method(z.object({ lineId: Id, discountMinor: Minor }).strict(), Order),
@@ -328,6 +335,11 @@ export const api = {
   ),
   /** Settings: the serial ports, CUPS queues, Windows and system printers this machine lists, or why not. */
   'printer.targets': method(Empty, PrinterTargets),
+
+  /** The serial scanner's state (none, connected, not found, error). */
+  'scanner.status': method(Empty, ScannerStatus),
+  /** Settings: the serial ports this machine has, or why they cannot be listed. */
+  'scanner.ports': method(Empty, SerialPortList),
 } as const;
 
 export type Api = typeof api;
@@ -360,6 +372,9 @@ export const events = {
   'attention.changed': z.object({ count: z.number().int().min(0) }),
   'pay.startupReport': StartupReport,
   'printer.status': PrinterStatus,
+  /** A code read by the serial scanner; the cashier page treats it as a keyboard-wedge scan. */
+  'scanner.scan': z.object({ barcode: z.string().min(1).max(64) }),
+  'scanner.status': ScannerStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

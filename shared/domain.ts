@@ -5,6 +5,7 @@ import { PrinterSettings } from './printer';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
 import { ScaleSettings } from './scale';
+import { ScannerUri } from './scanner';
 
 export const Minor = z.number().int().min(0).max(MAX_AMOUNT_MINOR);
 export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -254,6 +255,8 @@ export const Settings = z.object({
   scaleBarcodes: ScaleSettings,
   /** The receipt printer and cash drawer (no printer by default: nothing prints). */
   printer: PrinterSettings,
+  /** A barcode scanner on a serial port (serial:/dev/ttyUSB1?baud=9600, serial:COM4?baud=9600); null: none. */
+  scannerSerial: ScannerUri.nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -142,3 +142,38 @@ export function weighedPrice(perKgMinor: number, grams: number): number {
 export function formatKg(grams: number): string {
   return `${Math.floor(grams / 1000)}.${String(grams % 1000).padStart(3, '0')}`;
 }
+
+/** The heaviest weight a cashier may type: 99.999 kg, the range of a 5-digit scale label. */
+export const MAX_TYPED_WEIGHT_GRAMS = 99_999;
+
+export type WeightUnit = 'kg' | 'g';
+
+export type TypedWeight =
+  | { ok: true; grams: number }
+  | { ok: false; reason: 'empty' | 'notNumber' | 'tooManyDecimals' | 'wholeGrams' | 'zero' | 'tooHeavy' };
+
+/**
+ * A weight the cashier typed for a sold-by-weight product: kilograms with up to 3 decimals ("0.512", ".5",
+ * "1,25") or whole grams ("512"). Read as digits, never through floating point.
+ */
+export function parseTypedWeight(text: string, unit: WeightUnit): TypedWeight {
+  const t = text.trim().replace(',', '.');
+  if (!t) return { ok: false, reason: 'empty' };
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[1] === '' && !m[2])) return { ok: false, reason: 'notNumber' };
+  const whole = m[1].replace(/^0+(?=\d)/, '');
+  const decimals = m[2] ?? '';
+  let grams: number;
+  if (unit === 'g') {
+    if (/[1-9]/.test(decimals)) return { ok: false, reason: 'wholeGrams' };
+    if (whole.length > 6) return { ok: false, reason: 'tooHeavy' };
+    grams = Number(whole || '0');
+  } else {
+    if (decimals.length > 3) return { ok: false, reason: 'tooManyDecimals' };
+    if (whole.length > 3) return { ok: false, reason: 'tooHeavy' };
+    grams = Number(whole || '0') * 1000 + Number(decimals.padEnd(3, '0'));
+  }
+  if (grams === 0) return { ok: false, reason: 'zero' };
+  if (grams > MAX_TYPED_WEIGHT_GRAMS) return { ok: false, reason: 'tooHeavy' };
+  return { ok: true, grams };
+}

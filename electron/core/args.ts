@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { isAvailableScheme, PrinterUriError, parsePrinterUri } from '../../shared/printer';
+import { parseScannerUri } from '../../shared/scanner';
 import { defaultDataDir } from './paths';
 
 export const DEFAULT_PORT = 4870;
@@ -34,6 +35,8 @@ export interface TillArgs {
   keyFile?: string;
   /** --printer URI: the receipt printer for this run, instead of the one in Settings. */
   printer?: string;
+  /** --scanner URI: the serial barcode scanner for this run, instead of the one in Settings. */
+  scanner?: string;
   help: boolean;
 }
 
@@ -61,6 +64,8 @@ export const USAGE = `Usage: tillpoint [options]
   --printer URI    the receipt printer for this run: tcp://HOST:9100 (a network printer), file:PATH
                    (a device such as /dev/usb/lp0, or a file to append to), serial:PORT?baud=9600,
                    cups:QUEUE, win:PRINTER, or system:NAME (the desktop app only)
+  --scanner URI    the serial barcode scanner for this run: serial:/dev/ttyUSB1?baud=9600 or
+                   serial:COM4?baud=9600
   -h, --help       show this help`;
 
 export class ArgsError extends Error {
@@ -95,6 +100,7 @@ const VALUE_FLAGS = new Set([
   '--pay-config',
   '--key-file',
   '--printer',
+  '--scanner',
 ]);
 
 function httpUrl(flag: string, raw: string): string {
@@ -212,6 +218,15 @@ export function parseArgs(argv: readonly string[], opts: ParseOptions = {}): Til
         out.printer = value.trim();
         break;
       }
+      case '--scanner':
+        try {
+          parseScannerUri(value);
+        } catch (err) {
+          if (err instanceof PrinterUriError) throw new ArgsError(`--scanner: ${err.message}`);
+          throw err;
+        }
+        out.scanner = value.trim();
+        break;
     }
   }
   if (payPort === undefined) {

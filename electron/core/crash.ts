@@ -21,6 +21,8 @@ export const CRASH_POINTS = [
   // A catalog import: after the slice that wrote past half of its rows, and after a slice of its undo.
   'import.halfWritten',
   'import.afterUndoSlice',
+  // A receipt: its bytes all handed to the printer connection, the job still marked sent (not yet done).
+  'print.afterSend',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

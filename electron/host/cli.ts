@@ -91,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
         simControls: args.simControls,
       },
       printing: args.printer ? { printerUri: args.printer } : undefined,
+      scanner: args.scanner ? { scannerUri: args.scanner } : undefined,
     });
     if (args.thanksMs !== undefined) {
       await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
@@ -118,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`data: ${args.dataDir}`);
   console.log(paymentsLine(till.payments()));
   if (args.printer) console.log(`printer: ${args.printer} (--printer)`);
+  if (args.scanner) console.log(`scanner: ${args.scanner} (--scanner)`);
   if (payConfig) {
     const wallets = (['alipay', 'wechatpay'] as const).filter((w) => payConfig[w]);
     console.log(`pay config: ${wallets.join(', ') || 'no wallets'} imported from ${args.payConfig}`);

@@ -6,6 +6,7 @@
 // one older than the retry window stops and waits for the cashier, so a printer switched back on never
 // spills a pile of old receipts. Only a job's first try in the run that made it may carry the drawer kick:
 // a retry, a restart or a reprint sends the bytes without it, so a drawer never opens by itself.
+import { crashPoint } from '../core/crash';
 import type { PrintJob, PrintJobsRepo } from '../db/print-jobs';
 import type { Transaction } from '../db/transaction';
 import type { PrinterStatus } from '../../shared/printer';
@@ -202,6 +203,7 @@ export class PrintWorker {
           },
           () => this.o.html?.(job) ?? null,
         );
+        crashPoint('print.afterSend');
         // Closed meanwhile: the database is gone; the job stays sent and is offered at the next start.
         if (this.closed) return;
         this.o.tx(() => this.o.jobs.markDone(job.id));

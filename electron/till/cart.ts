@@ -15,7 +15,7 @@ import { priceOrder } from '../../shared/pricing';
 import { crashPoint } from '../core/crash';
 import type { LineRow, OrderRow } from '../db/orders';
 import { paidTowards } from '../../shared/payment';
-import { type ScaleLabel, weighedPrice } from '../../shared/scale';
+import { MAX_TYPED_WEIGHT_GRAMS, type ScaleLabel, weighedPrice } from '../../shared/scale';
 import { isoNow, localDayRange, type TillContext } from './context';
 import { assertUnlocked, type OpenOrder } from './open-order';
 
@@ -232,6 +232,23 @@ export class Cart {
       );
       if (product.isDemo && !draft.is_demo) this.orders.markDemo(draft);
     });
+  }
+
+  /**
+   * A sold-by-weight product with a weight the cashier typed (no scale label): priced exactly as a weight-only
+   * label is (weighedPrice: per-kg price times the weight, rounded half up to a whole fen).
+   */
+  addTypedWeight(product: Product, weightGrams: number): Order {
+    if (!product.soldByWeight) {
+      throw new TillError('NOT_SOLD_BY_WEIGHT', `${product.name} is not sold by weight`, {
+        barcode: product.barcode,
+        name: product.name,
+      });
+    }
+    if (!Number.isSafeInteger(weightGrams) || weightGrams < 1 || weightGrams > MAX_TYPED_WEIGHT_GRAMS) {
+      throw new TillError('INVALID_INPUT', 'A weight is 1 g to 99.999 kg in whole grams', { weightGrams });
+    }
+    return this.addWeighed(product, { template: 'typed', flag: 0, item: '', weightGrams, amountMinor: null });
   }
 
   setQuantity(lineId: number, quantity: number): Order {

@@ -35,6 +35,7 @@ import type { TillContext } from './context';
 import { Display } from './display';
 import { OpenOrder } from './open-order';
 import { Printing, type PrintingOptions } from './printing';
+import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
 
 export { findAssetsDir } from './catalog';
@@ -62,6 +63,8 @@ export interface TillOptions {
   payConfig?: PayConfigFile;
   /** The receipt printer: --printer, and the worker's timings (tests). */
   printing?: PrintingOptions;
+  /** The serial scanner: --scanner, and its retry timings (tests). */
+  scanner?: ScannerOptions;
 }
 
 export interface PaymentOptions {
@@ -111,6 +114,8 @@ export interface Till {
   checkout: Checkout;
   /** Receipts and the drawer (tests wait on its worker). */
   printing: Printing;
+  /** The serial barcode scanner. */
+  scanner: TillScanner;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
   start(): Promise<void>;
   payments(): PaymentsInfo;
@@ -161,6 +166,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const cart = new Cart(ctx, openOrder);
   const checkout = new Checkout(ctx, openOrder, opts.payments?.engine);
   const printing = new Printing(ctx, openOrder, opts.printing);
+  const scanner = new TillScanner(ctx, opts.scanner);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -211,6 +217,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       const now = settings();
       if (changed.includes('currency')) cart.currencyChanged(now.currency);
       if (changed.includes('printer')) printing.settingsChanged();
+      if (changed.includes('scannerSerial')) scanner.settingsChanged();
       if (changed.length) {
         bus.emit('settings.changed', now);
         display.refresh();
@@ -236,6 +243,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       return label ? cart.addWeighed(product, label) : cart.addProduct(product, quantity);
     },
     'cart.addProduct': ({ productId, quantity }) => cart.addProduct(catalog.byId(productId), quantity),
+    'cart.addWeighed': ({ productId, weightGrams }) => cart.addTypedWeight(catalog.byId(productId), weightGrams),
     'cart.setQuantity': ({ lineId, quantity }) => cart.setQuantity(lineId, quantity),
     'cart.removeLine': ({ lineId }) => cart.removeLine(lineId),
     'cart.setLineDiscount': ({ lineId, discountMinor }) => cart.setLineDiscount(lineId, discountMinor),
@@ -282,6 +290,9 @@ function assemble(db: Database, opts: TillOptions): Till {
     'printer.testDrawer': () => printing.openDrawer('test'),
     'printer.testPage': () => printing.testPage(),
     'printer.targets': () => printing.targets(),
+
+    'scanner.status': () => scanner.status(),
+    'scanner.ports': () => scanner.ports(),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
@@ -441,8 +452,12 @@ function assemble(db: Database, opts: TillOptions): Till {
     db,
     checkout,
     printing,
+    scanner,
     start() {
-      if (!started && !closed) printing.start();
+      if (!started && !closed) {
+        printing.start();
+        scanner.start();
+      }
       started ??= Promise.resolve()
         .then(startPayments)
         .catch((err) => {
@@ -456,6 +471,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       if (closing) return closing;
       closed = true;
       printing.close();
+      const scannerClosed = scanner.close();
       checkout.close();
       catalog.close();
       display.close();
@@ -463,7 +479,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       closing = (async () => {
         await started;
         await refreshing;
-        await Promise.all([listener?.close(), gateway?.close()]);
+        await Promise.all([listener?.close(), gateway?.close(), scannerClosed]);
       })();
       return closing;
     },

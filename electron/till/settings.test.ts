@@ -42,6 +42,7 @@ describe('settings', () => {
         noReceiptDefault: false,
         retrySeconds: 120,
       },
+      scannerSerial: null,
     });
   });
 

@@ -26,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
     templates: [SCALE_PRESETS.ean13Price, SCALE_PRESETS.cn18],
   },
   printer: DEFAULT_PRINTER_SETTINGS,
+  scannerSerial: null,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

@@ -125,7 +125,8 @@ export function buildTillScript(prefix: string, source: string, external: string
     platform: 'node',
     format: 'cjs',
     outfile: script,
-    external: ['better-sqlite3', ...external],
+    // Native addons load from node_modules (serialport: the till's serial scanner and printers).
+    external: ['better-sqlite3', 'serialport', ...external],
     logLevel: 'silent',
   });
   return script;

@@ -7,6 +7,7 @@ import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { PayDialog } from '../dialogs/PayDialog';
 import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
+import { WeighDialog } from '../dialogs/WeighDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
 import { ClearDemoDialog, SettingsDialog } from '../dialogs/SettingsDialog';
 import { bindScanner, detector } from '../scannerDom';
@@ -15,9 +16,10 @@ import { syncCatalog } from '../stores/catalog';
 import { syncScanCache } from '../stores/scanCache';
 import { syncPayments } from '../stores/payment';
 import { syncPrinter } from '../stores/printer';
+import { syncScanner } from '../stores/scanner';
 import { useSettings } from '../stores/settings';
 import { useUi } from '../stores/ui';
-import { handleScan } from './actions';
+import { handleScan, handleSerialScan } from './actions';
 import { CartPanel } from './CartPanel';
 import { Header } from './Header';
 import { ProductArea } from './ProductArea';
@@ -54,6 +56,8 @@ function Dialogs() {
       return <StartupReportDialog />;
     case 'printOffers':
       return <PrintOffersDialog />;
+    case 'weigh':
+      return <WeighDialog />;
     default:
       return null;
   }
@@ -81,6 +85,7 @@ export function Cashier() {
       syncScanCache(),
       syncPayments(),
       syncPrinter(),
+      syncScanner(handleSerialScan),
       bindScanner(handleScan),
       bindShortcuts(),
     ];

@@ -4,6 +4,7 @@ import { setPendingQuantity } from '../scannerDom';
 import { clearQuantityPrefix } from '../stores/catalog';
 import { usePay } from '../stores/payment';
 import { openDrawer, refreshPrinter, usePrinter } from '../stores/printer';
+import { useScanner } from '../stores/scanner';
 import { updateSettings, useSettings } from '../stores/settings';
 import { openDialog, useUi } from '../stores/ui';
 import { Kbd } from './Kbd';
@@ -17,6 +18,7 @@ export function Header() {
   const pendingQuantity = useUi((s) => s.pendingQuantity);
   const attentionCount = usePay((s) => s.attentionCount);
   const printer = usePrinter((s) => s.status);
+  const scanner = useScanner((s) => s.status);
 
   return (
     <header className="topbar">
@@ -65,6 +67,16 @@ export function Header() {
           {t(`printer.state.${printer.state}`)}
           {printer.pending > 0 && ` · ${t('printer.pending', { count: printer.pending })}`}
         </button>
+      )}
+      {scanner && scanner.state !== 'none' && scanner.state !== 'connected' && (
+        <div
+          className="offline-badge"
+          data-testid="scanner-status"
+          data-state={scanner.state}
+          title={scanner.detail ?? scanner.uri ?? ''}
+        >
+          {t(`scanner.state.${scanner.state}`)}
+        </div>
       )}
       {printer && printer.offered > 0 && (
         <button

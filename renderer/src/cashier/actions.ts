@@ -3,14 +3,14 @@ import i18next from 'i18next';
 import type { Product } from '../../../shared/domain';
 import { displayName } from '../format';
 import type { Scan } from '../scanner';
-import { setPendingQuantity } from '../scannerDom';
+import { isTextField, setFieldValue, setPendingQuantity } from '../scannerDom';
 import { beep } from '../beep';
 import { cart, scanScaleLabel, scanToCart, useCart } from '../stores/cart';
 import { scansSettled, usePending } from '../stores/pending';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
 import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
 import { useSettings } from '../stores/settings';
-import { closeDialog, type DialogName, openDialog, showError, showToast, useUi } from '../stores/ui';
+import { closeDialog, type DialogName, openDialog, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
 import { routeScan } from './scanRoute';
 import { SHORTCUTS } from './shortcutKeys';
 
@@ -84,7 +84,28 @@ async function scaleFirst(code: string, inCheckout: boolean, saleDone: boolean):
 }
 
 export function addProduct(product: Product): Promise<boolean> {
+  // Its price is per kg: the cashier says how much (a scale label carries the weight itself).
+  if (product.soldByWeight) {
+    takeQuantity();
+    openWeighDialog(product);
+    return Promise.resolve(false);
+  }
   return cart.addProduct(product.id, takeQuantity());
+}
+
+/** A code from the serial scanner: the same as a keyboard-wedge scan, with the pending "×3". */
+export function handleSerialScan(barcode: string): void {
+  // A field that takes codes as text (a product's barcode, the catalog search) gets it, as with the wedge.
+  const active = document.activeElement;
+  if (isTextField(active) && active.closest('[data-scan="field"]')) {
+    setFieldValue(active, barcode);
+    return;
+  }
+  const quantity = useUi.getState().pendingQuantity ?? 1;
+  setPendingQuantity(null);
+  // The "3*" typed into the search box went with this code.
+  if (quantity !== 1) clearQuantityPrefix();
+  handleScan({ barcode, quantity, context: undefined });
 }
 
 let adding = false;

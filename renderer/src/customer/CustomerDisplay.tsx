@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { DisplayPayment, DisplayState, OrderLine } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
 import { isOpen } from '../../../shared/payment';
+import { formatKg } from '../../../shared/scale';
 import { displayName, useLocale } from '../format';
 import { formatCountdown, msUntil, SCHEME_NAMES } from '../paymentText';
 import { syncDisplay, useDisplay } from '../stores/display';
@@ -18,7 +19,14 @@ const Line = memo(function Line({ line, currency, locale }: { line: OrderLine; c
   return (
     <li className="cd-line" data-testid="display-line" data-barcode={line.barcode}>
       <span className="cd-line-name">{displayName(line, locale)}</span>
-      <span className="cd-line-qty">×{line.quantity}</span>
+      {line.weightGrams === null ? (
+        <span className="cd-line-qty">×{line.quantity}</span>
+      ) : (
+        // A weighed line: the customer sees what they are paying for, the weight.
+        <span className="cd-line-qty" data-testid="display-line-weight">
+          {formatKg(line.weightGrams)} kg
+        </span>
+      )}
       <span className="cd-line-total">{formatMoney(line.grossMinor - line.lineDiscountMinor, currency, locale)}</span>
     </li>
   );

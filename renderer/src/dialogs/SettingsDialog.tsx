@@ -9,6 +9,7 @@ import { updateSettings, useSettings } from '../stores/settings';
 import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
 import { PrinterSettings } from './PrinterSettings';
+import { ScannerSettings } from './ScannerSettings';
 import { useBusy } from './useBusy';
 import { WalletSettings } from './WalletSettings';
 
@@ -62,6 +63,7 @@ export function SettingsDialog() {
       {settings && <PaymentSettings key={settings.currency} settings={settings} />}
       <WalletSettings />
       {settings && <PrinterSettings settings={settings} />}
+      {settings && <ScannerSettings key={settings.scannerSerial ?? ''} settings={settings} />}
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

@@ -199,6 +199,11 @@ export const cart = {
   recall: (orderId: number) => mutate('cart.recall', { orderId }),
 };
 
+/** A sold-by-weight product with the weight the cashier typed; the till prices it as a scale label. */
+export function addWeighed(productId: number, weightGrams: number): Promise<boolean> {
+  return mutate('cart.addWeighed', { productId, weightGrams });
+}
+
 export async function loadCart(): Promise<void> {
   const r = await client.call('cart.get', {});
   if (r.ok) applyOrder(r.value, true);

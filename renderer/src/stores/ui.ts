@@ -1,6 +1,7 @@
 // Screen state that is not the shop's data: which dialog is open, toasts, the pending quantity, link status.
 import { create } from 'zustand';
 import type { ApiError } from '../../../shared/api';
+import type { Product } from '../../../shared/domain';
 
 export type DialogName =
   | 'cash'
@@ -16,7 +17,8 @@ export type DialogName =
   | 'pay'
   | 'attention'
   | 'startupReport'
-  | 'printOffers';
+  | 'printOffers'
+  | 'weigh';
 
 export interface Toast {
   id: number;
@@ -31,6 +33,8 @@ interface UiState {
   dialog: DialogName | null;
   /** The line a line-discount dialog is for. */
   dialogLineId: number | null;
+  /** The sold-by-weight product the weigh dialog asks a weight for. */
+  dialogProduct: Product | null;
   toasts: Toast[];
   /** "×3": the next product added comes in this quantity. */
   pendingQuantity: number | null;
@@ -40,17 +44,23 @@ interface UiState {
 export const useUi = create<UiState>(() => ({
   dialog: null,
   dialogLineId: null,
+  dialogProduct: null,
   toasts: [],
   pendingQuantity: null,
   connected: true,
 }));
 
 export function openDialog(dialog: DialogName, lineId: number | null = null): void {
-  useUi.setState({ dialog, dialogLineId: lineId });
+  useUi.setState({ dialog, dialogLineId: lineId, dialogProduct: null });
+}
+
+/** Asks the weight of a sold-by-weight product tapped or picked in search (no scale label). */
+export function openWeighDialog(product: Product): void {
+  useUi.setState({ dialog: 'weigh', dialogLineId: null, dialogProduct: product });
 }
 
 export function closeDialog(): void {
-  useUi.setState({ dialog: null, dialogLineId: null });
+  useUi.setState({ dialog: null, dialogLineId: null, dialogProduct: null });
 }
 
 let nextToastId = 1;

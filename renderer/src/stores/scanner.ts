@@ -1,0 +1,36 @@
+// The serial barcode scanner's state as the till pushes it, and the ports Settings offers.
+import { create } from 'zustand';
+import type { ScannerStatus, SerialPortList } from '../../../shared/scanner';
+import { client } from '../api/client';
+
+interface ScannerStore {
+  status: ScannerStatus | null;
+}
+
+export const useScanner = create<ScannerStore>(() => ({ status: null }));
+
+async function load(): Promise<void> {
+  const r = await client.call('scanner.status', {});
+  if (r.ok) useScanner.setState({ status: r.value });
+}
+
+/**
+ * Keeps the status current and hands each code the serial scanner reads to `onScan` (the cashier page's
+ * scan handling, the keyboard wedge's); returns the unsubscribe.
+ */
+export function syncScanner(onScan: (barcode: string) => void): () => void {
+  void load();
+  const offs = [
+    client.on('scanner.status', (status) => useScanner.setState({ status })),
+    client.on('scanner.scan', ({ barcode }) => onScan(barcode)),
+    client.onConnect(() => void load()),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+export async function loadSerialPorts(): Promise<SerialPortList> {
+  const r = await client.call('scanner.ports', {});
+  return r.ok ? r.value : { ok: false, reason: r.error.message };
+}
