@@ -42,3 +42,33 @@ test('a code the serial scanner sends (ending in CR) shows in the cashier pageâ€
     await pair.close();
   }
 });
+
+test('with two cashier pages open, each serial scan is added once', async ({ page, context }) => {
+  const pair = await openPtyPair();
+  const host = await startTestHost({ args: [...LOOPBACK_PAY_ARGS, '--scanner', `serial:${pair.till}?baud=9600`] });
+  try {
+    const first = new CashierPage(page, host.url);
+    await first.goto();
+    const second = new CashierPage(await context.newPage(), host.url);
+    await second.goto();
+    await expect
+      .poll(async () => (await callApi<{ state: string }>(host.url, 'scanner.status', {})).state)
+      .toBe('connected');
+    const send = (text: string) => {
+      const fd = fs.openSync(pair.device, 'w');
+      fs.writeSync(fd, text);
+      fs.closeSync(fd);
+    };
+    send(`${DEMO.americano.barcode}\r`);
+    await expect(first.line(DEMO.americano.barcode)).toHaveCount(1);
+    send(`${DEMO.croissant.barcode}\r`);
+    for (const cashier of [first, second]) {
+      await expect(cashier.line(DEMO.croissant.barcode).getByTestId('line-qty')).toHaveText('1');
+      await expect(cashier.line(DEMO.americano.barcode).getByTestId('line-qty')).toHaveText('1');
+      await expect(cashier.total()).toHaveText('Â¥30.00');
+    }
+  } finally {
+    await host.stop();
+    await pair.close();
+  }
+});

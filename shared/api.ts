@@ -340,6 +340,11 @@ export const api = {
   'scanner.status': method(Empty, ScannerStatus),
   /** Settings: the serial ports this machine has, or why they cannot be listed. */
   'scanner.ports': method(Empty, SerialPortList),
+  /**
+   * Takes a serial scan for this page: true for the first page to ask, false for any other (several cashier pages
+   * may be open, and a scan must add its item once).
+   */
+  'scanner.claim': method(z.object({ scanId: Id }).strict(), z.object({ claimed: z.boolean() })),
 } as const;
 
 export type Api = typeof api;
@@ -373,7 +378,8 @@ export const events = {
   'pay.startupReport': StartupReport,
   'printer.status': PrinterStatus,
   /** A code read by the serial scanner; the cashier page treats it as a keyboard-wedge scan. */
-  'scanner.scan': z.object({ barcode: z.string().min(1).max(64) }),
+  /** A code the serial scanner read; the page that claims it first (scanner.claim) acts on it. */
+  'scanner.scan': z.object({ scanId: Id, barcode: z.string().min(1).max(64) }),
   'scanner.status': ScannerStatus,
 } as const;
 export type Events = typeof events;

@@ -293,6 +293,7 @@ function assemble(db: Database, opts: TillOptions): Till {
 
     'scanner.status': () => scanner.status(),
     'scanner.ports': () => scanner.ports(),
+    'scanner.claim': ({ scanId }) => scanner.claim(scanId),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------

@@ -31,8 +31,13 @@ describe('the till serial scanner', () => {
     expect(await connected).toMatchObject({ uri: `serial:${pair.till}?baud=9600`, detail: null });
     const scanned = till.next('scanner.scan');
     write(pair.device, '12\r#6901234567892\r\n');
-    expect(await scanned).toEqual({ barcode: '6901234567892' });
+    const scan = await scanned;
+    expect(scan).toEqual({ scanId: expect.any(Number), barcode: '6901234567892' });
     expect(till.events.filter((e) => e.event === 'scanner.scan')).toHaveLength(1);
+    // Two cashier pages open: the first to claim the scan adds it, the other leaves it.
+    expect(await till.call('scanner.claim', { scanId: scan.scanId })).toEqual({ claimed: true });
+    expect(await till.call('scanner.claim', { scanId: scan.scanId })).toEqual({ claimed: false });
+    expect(await till.call('scanner.claim', { scanId: scan.scanId + 1 })).toEqual({ claimed: false });
 
     const off = till.next('scanner.status', (s) => s.state === 'none');
     await till.call('settings.update', { scannerSerial: null });

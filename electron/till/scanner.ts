@@ -18,6 +18,9 @@ export interface ScannerOptions {
 export class TillScanner {
   private scanner: SerialScanner | null = null;
   private openUri: string | null = null;
+  private lastScanId = 0;
+  /** Scans pushed and not yet taken by a page. */
+  private readonly unclaimed = new Set<number>();
   private current: ScannerStatus;
   private started = false;
 
@@ -39,6 +42,11 @@ export class TillScanner {
   private setStatus(status: ScannerStatus): void {
     this.current = status;
     this.ctx.bus.emit('scanner.status', status);
+  }
+
+  /** The first page to ask takes the scan; any other page leaves it, so the item is added once. */
+  claim(scanId: number): { claimed: boolean } {
+    return { claimed: this.unclaimed.delete(scanId) };
   }
 
   status(): ScannerStatus {
@@ -83,7 +91,12 @@ export class TillScanner {
         return { prefix: s.scanPrefix, suffix: s.scanSuffix, minLength: s.scanMinLength };
       },
       onCode: (barcode) => {
-        if (this.scanner === scanner) this.ctx.bus.emit('scanner.scan', { barcode });
+        if (this.scanner !== scanner) return;
+        const scanId = ++this.lastScanId;
+        this.unclaimed.add(scanId);
+        // Scans no page took (no cashier page was open) are not kept beyond the newest hundred.
+        if (this.unclaimed.size > 100) this.unclaimed.delete(this.unclaimed.values().next().value!);
+        this.ctx.bus.emit('scanner.scan', { scanId, barcode });
       },
       onState: (state, detail) => {
         if (this.scanner !== scanner) return;

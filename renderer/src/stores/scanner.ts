@@ -16,13 +16,19 @@ async function load(): Promise<void> {
 
 /**
  * Keeps the status current and hands each code the serial scanner reads to `onScan` (the cashier page's
- * scan handling, the keyboard wedge's); returns the unsubscribe.
+ * scan handling, the keyboard wedge's) once this page has claimed it; returns the unsubscribe.
  */
 export function syncScanner(onScan: (barcode: string) => void): () => void {
   void load();
   const offs = [
     client.on('scanner.status', (status) => useScanner.setState({ status })),
-    client.on('scanner.scan', ({ barcode }) => onScan(barcode)),
+    client.on('scanner.scan', ({ scanId, barcode }) => {
+      // A page in the background (another tab, a minimised window) leaves the scan to the one in use.
+      if (document.visibilityState === 'hidden') return;
+      void client.call('scanner.claim', { scanId }).then((r) => {
+        if (r.ok && r.value.claimed) onScan(barcode);
+      });
+    }),
     client.onConnect(() => void load()),
   ];
   return () => {
