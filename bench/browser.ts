@@ -23,7 +23,7 @@ import {
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../e2e/chromium';
 import { type Painted, WAIT_MS, waitForPaint } from './page';
 
-const CART_LINES = 200;
+const CART_LINES = Number(process.env.BENCH_CART_LINES ?? 200);
 const SCAN_WARMUP = 5;
 const SCANS = 80;
 const DISPLAY_WARMUP = 5;
