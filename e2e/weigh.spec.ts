@@ -34,6 +34,7 @@ test('tapping a sold-by-weight product asks its weight and adds the weighed line
   await page.getByTestId('search-input').fill('00123');
   await page.getByTestId('search-input').press('Enter');
   await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('search-input')).toHaveValue('');
   await page.getByTestId('weigh-unit').selectOption('g');
   await page.getByTestId('weigh-input').fill('512');
   await page.getByTestId('weigh-confirm').click();
@@ -41,6 +42,13 @@ test('tapping a sold-by-weight product asks its weight and adds the weighed line
   await expect(cashier.lines().nth(1).getByTestId('line-weight')).toHaveText('0.512 kg (weighed)');
   await expect(cashier.lines().nth(1).getByTestId('line-total')).toHaveText('¥6.55');
   await expect(cashier.total()).toHaveText('¥10.81');
+
+  // Its own code scanned (no scale label on it) asks the weight too; Esc adds nothing.
+  await cashier.scan('00123');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(cashier.lines()).toHaveCount(2);
 
   // The customer sees each weighed line's weight, not "×1".
   const display = new CustomerPage(await page.context().newPage());

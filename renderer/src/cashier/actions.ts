@@ -1,14 +1,15 @@
 // What the cashier's gestures do: scans, taps on products, Enter in the search box, shortcuts.
 import i18next from 'i18next';
 import type { Product } from '../../../shared/domain';
+import { beep } from '../beep';
 import { displayName } from '../format';
 import type { Scan } from '../scanner';
 import { isTextField, setFieldValue, setPendingQuantity } from '../scannerDom';
-import { beep } from '../beep';
 import { cart, scanScaleLabel, scanToCart, useCart } from '../stores/cart';
-import { scansSettled, usePending } from '../stores/pending';
 import { clearQuantityPrefix, currentResults, searchQuery, setSearchText, useCatalog } from '../stores/catalog';
 import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCart } from '../stores/payment';
+import { scansSettled, usePending } from '../stores/pending';
+import { cachedProduct } from '../stores/scanCache';
 import { useSettings } from '../stores/settings';
 import { closeDialog, type DialogName, openDialog, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
 import { routeScan } from './scanRoute';
@@ -63,6 +64,12 @@ export function handleScan(scan: Scan): void {
       // The next customer's first scan closes the previous sale's screen.
       closeDialog();
       break;
+  }
+  // A weighed product's own code (no scale label on it): ask its weight, as a tap on it does.
+  const known = cachedProduct(scan.barcode);
+  if (known?.active && known.soldByWeight) {
+    void addProduct({ ...known, category: '' });
+    return;
   }
   void scanToCart(scan.barcode, scan.quantity);
 }
@@ -120,7 +127,8 @@ export async function addFromSearch(): Promise<void> {
     if (searchQuery(useCatalog.getState().text) !== query) return; // typed on meanwhile
     const target = items.find((p) => p.barcode === query) ?? (items.length === 1 ? items[0] : undefined);
     if (target) {
-      if (await addProduct(target)) setSearchText('');
+      // A weighed product opens the weigh dialog: the box is done with either way.
+      if ((await addProduct(target)) || target.soldByWeight) setSearchText('');
     } else if (items.length === 0 && /^\d{4,}$/.test(query)) {
       // A code typed by hand: the till looks it up (and says so if it is unknown).
       if (await cart.scan(query, takeQuantity())) setSearchText('');
