@@ -39,6 +39,19 @@ test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick
     printer.answer = 'paper_out';
     await page.getByTestId('printer-status').click();
     await expect(page.getByTestId('printer-status')).toHaveText('Out of paper');
+
+    // A drawer watched by its switch (open = pin 3 high here): the header says when it is left open.
+    await expect(page.getByTestId('drawer-open')).toHaveCount(0);
+    await callApi(host.url, 'settings.update', {
+      printer: { ...DEFAULT_PRINTER_SETTINGS, uri: printer.uri, drawerOpenSignal: 'high' },
+    });
+    printer.answer = 'ok';
+    printer.drawerHigh = true;
+    await page.getByTestId('printer-status').click();
+    await expect(page.getByTestId('drawer-open')).toHaveText('Drawer open');
+    printer.drawerHigh = false;
+    await page.getByTestId('printer-status').click();
+    await expect(page.getByTestId('drawer-open')).toHaveCount(0);
   } finally {
     await host.stop();
     await printer.close();

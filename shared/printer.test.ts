@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PrinterSettings, PrinterUriError, parsePrinterUri, statusFromDleEot } from './printer';
+import {
+  DEFAULT_PRINTER_SETTINGS,
+  drawerState,
+  PrinterSettings,
+  PrinterUriError,
+  parsePrinterUri,
+  statusFromDleEot,
+} from './printer';
 
 describe('printer URIs', () => {
   it('read every kind', () => {
@@ -36,7 +43,24 @@ describe('DLE EOT answers', () => {
     expect(statusFromDleEot({ printer: 0x12, offline: 0x12, paper: 0x1e })).toEqual({
       state: 'ok',
       paperNearEnd: true,
+      drawerSignal: 'low',
     });
     expect(statusFromDleEot({ printer: null, offline: null, paper: null }).state).toBe('unknown');
+  });
+
+  it("read the drawer switch (pin 3) from DLE EOT 1 bit 2, and the shop's setting says which level is open", () => {
+    expect(statusFromDleEot({ printer: 0x16, offline: 0x12, paper: 0x12 }).drawerSignal).toBe('high');
+    expect(statusFromDleEot({ printer: 0x12, offline: 0x12, paper: 0x12 }).drawerSignal).toBe('low');
+    expect(statusFromDleEot({ printer: null, offline: null, paper: null }).drawerSignal).toBeNull();
+    expect(drawerState('high', 'high')).toBe('open');
+    expect(drawerState('low', 'high')).toBe('closed');
+    expect(drawerState('low', 'low')).toBe('open');
+    expect(drawerState('high', 'off')).toBeNull();
+    expect(drawerState(null, 'high')).toBeNull();
+  });
+
+  it('keep printer settings saved before the drawer signal existed (read as off)', () => {
+    const { drawerOpenSignal: _, ...old } = DEFAULT_PRINTER_SETTINGS;
+    expect(PrinterSettings.parse(old)).toEqual({ ...old, drawerOpenSignal: 'off' });
   });
 });

@@ -117,6 +117,11 @@ export const PrinterSettings = z
     noReceiptDefault: z.boolean(),
     /** A receipt not printed within this long stops retrying and waits for the cashier. */
     retrySeconds: z.number().int().min(10).max(3600),
+    /**
+     * Which level of the drawer's switch (pin 3, read with DLE EOT 1) means open: drawers differ, so the shop says;
+     * 'off' shows no drawer state. Settings saved before this existed read as 'off'.
+     */
+    drawerOpenSignal: z.enum(['off', 'high', 'low']).default('off'),
   })
   .strict();
 export type PrinterSettings = z.infer<typeof PrinterSettings>;
@@ -135,6 +140,7 @@ export const DEFAULT_PRINTER_SETTINGS: PrinterSettings = {
   footer: '',
   noReceiptDefault: false,
   retrySeconds: 120,
+  drawerOpenSignal: 'off',
 };
 
 /**
@@ -143,6 +149,10 @@ export const DEFAULT_PRINTER_SETTINGS: PrinterSettings = {
  */
 export const PrinterState = z.enum(['none', 'ok', 'offline', 'cover_open', 'paper_out', 'unknown', 'unavailable']);
 export type PrinterState = z.infer<typeof PrinterState>;
+
+/** The level of the drawer connector's pin 3 (the drawer's open/closed switch). */
+export const DrawerSignal = z.enum(['high', 'low']);
+export type DrawerSignal = z.infer<typeof DrawerSignal>;
 
 export const PrinterStatus = z.object({
   state: PrinterState,
@@ -156,6 +166,10 @@ export const PrinterStatus = z.object({
   offered: z.number().int().min(0),
   /** The last error in English, for the log and the tooltip. */
   detail: z.string().nullable(),
+  /** The drawer switch's level as the printer last reported it (null: not reported). */
+  drawerSignal: DrawerSignal.nullable(),
+  /** Open or closed by the shop's drawerOpenSignal; null when not watched or not reported. */
+  drawer: z.enum(['open', 'closed']).nullable(),
   at: z.string(),
 });
 export type PrinterStatus = z.infer<typeof PrinterStatus>;
@@ -184,20 +198,34 @@ export type PrintOffer = z.infer<typeof PrintOffer>;
 
 export const DLE_EOT = { printer: 1, offline: 2, paper: 4 } as const;
 
+/** What the drawer is, by the printer's pin 3 level and the shop's setting; null when not known or not watched. */
+export function drawerState(
+  signal: DrawerSignal | null,
+  openWhen: PrinterSettings['drawerOpenSignal'],
+): 'open' | 'closed' | null {
+  if (signal === null || openWhen === 'off') return null;
+  return signal === openWhen ? 'open' : 'closed';
+}
+
 /** Reads the answers to DLE EOT 1, 2 and 4 (each byte or null when it did not come). */
 export function statusFromDleEot(answers: { printer: number | null; offline: number | null; paper: number | null }): {
   state: PrinterState;
   paperNearEnd: boolean;
+  drawerSignal: DrawerSignal | null;
 } {
   const { printer, offline, paper } = answers;
-  if (printer === null && offline === null && paper === null) return { state: 'unknown', paperNearEnd: false };
+  // n=1 bit 2: the drawer kick-out connector's pin 3.
+  const drawerSignal = printer === null ? null : (printer & 0x04) !== 0 ? 'high' : 'low';
+  if (printer === null && offline === null && paper === null) {
+    return { state: 'unknown', paperNearEnd: false, drawerSignal };
+  }
   // n=4: bits 5-6 paper end, bits 2-3 near end. n=2: bit 5 stopped for paper end, bit 2 cover open.
   const paperOut = (paper !== null && (paper & 0x60) !== 0) || (offline !== null && (offline & 0x20) !== 0);
   const paperNearEnd = paper !== null && (paper & 0x0c) !== 0;
-  if (paperOut) return { state: 'paper_out', paperNearEnd };
-  if (offline !== null && (offline & 0x04) !== 0) return { state: 'cover_open', paperNearEnd };
-  if (printer !== null && (printer & 0x08) !== 0) return { state: 'offline', paperNearEnd };
-  return { state: 'ok', paperNearEnd };
+  if (paperOut) return { state: 'paper_out', paperNearEnd, drawerSignal };
+  if (offline !== null && (offline & 0x04) !== 0) return { state: 'cover_open', paperNearEnd, drawerSignal };
+  if (printer !== null && (printer & 0x08) !== 0) return { state: 'offline', paperNearEnd, drawerSignal };
+  return { state: 'ok', paperNearEnd, drawerSignal };
 }
 
 /** A receipt shown on screen: a self-contained HTML page and the characters the printer would print as "?". */

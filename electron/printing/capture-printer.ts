@@ -6,10 +6,11 @@ import net from 'node:net';
 export type CaptureAnswer = 'ok' | 'paper_out' | 'cover_open' | 'silent';
 
 /** One byte per DLE EOT n, as an Epson-style printer answers (bits 1 and 4 always set). */
-function answerByte(answer: CaptureAnswer, n: number): number | null {
+function answerByte(answer: CaptureAnswer, n: number, drawerHigh: boolean): number | null {
   if (answer === 'silent') return null;
   const base = 0x12;
-  if (n === 1) return base;
+  // n=1 bit 2: the drawer switch on pin 3.
+  if (n === 1) return drawerHigh ? base | 0x04 : base;
   if (n === 2) return answer === 'cover_open' ? base | 0x04 : answer === 'paper_out' ? base | 0x20 : base;
   if (n === 4) return answer === 'paper_out' ? base | 0x60 : base;
   return base;
@@ -21,6 +22,8 @@ export interface CapturedPrint {
 
 export class CapturePrinter {
   answer: CaptureAnswer = 'ok';
+  /** The drawer switch's level the printer reports (pin 3): which one means open depends on the drawer. */
+  drawerHigh = false;
   /** Every print connection's bytes (connections that only asked for status are not kept). */
   readonly prints: CapturedPrint[] = [];
   private server: net.Server | null = null;
@@ -74,7 +77,7 @@ export class CapturePrinter {
       // Answer each DLE EOT as it comes; anything else makes this a print.
       for (let i = 0; i < chunk.length; i++) {
         if (chunk[i] === 0x10 && chunk[i + 1] === 0x04 && i + 2 < chunk.length) {
-          const b = answerByte(this.answer, chunk[i + 2]);
+          const b = answerByte(this.answer, chunk[i + 2], this.drawerHigh);
           if (b !== null) socket.write(Buffer.from([b]));
           i += 2;
         } else statusOnly = false;

@@ -1,7 +1,13 @@
 // What every printer transport shares: the interface the worker drives, its errors, and the DLE EOT status
 // exchange (the same over a TCP socket and a serial port). Plain Node.
 import type { Duplex } from 'node:stream';
-import { DLE_EOT, type PrinterState, type PrinterTarget, statusFromDleEot } from '../../shared/printer';
+import {
+  DLE_EOT,
+  type DrawerSignal,
+  type PrinterState,
+  type PrinterTarget,
+  statusFromDleEot,
+} from '../../shared/printer';
 
 /**
  * Nothing printed and nothing will: the printer was not reached, or a spooler refused the job outright. It may
@@ -18,6 +24,8 @@ export interface ProbedStatus {
   state: PrinterState;
   paperNearEnd: boolean;
   detail: string | null;
+  /** The drawer switch's level where the printer reports it (DLE EOT 1); absent or null: not reported. */
+  drawerSignal?: DrawerSignal | null;
 }
 
 /** What a job can also be printed as: the receipt's HTML (the system print fallback; null: none, e.g. a kick). */

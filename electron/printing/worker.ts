@@ -9,15 +9,19 @@
 import { crashPoint } from '../core/crash';
 import type { PrintJob, PrintJobsRepo } from '../db/print-jobs';
 import type { Transaction } from '../db/transaction';
-import type { PrinterStatus } from '../../shared/printer';
+import { drawerState, type PrinterSettings, type PrinterStatus } from '../../shared/printer';
 import { NothingSentError, type PrinterTransport, PrinterUnavailableError, type ProbedStatus } from './transport';
 
 export interface PrintWorkerOptions {
   jobs: PrintJobsRepo;
   tx: Transaction;
   clock: () => Date;
-  /** The configured printer now (null: none) and the retry window. */
-  printer: () => { uri: string | null; retrySeconds: number };
+  /** The configured printer now (null: none), the retry window, and which drawer signal means open. */
+  printer: () => {
+    uri: string | null;
+    retrySeconds: number;
+    drawerOpenSignal?: PrinterSettings['drawerOpenSignal'];
+  };
   /** Makes the transport for a URI (throws for a URI that cannot be used). */
   transport: (uri: string) => PrinterTransport;
   /** A job's receipt as HTML, for a transport that prints a page (system:); null when it has none. */
@@ -33,7 +37,7 @@ export interface PrintWorkerOptions {
   statusEveryMs?: number;
 }
 
-type Probe = Pick<ProbedStatus, 'state' | 'paperNearEnd' | 'detail'>;
+type Probe = Pick<ProbedStatus, 'state' | 'paperNearEnd' | 'detail' | 'drawerSignal'>;
 
 export class PrintWorker {
   /** Jobs made by this run and not tried yet: the only ones whose first bytes may kick the drawer. */
@@ -117,10 +121,15 @@ export class PrintWorker {
 
   /** The status as last known, with the job counts now. */
   status(): PrinterStatus {
-    const { uri } = this.o.printer();
+    const { uri, drawerOpenSignal = 'off' } = this.o.printer();
     const probe: Probe = uri ? this.probe : { state: 'none', paperNearEnd: false, detail: null };
+    const drawerSignal = probe.drawerSignal ?? null;
     return {
-      ...probe,
+      state: probe.state,
+      paperNearEnd: probe.paperNearEnd,
+      detail: probe.detail,
+      drawerSignal,
+      drawer: drawerState(drawerSignal, drawerOpenSignal),
       uri,
       pending: this.o.jobs.count('pending'),
       offered: this.o.jobs.count('offered'),
@@ -155,7 +164,12 @@ export class PrintWorker {
 
   private setProbe(probe: Probe): void {
     if (this.closed) return;
-    this.probe = { state: probe.state, paperNearEnd: probe.paperNearEnd, detail: probe.detail };
+    this.probe = {
+      state: probe.state,
+      paperNearEnd: probe.paperNearEnd,
+      detail: probe.detail,
+      drawerSignal: probe.drawerSignal ?? null,
+    };
     this.changed();
   }
 

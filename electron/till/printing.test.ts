@@ -236,6 +236,23 @@ describe('a wallet sale', () => {
 });
 
 describe('printer status', () => {
+  it('shows the drawer open or closed by the pin 3 level the printer reports, as the shop set it', async () => {
+    const printer = await capture();
+    const t = open(printer.uri);
+    printer.drawerHigh = true;
+    // Not watched by default: the level is reported, the drawer state is not.
+    expect(await t.call('printer.status', { refresh: true })).toMatchObject({ drawerSignal: 'high', drawer: null });
+    const s = await t.call('settings.get', {});
+    await t.call('settings.update', { printer: { ...s.printer, drawerOpenSignal: 'high' } });
+    expect(await t.call('printer.status', { refresh: true })).toMatchObject({ drawer: 'open' });
+    printer.drawerHigh = false;
+    const closed = t.next('printer.status', (x) => x.drawer === 'closed');
+    expect(await t.call('printer.status', { refresh: true })).toMatchObject({ drawerSignal: 'low', drawer: 'closed' });
+    await closed;
+    printer.answer = 'silent';
+    expect(await t.call('printer.status', { refresh: true })).toMatchObject({ drawerSignal: null, drawer: null });
+  });
+
   it('reads DLE EOT: paper out, cover open, ok; silence is unknown and still prints', async () => {
     const printer = await capture();
     const t = open(printer.uri);

@@ -57,7 +57,10 @@ export class Printing {
       jobs: ctx.repos.printJobs,
       tx: ctx.tx,
       clock: ctx.clock,
-      printer: () => ({ uri: this.uri(), retrySeconds: this.settings().printer.retrySeconds }),
+      printer: () => {
+        const p = this.settings().printer;
+        return { uri: this.uri(), retrySeconds: p.retrySeconds, drawerOpenSignal: p.drawerOpenSignal };
+      },
       transport: (uri) => this.transport(uri),
       html: (job) => this.jobHtml(job),
       onStatus: (status) => ctx.bus.emit('printer.status', status),

@@ -41,6 +41,7 @@ describe('settings', () => {
         footer: '',
         noReceiptDefault: false,
         retrySeconds: 120,
+        drawerOpenSignal: 'off',
       },
       scannerSerial: null,
     });

@@ -68,6 +68,11 @@ export function Header() {
           {printer.pending > 0 && ` · ${t('printer.pending', { count: printer.pending })}`}
         </button>
       )}
+      {printer?.drawer === 'open' && (
+        <div className="offline-badge" data-testid="drawer-open">
+          {t('printer.drawerOpen')}
+        </div>
+      )}
       {scanner && scanner.state !== 'none' && scanner.state !== 'connected' && (
         <div
           className="offline-badge"

@@ -164,7 +164,7 @@ export function CashDialog() {
           <strong data-testid="change-due">{money(tendered === null ? 0 : changeDue(total, tendered))}</strong>
         </div>
         {hasPrinter && (
-          <label className="field checkbox">
+          <label className="check">
             <input
               type="checkbox"
               data-testid="no-receipt"

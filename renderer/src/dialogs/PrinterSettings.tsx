@@ -19,6 +19,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
   const [columns, setColumns] = useState<Printer['columns']>(p.columns);
   const [drawerPin, setDrawerPin] = useState<Printer['drawerPin']>(p.drawerPin);
   const [kickOnCash, setKickOnCash] = useState(p.kickOnCash);
+  const [drawerOpenSignal, setDrawerOpenSignal] = useState<Printer['drawerOpenSignal']>(p.drawerOpenSignal);
   const [noReceiptDefault, setNoReceiptDefault] = useState(p.noReceiptDefault);
   const [header, setHeader] = useState(p.header);
   const [footer, setFooter] = useState(p.footer);
@@ -34,6 +35,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
         uri: uri.trim() || null,
         columns,
         drawerPin,
+        drawerOpenSignal,
         kickOnCash,
         noReceiptDefault,
         header: header.trim(),
@@ -81,7 +83,26 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
             <option value="pin5">{t('printer.settings.pin1')}</option>
           </select>
         </label>
-        <label className="field checkbox">
+        <label className="field">
+          <span>{t('printer.settings.drawerOpenSignal')}</span>
+          <select
+            data-testid="printer-drawer-signal"
+            value={drawerOpenSignal}
+            onChange={(e) => setDrawerOpenSignal(e.target.value as Printer['drawerOpenSignal'])}
+          >
+            <option value="off">{t('printer.settings.drawerSignalOff')}</option>
+            <option value="high">{t('printer.settings.drawerSignalHigh')}</option>
+            <option value="low">{t('printer.settings.drawerSignalLow')}</option>
+          </select>
+          {status?.drawerSignal && (
+            <small className="muted" data-testid="printer-drawer-signal-now">
+              {t('printer.settings.drawerSignalNow', {
+                level: t(`printer.settings.level.${status.drawerSignal}`),
+              })}
+            </small>
+          )}
+        </label>
+        <label className="check">
           <input type="checkbox" checked={kickOnCash} onChange={(e) => setKickOnCash(e.target.checked)} />
           <span>{t('printer.settings.kickOnCash')}</span>
         </label>
@@ -90,7 +111,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
             {t('printer.settings.noDrawerOnSystem')}
           </p>
         )}
-        <label className="field checkbox">
+        <label className="check">
           <input type="checkbox" checked={noReceiptDefault} onChange={(e) => setNoReceiptDefault(e.target.checked)} />
           <span>{t('printer.settings.noReceiptDefault')}</span>
         </label>

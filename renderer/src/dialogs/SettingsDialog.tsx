@@ -248,7 +248,7 @@ function ShopForm({ settings }: { settings: Settings }) {
 
   return (
     <form
-      className="field-row"
+      className="shop-form"
       onSubmit={(e) => {
         e.preventDefault();
         if (dirty && shopName.trim()) void save({ shopName: shopName.trim(), ...patch });
