@@ -15,24 +15,43 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A folder with fake lp and lpstat scripts; `env` puts it first on PATH. */
-function fakeCups(o: { lpFails?: boolean; lpstat?: string } = {}) {
+/**
+ * A folder with fake lp, lpstat and cancel scripts; `env` puts it first on PATH. The queue is a file: `stuck`
+ * makes lp leave its job there (a printer that is off), `lpstat -o` lists it, `cancel` takes a job out.
+ */
+function fakeCups(
+  o: { lpFails?: boolean; lpstat?: string; queued?: string; stuck?: boolean; cancelFails?: boolean } = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tillpoint-cups-'));
   dirs.push(dir);
   const rec = (name: string) => path.join(dir, name);
+  fs.writeFileSync(rec('queue'), o.queued ? `${o.queued}\n` : '');
   const lp = o.lpFails
     ? `#!/bin/sh\nprintf '%s\\0' "$@" > '${rec('argv')}'\necho 'lp: The printer or class does not exist.' >&2\nexit 1\n`
-    : `#!/bin/sh\nprintf '%s\\0' "$@" > '${rec('argv')}'\ncat > '${rec('stdin')}'\necho 'request id is Q-1 (1 file(s))'\n`;
+    : `#!/bin/sh\nprintf '%s\\0' "$@" > '${rec('argv')}'\ncat > '${rec('stdin')}'\n` +
+      (o.stuck ? `echo 'Q-1 till 1024 Fri 04 Dec 2026' >> '${rec('queue')}'\n` : '') +
+      `echo 'request id is Q-1 (1 file(s))'\n`;
   fs.writeFileSync(rec('lp'), lp, { mode: 0o755 });
   fs.writeFileSync(
     rec('lpstat'),
-    `#!/bin/sh\nprintf '%s\\0' "$@" > '${rec('lpstat-argv')}'\nprintf '%s\\n' '${o.lpstat ?? ''}'\n`,
+    `#!/bin/sh\nif [ "$1" = "-o" ]; then cat '${rec('queue')}'; exit 0; fi\n` +
+      `printf '%s\\0' "$@" > '${rec('lpstat-argv')}'\nprintf '%s\\n' '${o.lpstat ?? ''}'\n`,
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    rec('cancel'),
+    `#!/bin/sh\nprintf '%s\\0' "$@" > '${rec('cancel-argv')}'\n` +
+      (o.cancelFails
+        ? `echo 'cancel: job is printing' >&2\nexit 1\n`
+        : `grep -v "^$1 " '${rec('queue')}' > '${rec('queue.new')}'; mv '${rec('queue.new')}' '${rec('queue')}'\n`),
     { mode: 0o755 },
   );
   const argv = (file = 'argv') => fs.readFileSync(rec(file), 'utf8').split('\0').slice(0, -1);
   return {
     env: { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
     argv,
+    ran: (file: string) => fs.existsSync(rec(file)),
+    queue: () => fs.readFileSync(rec('queue'), 'utf8'),
     stdin: () => fs.readFileSync(rec('stdin')),
   };
 }
@@ -57,6 +76,49 @@ describe('cups: printers', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NothingSentError);
     expect((err as Error).message).toBe('cups:NOPE: lp: The printer or class does not exist.');
+  });
+
+  it('hands nothing to a queue that already holds jobs or is disabled: the receipt waits in the till', async () => {
+    const busy = fakeCups({ queued: 'POS_80-7 till 1024 Fri 04 Dec 2026' });
+    const err = await transportFor('cups:POS_80', { env: busy.env })
+      .send(new Uint8Array([0x1b, 0x40]))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NothingSentError);
+    expect((err as Error).message).toBe('cups:POS_80: 1 job(s) already waiting in the queue');
+    expect(busy.ran('argv')).toBe(false);
+
+    const disabled = fakeCups({ lpstat: 'printer POS_80 disabled since Mon 01 Jan - Paused' });
+    const off = await transportFor('cups:POS_80', { env: disabled.env })
+      .send(new Uint8Array([0x1b, 0x40]))
+      .catch((e: unknown) => e);
+    expect(off).toBeInstanceOf(NothingSentError);
+    expect((off as Error).message).toMatch(/disabled/);
+    expect(disabled.ran('argv')).toBe(false);
+  });
+
+  it('takes back a receipt the printer does not take off the queue in time, so it never prints later by itself', async () => {
+    const cups = fakeCups({ stuck: true });
+    let marked = false;
+    const err = await transportFor('cups:POS_80', { env: cups.env, spoolWaitMs: 300 })
+      .send(new Uint8Array([0x1b, 0x40]), () => (marked = true))
+      .catch((e: unknown) => e);
+    expect(marked).toBe(true);
+    expect(err).toBeInstanceOf(NothingSentError);
+    expect((err as Error).message).toBe(
+      'cups:POS_80: the printer did not take the receipt within 300 ms; it was taken back from the queue',
+    );
+    expect(cups.argv('cancel-argv')).toEqual(['Q-1']);
+    expect(cups.queue()).toBe('');
+  });
+
+  it('says it may have printed when a waiting receipt cannot be taken back', async () => {
+    const cups = fakeCups({ stuck: true, cancelFails: true });
+    const err = await transportFor('cups:POS_80', { env: cups.env, spoolWaitMs: 300 })
+      .send(new Uint8Array([0x1b, 0x40]))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(NothingSentError);
+    expect((err as Error).message).toMatch(/could not be taken back/);
   });
 
   it('is NothingSentError when there is no lp at all', async () => {

@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 
 export interface RunResult {
+  /** Null when the program was killed (see signal). */
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -28,7 +30,13 @@ export function runProcess(command: string, args: string[], o: RunOptions = {}):
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let started = false;
-    const timer = setTimeout(() => child.kill(), o.timeoutMs ?? 30_000);
+    // A hung helper is asked to stop, then killed.
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      killTimer.unref();
+    }, o.timeoutMs ?? 30_000);
     timer.unref();
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
@@ -43,11 +51,13 @@ export function runProcess(command: string, args: string[], o: RunOptions = {}):
       o.onSpawn?.();
       child.stdin.end(o.input === undefined ? undefined : Buffer.from(o.input));
     });
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       if (!started) return;
       resolve({
         code,
+        signal,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
       });

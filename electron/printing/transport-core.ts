@@ -56,6 +56,8 @@ export interface TransportOptions {
   statusWindowMs?: number;
   /** cups: and win: run lp / lpstat / powershell with this environment (tests put fakes first on PATH). */
   env?: NodeJS.ProcessEnv;
+  /** cups: and win: how long the printer has to take a receipt off the OS queue before it is taken back. */
+  spoolWaitMs?: number;
   /** win: the PowerShell to run (default powershell.exe; tests pass a fake). */
   powershell?: string;
   /** system: the desktop app's printer; without it system: is unavailable. */

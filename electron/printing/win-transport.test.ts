@@ -5,11 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTestTill, type TestTill } from '../till/testing';
 import { NothingSentError, transportFor } from './transport';
 import { WIN_NOTHING_SENT, WinTransport } from './win-transport';
 
 const dirs: string[] = [];
-afterEach(() => {
+const tills: TestTill[] = [];
+afterEach(async () => {
+  for (const t of tills.splice(0)) await t.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -67,6 +70,12 @@ describe('win: printers (fake PowerShell; not run on Windows here)', () => {
     }
     expect(cs).toContain('EndDocPrinter');
     expect(cs).toContain('ClosePrinter');
+    // Only an empty queue of a printer that is not offline takes a receipt, and one the printer does not take in
+    // time is removed from the queue, so the spooler never prints old receipts (and kicks) by itself later.
+    expect(script).toMatch(/Get-Printer -Name \$name.*JobCount -gt 0.*exit 10/);
+    expect(script).toMatch(/WorkOffline.*'PaperOut'.*'Offline'.*exit 10/);
+    expect(script).toContain('Get-PrintJob -PrinterName $name -ID $job');
+    expect(script).toMatch(/Remove-PrintJob.*\$code = 10/);
     // Nothing the shop typed is in the script text.
     expect(script).not.toContain('POS-80');
     expect(ps.name()).toBe(name);
@@ -99,5 +108,33 @@ describe('win: printers (fake PowerShell; not run on Windows here)', () => {
       .send(new Uint8Array([1]))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NothingSentError);
+  });
+
+  it('keeps a receipt pending, tried once and the header saying why, when no temporary file can be made', async () => {
+    const ps = fakePowershell();
+    const t = openTestTill({
+      printing: { printerUri: 'win:POS', transport: { powershell: ps.exe }, retryFirstMs: 60_000, statusEveryMs: 0 },
+    });
+    tills.push(t);
+    await t.call('cart.scan', { barcode: '2000001000007' });
+    const tmp = process.env.TMPDIR;
+    // A full disk or an unwritable %TEMP%: os.tmpdir() reads TMPDIR on each call.
+    process.env.TMPDIR = path.join(os.tmpdir(), 'tillpoint-no-such-dir', 'deeper');
+    try {
+      await t.call('checkout.cash', { tenderedMinor: 2000 });
+      await new Promise((r) => setImmediate(r));
+      await t.printing.worker.idle();
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(t.db.prepare('SELECT status, attempts, sent_at FROM print_jobs').all()).toEqual([
+      { status: 'pending', attempts: 1, sent_at: null },
+    ]);
+    expect(await t.call('printer.status', {})).toMatchObject({
+      state: 'offline',
+      pending: 1,
+      detail: expect.stringMatching(/^win:POS: no temporary file for the receipt/),
+    });
   });
 });

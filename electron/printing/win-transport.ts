@@ -10,6 +10,21 @@ import { NothingSentError, type PrinterTransport, type ProbedStatus, type Transp
 
 /** The script's exit code when nothing printed (OpenPrinter / StartDocPrinter failed, or it never got there). */
 export const WIN_NOTHING_SENT = 10;
+/** The script's exit code for a receipt the printer did not take in time and the spooler would not give back. */
+export const WIN_STILL_QUEUED = 12;
+/** Get-Printer states in which a job would only wait in the spooler. */
+const WIN_BLOCKING_STATES = [
+  'Paused',
+  'Error',
+  'PaperJam',
+  'PaperOut',
+  'Offline',
+  'NotAvailable',
+  'DoorOpen',
+  'UserInterventionRequired',
+]
+  .map((x) => `'${x}'`)
+  .join(',');
 
 const RAW_PRINT_CS = `using System;
 using System.ComponentModel;
@@ -36,6 +51,8 @@ public static class TillpointRawPrint {
   [DllImport("winspool.drv", SetLastError = true)]
   static extern bool WritePrinter(IntPtr hPrinter, byte[] pBytes, int dwCount, out int dwWritten);
   static string Why(string step) { return step + ": " + new Win32Exception(Marshal.GetLastWin32Error()).Message; }
+  /** The spooler's job id of the last document started (StartDocPrinter's answer). */
+  public static int LastJob;
   public static int Send(string printer, byte[] bytes, string datatype) {
     IntPtr h;
     if (!OpenPrinter(printer, out h, IntPtr.Zero)) { Console.Error.WriteLine(Why("OpenPrinter")); return ${WIN_NOTHING_SENT}; }
@@ -43,7 +60,8 @@ public static class TillpointRawPrint {
       DocInfo1 di = new DocInfo1();
       di.pDocName = "Tillpoint receipt";
       di.pDatatype = datatype;
-      if (StartDocPrinter(h, 1, di) == 0) { Console.Error.WriteLine(Why("StartDocPrinter")); return ${WIN_NOTHING_SENT}; }
+      LastJob = StartDocPrinter(h, 1, di);
+      if (LastJob == 0) { Console.Error.WriteLine(Why("StartDocPrinter")); return ${WIN_NOTHING_SENT}; }
       int written = 0;
       bool ok = StartPagePrinter(h) && WritePrinter(h, bytes, bytes.Length, out written) && written == bytes.Length;
       string err = ok ? null : Why("WritePrinter");
@@ -64,9 +82,18 @@ public static class TillpointRawPrint {
 export function winRawPrintScript(): string {
   const cs = Buffer.from(RAW_PRINT_CS, 'utf8').toString('base64');
   const utf8 = (b64: string) => `[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(${b64}))`;
+  const quiet = '-ErrorAction SilentlyContinue';
   return [
     "$ErrorActionPreference = 'Stop'",
-    `$code = ${WIN_NOTHING_SENT}; try { Add-Type -TypeDefinition (${utf8(`'${cs}'`)}); $name = ${utf8('$env:TILLPOINT_PRINTER_B64')}; $bytes = [IO.File]::ReadAllBytes($env:TILLPOINT_PRINT_FILE); $code = [TillpointRawPrint]::Send($name, $bytes, 'RAW') } catch { [Console]::Error.WriteLine($_.Exception.Message) }`,
+    `$name = ${utf8('$env:TILLPOINT_PRINTER_B64')}`,
+    // The spooler holds what the printer does not take and prints it whenever the printer is back, drawer kick
+    // and all: hand a receipt only to an empty queue of a printer that is not offline, out of paper or paused.
+    `$p = $null; try { $p = Get-Printer -Name $name } catch {}; if ($p -and $p.JobCount -gt 0) { [Console]::Error.WriteLine("$($p.JobCount) job(s) already waiting in the queue"); exit ${WIN_NOTHING_SENT} }`,
+    `if ($p -and ($p.WorkOffline -or (${WIN_BLOCKING_STATES}) -contains "$($p.PrinterStatus)")) { [Console]::Error.WriteLine("the printer is $($p.PrinterStatus)"); exit ${WIN_NOTHING_SENT} }`,
+    `$code = ${WIN_NOTHING_SENT}; try { Add-Type -TypeDefinition (${utf8(`'${cs}'`)}); $bytes = [IO.File]::ReadAllBytes($env:TILLPOINT_PRINT_FILE); $code = [TillpointRawPrint]::Send($name, $bytes, 'RAW') } catch { [Console]::Error.WriteLine($_.Exception.Message) }`,
+    // Then follow the job until the printer takes it; one still waiting is taken back (it waits in the till).
+    `if ($code -eq 0) { try { $job = [TillpointRawPrint]::LastJob; $until = (Get-Date).AddMilliseconds([int]$env:TILLPOINT_SPOOL_WAIT_MS); while ((Get-Date) -lt $until -and (Get-PrintJob -PrinterName $name -ID $job ${quiet})) { Start-Sleep -Milliseconds 250 } } catch {} }`,
+    `if ($code -eq 0) { $j = $null; try { $j = Get-PrintJob -PrinterName $name -ID $job ${quiet} } catch {}; if ($j -and "$($j.JobStatus)" -notmatch 'Printing|Printed') { Remove-PrintJob -InputObject $j ${quiet}; if (Get-PrintJob -PrinterName $name -ID $job ${quiet}) { [Console]::Error.WriteLine('the printer did not take the receipt in time and it could not be taken back'); $code = ${WIN_STILL_QUEUED} } else { [Console]::Error.WriteLine('the printer did not take the receipt in time; it was taken back from the queue'); $code = ${WIN_NOTHING_SENT} } } }`,
     'exit $code',
     '',
   ].join('\n');
@@ -84,10 +111,19 @@ export class WinTransport implements PrinterTransport {
   }
 
   async send(bytes: Uint8Array, beforeFirstByte?: () => void): Promise<void> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tillpoint-win-'));
+    let dir: string;
+    try {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tillpoint-win-'));
+    } catch (err) {
+      throw new NothingSentError(`win:${this.printer}: no temporary file for the receipt: ${(err as Error).message}`);
+    }
     const file = path.join(dir, 'receipt.bin');
     try {
-      fs.writeFileSync(file, bytes, { mode: 0o600 });
+      try {
+        fs.writeFileSync(file, bytes, { mode: 0o600 });
+      } catch (err) {
+        throw new NothingSentError(`win:${this.printer}: no temporary file for the receipt: ${(err as Error).message}`);
+      }
       let r: Awaited<ReturnType<typeof runProcess>>;
       try {
         r = await runProcess(this.powershell, ['-NoProfile', '-NonInteractive', '-Command', '-'], {
@@ -95,10 +131,13 @@ export class WinTransport implements PrinterTransport {
             ...(this.o.env ?? process.env),
             TILLPOINT_PRINTER_B64: Buffer.from(this.printer, 'utf8').toString('base64'),
             TILLPOINT_PRINT_FILE: file,
+            TILLPOINT_SPOOL_WAIT_MS: String(this.o.spoolWaitMs ?? 15_000),
           },
           input: winRawPrintScript(),
           // Marked sent as the script starts: a till killed meanwhile may have spooled the job, so it is offered.
           onSpawn: beforeFirstByte,
+          // Room for following the job in the spooler.
+          timeoutMs: 30_000 + (this.o.spoolWaitMs ?? 15_000),
         });
       } catch (err) {
         throw new NothingSentError(`PowerShell could not run: ${(err as Error).message}`);

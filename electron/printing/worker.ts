@@ -229,8 +229,9 @@ export class PrintWorker {
       } catch (err) {
         if (this.closed) return;
         const message = (err as Error).message;
-        if (err instanceof NothingSentError) {
-          // A spooler that refused the job (lp, the Windows spooler) after it was marked: nothing printed.
+        // Nothing sent: the printer was not reached, a spooler refused or took back the job after it was marked,
+        // or the transport failed before it marked the job at all (a full disk for a temp file): try again later.
+        if (err instanceof NothingSentError || !wrote) {
           this.o.tx(() => (wrote ? this.o.jobs.unsend(job.id, message) : this.o.jobs.failed(job.id, message)));
           this.setProbe({ state: 'offline', paperNearEnd: false, detail: message });
           this.moved(job.id);
