@@ -2,7 +2,7 @@
 // a socket they are left to HTTP; a socket that drops before the answer gives the "offline" error, once.
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../shared/api';
-import { EventSocket, OFFLINE_REASON } from './http';
+import { EventSocket, isUnsure, OFFLINE_REASON } from './http';
 
 /** Just what EventSocket uses of a browser WebSocket; the test plays the host. */
 class FakeSocket {
@@ -77,7 +77,11 @@ describe('EventSocket calls', () => {
     socket.drop();
     const r = await call;
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ code: 'INTERNAL', params: { reason: OFFLINE_REASON } });
+    if (!r.ok) {
+      expect(r.error).toMatchObject({ code: 'INTERNAL', params: { reason: OFFLINE_REASON } });
+      // It went out and no answer came: the cashier is told the till may have done it, not to simply retry.
+      expect(isUnsure(r.error)).toBe(true);
+    }
     // A late answer on a new socket changes nothing; the new socket never carries the old call.
     expect(events.call('cart.get', {})).toBeUndefined();
     expect(sockets.flatMap((s) => s.sent).filter((t) => t.includes('cart.scan'))).toHaveLength(1);

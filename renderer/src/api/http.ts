@@ -20,8 +20,15 @@ const OPEN = 1;
 /** Marks an error the client made up itself because the host could not be reached (see errorText). */
 export const OFFLINE_REASON = 'offline';
 
-export function offline(message: string): { ok: false; error: ApiError } {
-  return { ok: false, error: { code: 'INTERNAL', message, params: { reason: OFFLINE_REASON } } };
+/** `unsure`: the call went out and no answer came back, so the till may have done it. */
+export function offline(message: string, unsure = false): { ok: false; error: ApiError } {
+  const params: Record<string, string | number> = { reason: OFFLINE_REASON };
+  if (unsure) params.unsure = 1;
+  return { ok: false, error: { code: 'INTERNAL', message, params } };
+}
+
+export function isUnsure(error: ApiError): boolean {
+  return error.params?.reason === OFFLINE_REASON && error.params.unsure === 1;
 }
 
 export async function httpCall<M extends MethodName>(
@@ -103,7 +110,7 @@ export class EventSocket {
   private dropCalls(): void {
     const waiting = [...this.calls.values()];
     this.calls.clear();
-    for (const resolve of waiting) resolve(offline('The connection to the till closed before its answer'));
+    for (const resolve of waiting) resolve(offline('The connection to the till closed before its answer', true));
   }
 
   start(): void {

@@ -30,7 +30,9 @@ export function WeighDialog() {
     run(async () => {
       setTried(true);
       if (!read.ok) return;
-      if (await addWeighed(product.id, read.grams)) closeDialog();
+      // Added, or perhaps added (no answer): either way a second confirm must not add it again.
+      const r = await addWeighed(product.id, read.grams);
+      if (r !== 'refused') closeDialog();
     });
 
   return (

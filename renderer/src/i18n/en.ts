@@ -704,6 +704,7 @@ export const en = {
     },
   },
   errors: {
+    unsure: 'The till did not answer: it may have done it. Check the cart before trying again.',
     offline: 'Cannot reach the till. Retrying…',
     checkDigit: 'Barcode {{barcode}} has a wrong check digit: it should end in {{expectedCheckDigit}}',
     lineQuantity: 'A line holds at most {{maxQuantity}}',

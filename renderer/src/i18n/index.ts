@@ -54,7 +54,7 @@ export function errorText(t: TFunction, error: ApiError, money?: (minor: number)
     const name = /^(\w+)Minor$/.exec(k)?.[1];
     if (name && typeof v === 'number' && money && !(name in p)) p[name] = money(v);
   }
-  if (p.reason === 'offline') return t('errors.offline');
+  if (p.reason === 'offline') return t(p.unsure === 1 ? 'errors.unsure' : 'errors.offline');
   // Refusals with their own wording, told apart by the parameters the till sends with them.
   if (error.code === 'INVALID_INPUT' && p.expectedCheckDigit !== undefined) {
     return t('errors.checkDigit', {

@@ -689,6 +689,7 @@ export const zhCN: Messages = {
     },
   },
   errors: {
+    unsure: '收银机没有回应，可能已经处理了。请先看一下购物车再重试。',
     offline: '无法连接收银主机，正在重试…',
     checkDigit: '条码 {{barcode}} 校验位错误：最后一位应为 {{expectedCheckDigit}}',
     lineQuantity: '每行最多 {{maxQuantity}} 件',

@@ -6,8 +6,18 @@ import { create } from 'zustand';
 import type { ApiError, MethodInput, MethodName } from '../../../shared/api';
 import type { Order, OrderLine } from '../../../shared/domain';
 import { client } from '../api/client';
+import { isUnsure } from '../api/http';
 import { beep } from '../beep';
-import { addPending, drawable, notifySettled, overlay, removePending, sameLine, usePending } from './pending';
+import {
+  addPending,
+  drawable,
+  notifySettled,
+  overlay,
+  removePending,
+  sameLine,
+  scansSettled,
+  usePending,
+} from './pending';
 import { cachedProduct } from './scanCache';
 import { shareLines } from './share';
 import { showError } from './ui';
@@ -180,19 +190,34 @@ export async function scanScaleLabel(
   return { result: 'refused' };
 }
 
+/**
+ * A line change waits for scans still on their way, so it acts on the quantity the till stored and is never
+ * overwritten by (or overwrites) a scan. A line drawn ahead (negative id) is the till's selected line by then.
+ */
+async function afterScans(lineId: number, act: (id: number) => Promise<boolean>): Promise<boolean> {
+  await scansSettled();
+  const id = lineId < 0 ? useCart.getState().selectedLineId : lineId;
+  if (id === null || id < 0) return false;
+  return act(id);
+}
+
 export const cart = {
   scan: (barcode: string, quantity = 1) => mutate('cart.scan', { barcode, quantity }, unknownBarcode(barcode)),
   addProduct: (productId: number, quantity = 1) => mutate('cart.addProduct', { productId, quantity }),
-  setQuantity: (lineId: number, quantity: number) => mutate('cart.setQuantity', { lineId, quantity }),
+  setQuantity: (lineId: number, quantity: number) =>
+    afterScans(lineId, (id) => mutate('cart.setQuantity', { lineId: id, quantity })),
   step: (lineId: number, delta: 1 | -1) =>
-    enqueue(async () => {
-      const line = useCart.getState().order?.lines.find((l) => l.id === lineId);
-      const quantity = line ? line.quantity + delta : 0;
-      if (!line || quantity < 1 || quantity > 9999) return;
-      await mutate('cart.setQuantity', { lineId, quantity });
-    }),
-  removeLine: (lineId: number) => enqueue(() => mutate('cart.removeLine', { lineId })),
-  setLineDiscount: (lineId: number, discountMinor: number) => mutate('cart.setLineDiscount', { lineId, discountMinor }),
+    enqueue(() =>
+      afterScans(lineId, async (id) => {
+        const line = useCart.getState().order?.lines.find((l) => l.id === id);
+        const quantity = line ? line.quantity + delta : 0;
+        if (!line || quantity < 1 || quantity > 9999) return false;
+        return mutate('cart.setQuantity', { lineId: id, quantity });
+      }),
+    ),
+  removeLine: (lineId: number) => enqueue(() => afterScans(lineId, (id) => mutate('cart.removeLine', { lineId: id }))),
+  setLineDiscount: (lineId: number, discountMinor: number) =>
+    afterScans(lineId, (id) => mutate('cart.setLineDiscount', { lineId: id, discountMinor })),
   setOrderDiscount: (discountMinor: number) => mutate('cart.setOrderDiscount', { discountMinor }),
   void: () => mutate('cart.void', {}),
   hold: (label?: string) => mutate('cart.hold', label ? { label } : {}),
@@ -200,8 +225,13 @@ export const cart = {
 };
 
 /** A sold-by-weight product with the weight the cashier typed; the till prices it as a scale label. */
-export function addWeighed(productId: number, weightGrams: number): Promise<boolean> {
-  return mutate('cart.addWeighed', { productId, weightGrams });
+export async function addWeighed(productId: number, weightGrams: number): Promise<'added' | 'unsure' | 'refused'> {
+  let unsure = false;
+  const ok = await mutate('cart.addWeighed', { productId, weightGrams }, (e) => {
+    unsure = isUnsure(e);
+    showError(e);
+  });
+  return ok ? 'added' : unsure ? 'unsure' : 'refused';
 }
 
 export async function loadCart(): Promise<void> {

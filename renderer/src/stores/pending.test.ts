@@ -20,7 +20,7 @@ vi.mock('../api/client', () => ({
 const beeps = vi.hoisted(() => ({ n: 0 }));
 vi.mock('../beep', () => ({ beep: () => beeps.n++ }));
 
-const { applyOrder, scanToCart, syncCart, useCart } = await import('./cart');
+const { applyOrder, cart, scanToCart, syncCart, useCart } = await import('./cart');
 const { overlay, scansSettled, usePending } = await import('./pending');
 const { setScanCache } = await import('./scanCache');
 const { useUi } = await import('./ui');
@@ -174,5 +174,36 @@ describe('a scan drawn ahead of the till', () => {
     await flush();
     expect(settled).toBe(true);
     expect(useCart.getState().order!.totalMinor).toBe(200);
+  });
+
+  it('makes + on a line a scan is raising wait for the scan, then add one to what the till stored', async () => {
+    const scan = scanToCart('B1');
+    expect(shown().order.lines[0].quantity).toBe(2);
+    const plus = cart.step(10, 1);
+    await flush();
+    // Nothing goes to the till before the scan landed: a +1 from the stored 1 would undo the scan.
+    expect(calls.map((c) => c.method)).toEqual(['cart.scan']);
+    calls[0].answer({ ok: true, value: order(6, [line(10, 1, 2, 100)]) });
+    await scan;
+    await flush();
+    expect(calls.map((c) => [c.method, c.input])).toEqual([
+      ['cart.scan', { barcode: 'B1', quantity: 1 }],
+      ['cart.setQuantity', { lineId: 10, quantity: 3 }],
+    ]);
+    calls[1].answer({ ok: true, value: order(7, [line(10, 1, 3, 100)]) });
+    await plus;
+    expect(useCart.getState().order!.lines[0].quantity).toBe(3);
+  });
+
+  it('makes + on a line drawn ahead act on the line the till stored for it', async () => {
+    const scan = scanToCart('B2');
+    const drawn = shown().order.lines.find((l) => l.id < 0)!;
+    const plus = cart.step(drawn.id, 1);
+    calls[0].answer({ ok: true, value: order(6, [line(10, 1, 1, 100), line(11, 2, 1, 250)]) });
+    await scan;
+    await flush();
+    expect(calls[1]).toMatchObject({ method: 'cart.setQuantity', input: { lineId: 11, quantity: 2 } });
+    calls[1].answer({ ok: true, value: order(7, [line(10, 1, 1, 100), line(11, 2, 2, 250)]) });
+    await plus;
   });
 });
