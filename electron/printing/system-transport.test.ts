@@ -2,6 +2,7 @@
 // never ESC/POS, and a system: sale stores no drawer kick.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestTill, refusal, type TestTill } from '../till/testing';
+import { SystemTransport } from './system-transport';
 import { NothingSentError, type SystemPrinter, transportFor } from './transport';
 
 const tills: TestTill[] = [];
@@ -82,5 +83,21 @@ describe('system: printers', () => {
     expect((await refusal(till.call('printer.openDrawer', {}))).code).toBe('PRINTER_OFFLINE');
     await till.call('printer.testPage', {});
     expect(sys.printed.at(-1)?.html).toContain('打印测试页 / Test page');
+  });
+
+  it('says a print that never reports back may have printed (not sent again by itself)', async () => {
+    const never: SystemPrinter = { print: () => new Promise(() => {}), list: async () => ['POS'] };
+    let marked = false;
+    const err = await new SystemTransport('system:POS', 'POS', never, 50)
+      .send(
+        new Uint8Array(),
+        () => (marked = true),
+        () => '<p>receipt</p>',
+      )
+      .catch((e: unknown) => e);
+    expect(marked).toBe(true);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(NothingSentError);
+    expect((err as Error).message).toBe('system:POS: no answer from the print system within 50 ms');
   });
 });

@@ -14,18 +14,29 @@ export class SystemTransport implements PrinterTransport {
     readonly uri: string,
     private readonly name: string,
     private readonly printer: SystemPrinter,
+    private readonly timeoutMs = 60_000,
   ) {}
 
   async send(_bytes: Uint8Array, beforeFirstByte?: () => void, html?: HtmlSource): Promise<void> {
     const page = html?.() ?? null;
     if (page === null) throw new NothingSentError(`system:${this.name} prints receipts only (it cannot open a drawer)`);
     beforeFirstByte?.();
-    try {
-      await this.printer.print(page, this.name);
-    } catch (err) {
-      // The OS refused the job (unknown printer, print failed): no job was spooled.
-      throw new NothingSentError(`system:${this.name}: ${(err as Error).message}`);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const printed = this.printer.print(page, this.name).then(
+      () => 'printed' as const,
+      (err: Error) => err,
+    );
+    // A print that never reports back may still come out: the cashier decides, it is not sent again by itself.
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.timeoutMs);
+      timer.unref();
+    });
+    const r = await Promise.race([printed, late]);
+    clearTimeout(timer);
+    if (r === 'late')
+      throw new Error(`system:${this.name}: no answer from the print system within ${this.timeoutMs} ms`);
+    // The OS refused the job (unknown printer, print failed): no job was spooled.
+    if (r instanceof Error) throw new NothingSentError(`system:${this.name}: ${r.message}`);
   }
 
   /** The OS driver answers no DLE EOT: a printer it lists is "unknown", one it does not list is offline. */
