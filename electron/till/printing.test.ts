@@ -193,6 +193,15 @@ describe('after a restart', () => {
   });
 });
 
+/** The customer pays the trade at the built-in Demo gateway (its test controls). */
+async function paidAtGateway(t: TestTill, tradeNumber: string) {
+  const res = await fetch(`${t.payments().gatewayUrl}/sim/trades/${tradeNumber}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(res.status).toBe(200);
+}
+
 describe('a wallet sale', () => {
   it('prints its receipt without a kick', async () => {
     const printer = await capture();
@@ -200,11 +209,7 @@ describe('a wallet sale', () => {
     await t.start();
     await t.call('cart.scan', { barcode: COFFEE });
     const { payment, cart } = await t.call('pay.start', { method: 'qr' });
-    const res = await fetch(`${t.payments().gatewayUrl}/sim/trades/${payment!.tradeNumber}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-    });
-    expect(res.status).toBe(200);
+    await paidAtGateway(t, payment!.tradeNumber!);
     await printer.printed(1);
     await t.printing.worker.idle();
     expect(jobs(t)).toEqual([expect.objectContaining({ order_id: cart.id, kind: 'sale', kick: 0, status: 'done' })]);
@@ -221,11 +226,7 @@ describe('a wallet sale', () => {
     await t.call('checkout.cashPart', { amountMinor: 1000 });
     const { payment, cart } = await t.call('pay.start', { method: 'qr' });
     expect(payment!.amountMinor).toBe(800);
-    const res = await fetch(`${t.payments().gatewayUrl}/sim/trades/${payment!.tradeNumber}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-    });
-    expect(res.status).toBe(200);
+    await paidAtGateway(t, payment!.tradeNumber!);
     await printer.printed(1);
     await t.printing.worker.idle();
     expect(jobs(t)).toEqual([expect.objectContaining({ order_id: cart.id, kind: 'sale', kick: 1, status: 'done' })]);
