@@ -7,7 +7,9 @@ import { chineseRuns, indexOfBytes, readEscPos } from '../electron/printing/test
 import { CashierPage, callApi, DEMO, expect, startTestHost, test } from './fixtures';
 import { LOOPBACK_PAY_ARGS } from './host';
 
-test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick and a cut', async ({ page }) => {
+test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick and a cut; printer off, it waits and prints once without a kick', async ({
+  page,
+}) => {
   const printer = await CapturePrinter.start();
   const host = await startTestHost({ args: [...LOOPBACK_PAY_ARGS, '--printer', printer.uri] });
   try {
@@ -52,6 +54,23 @@ test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick
     printer.drawerHigh = false;
     await page.getByTestId('printer-status').click();
     await expect(page.getByTestId('drawer-open')).toHaveCount(0);
+
+    // Switched off: the next sale's receipt waits and the header says so; back on, it prints once, without the
+    // kick (a drawer never opens by itself later).
+    await printer.off();
+    await cashier.scanAndSee(DEMO.americano.barcode);
+    await page.getByTestId('cash-button').click();
+    await page.getByTestId('tendered-input').fill('20');
+    await page.getByTestId('cash-confirm').click();
+    await expect(page.getByTestId('sale-done')).toBeVisible();
+    await expect(page.getByTestId('printer-status')).toHaveText('Printer offline · receipts waiting: 1');
+    await printer.on();
+    await printer.printed(2);
+    await expect(page.getByTestId('printer-status')).toHaveText('Printer ready');
+    expect(printer.prints).toHaveLength(2);
+    const later = readEscPos(printer.prints[1].bytes);
+    expect(later.commands.some((c) => c.op === 'kick')).toBe(false);
+    expect(later.lines.some((l) => l.includes('18.00'))).toBe(true);
   } finally {
     await host.stop();
     await printer.close();
