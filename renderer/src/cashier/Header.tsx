@@ -96,7 +96,8 @@ export function Header() {
         </button>
       )}
       <nav className="topbar-actions">
-        {printer && printer.state !== 'none' && (
+        {/* A system: printer prints through its driver and cannot open the drawer. */}
+        {printer && printer.state !== 'none' && !/^system:/i.test(printer.uri ?? '') && (
           <button type="button" className="btn btn-ghost" data-testid="open-drawer" onClick={() => void openDrawer()}>
             {t('printer.openDrawer')}
           </button>

@@ -140,7 +140,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
             type="button"
             className="btn"
             data-testid="printer-test-drawer"
-            disabled={busy || !p.uri}
+            disabled={busy || !p.uri || /^system:/i.test(p.uri)}
             onClick={() => void run(testDrawer)}
           >
             {t('printer.testDrawer')}
