@@ -138,6 +138,13 @@ export async function socketCall(
     frame(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
   if (isBinary) return malformed('Call frames are JSON text: {"id", "method", "input"}');
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  // No method takes more than MAX_BODY_BYTES: a bigger frame is refused before any of it is parsed, answered
+  // under the id the page writes first.
+  if (bytes.length > MAX_BODY_BYTES + FRAME_ENVELOPE_BYTES) {
+    const head = /^\s*\{\s*"id"\s*:\s*(\d{1,15}|"[^"\\]{1,64}")/.exec(bytes.subarray(0, 100).toString('utf8'))?.[1];
+    const id = head === undefined ? null : head.startsWith('"') ? head.slice(1, -1) : Number(head);
+    return frame(id, { ok: false, error: tooLarge(MAX_BODY_BYTES) });
+  }
   let msg: unknown;
   try {
     msg = JSON.parse(bytes.toString('utf8'));
