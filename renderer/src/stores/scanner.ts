@@ -7,6 +7,9 @@ interface ScannerStore {
   status: ScannerStatus | null;
 }
 
+/** How long a visible page without focus leaves a serial scan to the focused page. */
+const UNFOCUSED_CLAIM_DELAY_MS = 150;
+
 export const useScanner = create<ScannerStore>(() => ({ status: null }));
 
 async function load(): Promise<void> {
@@ -25,9 +28,13 @@ export function syncScanner(onScan: (barcode: string) => void): () => void {
     client.on('scanner.scan', ({ scanId, barcode }) => {
       // A page in the background (another tab, a minimised window) leaves the scan to the one in use.
       if (document.visibilityState === 'hidden') return;
-      void client.call('scanner.claim', { scanId }).then((r) => {
-        if (r.ok && r.value.claimed) onScan(barcode);
-      });
+      const claim = () =>
+        void client.call('scanner.claim', { scanId }).then((r) => {
+          if (r.ok && r.value.claimed) onScan(barcode);
+        });
+      // The page the cashier is using asks first; a visible page without focus gives it a moment.
+      if (document.hasFocus()) claim();
+      else setTimeout(claim, UNFOCUSED_CLAIM_DELAY_MS);
     }),
     client.onConnect(() => void load()),
   ];
