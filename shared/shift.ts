@@ -210,7 +210,7 @@ export function shiftFigures(input: ShiftInput): ShiftReport {
   let inMinor = 0;
   let outMinor = 0;
   for (const [i, m] of input.movements.entries()) {
-    const what = `cash ${m.direction === 'in' ? 'in' : 'out'} #${i + 1}`;
+    const what = `cash ${String(m.direction)} #${i + 1}`;
     const amount = minor(`${what} amount`, m.amountMinor);
     if (amount === 0) throw new Error(`${what}: amount must be more than 0`);
     if (!m.reason?.trim()) throw new Error(`${what} needs a reason`);
