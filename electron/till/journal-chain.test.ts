@@ -4,12 +4,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveFromKey, readKeyFile, SECRET_KEY_FILE } from '../core/secrets';
-import { openTestTill, type TestTill, testClock } from '../till/testing';
-import { DB_FILENAME, openDatabase } from './database';
-import { JournalRepo } from './journal';
-import { CHAIN_KEY_INFO, entryMac } from './journal-chain';
-import { verifyJournal } from './journal-verify';
-import { migrate, migrations } from './migrations';
+import { openTestTill, type TestTill, testClock } from './testing';
+import { DB_FILENAME, openDatabase } from '../db/database';
+import { JournalRepo } from '../db/journal';
+import { CHAIN_KEY_INFO, entryMac } from '../db/journal-chain';
+import { verifyJournal } from '../db/journal-verify';
+import { migrate, migrations } from '../db/migrations';
 
 const clock = testClock(new Date(2026, 11, 4, 9, 30));
 let till: TestTill;
