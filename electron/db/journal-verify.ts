@@ -2,6 +2,7 @@
 // order's total and payments from the tables against what the journal recorded. Plain Node, read only: the
 // till's API (journal.verify) and `npm run verify-journal` both call it.
 import type { Database } from 'better-sqlite3';
+import { maskPaymentCodesIn } from '../../shared/payment';
 import { priceOrder } from '../../shared/pricing';
 import { type ChainedContent, entryMac, keyFingerprint, type SegmentReason } from './journal-chain';
 
@@ -234,8 +235,15 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
   const sale = db.prepare(
     "SELECT data FROM journal WHERE order_id = ? AND kind = 'sale.completed' ORDER BY id LIMIT 1",
   );
+  // Money that moved: paid, and paid then refunded (its amount stays what was paid).
   const payments = db.prepare(
-    "SELECT id, amount_minor FROM payments WHERE order_id = ? AND status = 'paid' ORDER BY id",
+    "SELECT id, amount_minor FROM payments WHERE order_id = ? AND status IN ('paid', 'refunded', 'partially_refunded') ORDER BY id",
+  );
+  const refunds = db.prepare(
+    'SELECT r.refund_number, r.payment_id, r.amount_minor FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.order_id = ? ORDER BY r.id',
+  );
+  const refundEntries = db.prepare(
+    "SELECT data FROM journal WHERE payment_id = ? AND kind = 'refund.requested' AND data ->> '$.refundNumber' IN (?, ?) ORDER BY id LIMIT 1",
   );
   const paymentEntries = db.prepare('SELECT data FROM journal WHERE payment_id = ? ORDER BY id');
   for (const o of orders) {
@@ -282,6 +290,16 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
       if (!amounts.length) return `${name}: payment ${p.id} is not in the journal`;
       if (amounts[0] !== p.amount_minor) {
         return `${name}: payment ${p.id} is ${p.amount_minor} fen, the journal recorded ${amounts[0]} fen`;
+      }
+    }
+    for (const r of refunds.all(o.id) as { refund_number: string; payment_id: number; amount_minor: number }[]) {
+      const entry = refundEntries.pluck().get(r.payment_id, r.refund_number, maskPaymentCodesIn(r.refund_number)) as
+        | string
+        | undefined;
+      if (entry === undefined) return `${name}: refund ${r.refund_number} is not in the journal`;
+      const amount = (JSON.parse(entry) as { amountMinor?: unknown }).amountMinor;
+      if (amount !== r.amount_minor) {
+        return `${name}: refund ${r.refund_number} is ${r.amount_minor} fen, the journal recorded ${amount} fen`;
       }
     }
     return null;

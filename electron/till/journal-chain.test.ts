@@ -101,7 +101,7 @@ describe('the journal chain', () => {
     const head = before.head!;
     await till.close();
     tamper(till.dataDir, 'DELETE FROM journal WHERE id > ?', head.entryId - 3);
-    // Without the head it cannot know; the orders still agree with what is left? Not the deleted sale's.
+    // With the head a Z printed (its 16 hex digits) or the last entry's id, the missing end is found.
     const byHex = verify(till.dataDir, undefined, head.short!);
     expect(byHex.ok).toBe(false);
     expect(byHex.firstBad).toEqual({
@@ -128,12 +128,9 @@ describe('the journal chain', () => {
   it('names an entry whose data was changed', async () => {
     const sold = await sell('CAKE-1');
     await till.close();
-    const entry = (await (async () => {
-      const db = new Database(path.join(till.dataDir, DB_FILENAME), { readonly: true });
-      const id = db.prepare("SELECT id FROM journal WHERE kind = 'payment.recorded'").pluck().get() as number;
-      db.close();
-      return id;
-    })()) as number;
+    const db = new Database(path.join(till.dataDir, DB_FILENAME), { readonly: true });
+    const entry = db.prepare("SELECT id FROM journal WHERE kind = 'payment.recorded'").pluck().get() as number;
+    db.close();
     tamper(till.dataDir, "UPDATE journal SET data = json_set(data, '$.changeMinor', 0) WHERE id = ?", entry);
     const report = verify(till.dataDir);
     expect(report.firstBad).toEqual({ entryId: entry, why: `entry ${entry} was changed` });
@@ -192,6 +189,35 @@ describe('the journal chain', () => {
     expect(today.firstBad).toBeNull();
     expect(today.segments.map((s) => s.verified)).toEqual([false, true]);
     expect(today.segments[0].why).toMatch(/not checked: its key/);
+  });
+
+  it('names an order whose refund differs from the journal', async () => {
+    const sold = await sell('CAKE-1');
+    const repo = new JournalRepo(till.db);
+    repo.chainWith(chainKey(till.dataDir), clock.clock().toISOString());
+    const at = clock.clock().toISOString();
+    const paymentId = till.db.prepare('SELECT id FROM payments WHERE order_id = ?').pluck().get(sold.id) as number;
+    till.db
+      .prepare(
+        "INSERT INTO refunds (refund_number, payment_id, amount_minor, status, created_at, updated_at) VALUES ('T1_R1', ?, 300, 'refunded', ?, ?)",
+      )
+      .run(paymentId, at, at);
+    repo.appendMasked(
+      at,
+      'refund.requested',
+      { orderId: sold.id, paymentId },
+      { refundNumber: 'T1_R1', amountMinor: 300 },
+    );
+    // The till's own repo finds its head moved by that other writer, re-reads it and chains on.
+    await sell('TEA-1');
+    expect(await till.call('journal.verify', {})).toMatchObject({ ok: true, orders: { checked: 2 } });
+    await till.close();
+    const db = new Database(path.join(till.dataDir, DB_FILENAME));
+    db.prepare('UPDATE refunds SET amount_minor = 800').run();
+    db.close();
+    expect(verify(till.dataDir).orders.firstBad?.why).toBe(
+      `order ${sold.number}: refund T1_R1 is 800 fen, the journal recorded 300 fen`,
+    );
   });
 
   it('chains past a transaction that rolled back', () => {
