@@ -232,9 +232,8 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
   const lines = db.prepare(
     'SELECT unit_price_minor, quantity, line_discount_minor, tax_rate_bp, total_minor FROM order_lines WHERE order_id = ? ORDER BY position',
   );
-  const sale = db.prepare(
-    "SELECT data FROM journal WHERE order_id = ? AND kind = 'sale.completed' ORDER BY id LIMIT 1",
-  );
+  // Every entry about an order carries its id (journal_order index): one query per order, payments' too.
+  const entries = db.prepare('SELECT kind, payment_id, data FROM journal WHERE order_id = ? ORDER BY id');
   // Money that moved: paid, and paid then refunded (its amount stays what was paid).
   const payments = db.prepare(
     "SELECT id, amount_minor FROM payments WHERE order_id = ? AND status IN ('paid', 'refunded', 'partially_refunded') ORDER BY id",
@@ -242,10 +241,6 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
   const refunds = db.prepare(
     'SELECT r.refund_number, r.payment_id, r.amount_minor FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.order_id = ? ORDER BY r.id',
   );
-  const refundEntries = db.prepare(
-    "SELECT data FROM journal WHERE payment_id = ? AND kind = 'refund.requested' AND data ->> '$.refundNumber' IN (?, ?) ORDER BY id LIMIT 1",
-  );
-  const paymentEntries = db.prepare('SELECT data FROM journal WHERE payment_id = ? ORDER BY id');
   for (const o of orders) {
     const why = orderProblem(o);
     if (why) return { checked: orders.length, firstBad: { orderId: o.id, number: o.number, why } };
@@ -274,9 +269,13 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
     if (priced.totalMinor !== o.total_minor || stored !== o.total_minor) {
       return `${name}: its lines come to ${priced.totalMinor} fen, the order says ${o.total_minor} fen`;
     }
-    const data = sale.pluck().get(o.id) as string | undefined;
-    if (data === undefined) return `${name} has no 'sale.completed' entry in the journal`;
-    const recorded = JSON.parse(data) as { totalMinor?: number; itemCount?: number };
+    const journal = (entries.all(o.id) as { kind: string; payment_id: number | null; data: string }[]).map((e) => ({
+      kind: e.kind,
+      paymentId: e.payment_id,
+      data: JSON.parse(e.data) as Record<string, unknown>,
+    }));
+    const recorded = journal.find((e) => e.kind === 'sale.completed')?.data;
+    if (!recorded) return `${name} has no 'sale.completed' entry in the journal`;
     if (recorded.totalMinor !== o.total_minor) {
       return `${name}: the journal recorded ${recorded.totalMinor} fen, the order says ${o.total_minor} fen`;
     }
@@ -284,20 +283,22 @@ function verifyOrders(db: Database): VerifyReport['orders'] {
       return `${name}: the journal recorded ${recorded.itemCount} items, the order says ${o.item_count}`;
     }
     for (const p of payments.all(o.id) as { id: number; amount_minor: number }[]) {
-      const amounts = (paymentEntries.pluck().all(p.id) as string[])
-        .map((d) => (JSON.parse(d) as { amountMinor?: unknown }).amountMinor)
-        .filter((a) => typeof a === 'number');
+      const amounts = journal
+        .filter((e) => e.paymentId === p.id && typeof e.data.amountMinor === 'number')
+        .map((e) => e.data.amountMinor);
       if (!amounts.length) return `${name}: payment ${p.id} is not in the journal`;
       if (amounts[0] !== p.amount_minor) {
         return `${name}: payment ${p.id} is ${p.amount_minor} fen, the journal recorded ${amounts[0]} fen`;
       }
     }
     for (const r of refunds.all(o.id) as { refund_number: string; payment_id: number; amount_minor: number }[]) {
-      const entry = refundEntries.pluck().get(r.payment_id, r.refund_number, maskPaymentCodesIn(r.refund_number)) as
-        | string
-        | undefined;
-      if (entry === undefined) return `${name}: refund ${r.refund_number} is not in the journal`;
-      const amount = (JSON.parse(entry) as { amountMinor?: unknown }).amountMinor;
+      const names = [r.refund_number, maskPaymentCodesIn(r.refund_number)];
+      const entry = journal.find(
+        (e) =>
+          e.kind === 'refund.requested' && e.paymentId === r.payment_id && names.includes(String(e.data.refundNumber)),
+      );
+      if (!entry) return `${name}: refund ${r.refund_number} is not in the journal`;
+      const amount = entry.data.amountMinor;
       if (amount !== r.amount_minor) {
         return `${name}: refund ${r.refund_number} is ${r.amount_minor} fen, the journal recorded ${amount} fen`;
       }
