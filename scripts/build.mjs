@@ -3,7 +3,7 @@
 // host (ESM) and the renderer (Vite). A target whose output is newer than every one of its inputs is
 // skipped, so `npm start` after a build starts at once.
 //
-//   node scripts/build.mjs [--force] [main|preload|host|gateway|renderer ...]
+//   node scripts/build.mjs [--force] [main|preload|host|gateway|verify-journal|renderer ...]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,6 +101,23 @@ export const TARGETS = {
       esbuild({
         entryPoints: ['electron/gateway/cli.ts'],
         outfile: 'out/gateway/gateway.mjs',
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        banner: {
+          js: "import { createRequire as __tillpointRequire } from 'node:module';\nconst require = __tillpointRequire(import.meta.url);",
+        },
+      }),
+  },
+  'verify-journal': {
+    output: 'out/tools/verify-journal.mjs',
+    // `npm run verify-journal`: the journal check, read only, on its own (electron/host/verify-journal.ts).
+    inputs: ['electron/db', 'electron/core', 'electron/host'],
+    build: () =>
+      esbuild({
+        entryPoints: ['electron/host/verify-journal-cli.ts'],
+        outfile: 'out/tools/verify-journal.mjs',
         platform: 'node',
         format: 'esm',
         target: 'node20',

@@ -190,6 +190,31 @@ export const ScanCache = z.union([
 ]);
 export type ScanCache = z.infer<typeof ScanCache>;
 
+/** "Verify journal" (electron/db/journal-verify.ts): the chain per segment, and orders against the journal. */
+export const JournalVerifyReport = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  segments: z.array(
+    z.object({
+      id: z.number().int(),
+      reason: z.enum(['first', 'key_changed', 'upgraded']),
+      fingerprint: z.string(),
+      from: z.number().int(),
+      to: z.number().int(),
+      verified: z.boolean(),
+      why: z.string().nullable(),
+    }),
+  ),
+  firstBad: z.object({ entryId: z.number().int(), why: z.string() }).nullable(),
+  problems: z.array(z.object({ entryId: z.number().int(), why: z.string() })),
+  orders: z.object({
+    checked: z.number().int(),
+    firstBad: z.object({ orderId: z.number().int(), number: z.string(), why: z.string() }).nullable(),
+  }),
+  head: z.object({ entryId: z.number().int(), mac: z.string().nullable(), short: z.string().nullable() }).nullable(),
+});
+export type JournalVerifyReport = z.infer<typeof JournalVerifyReport>;
+
 export const api = {
   'app.info': method(Empty, AppInfo),
 
@@ -345,6 +370,9 @@ export const api = {
    * may be open, and a scan must add its item once).
    */
   'scanner.claim': method(z.object({ scanId: Id }).strict(), z.object({ claimed: z.boolean() })),
+
+  /** Recomputes the journal's chain and every completed order against it (owner-only once roles exist). */
+  'journal.verify': method(Empty, JournalVerifyReport),
 } as const;
 
 export type Api = typeof api;

@@ -8,7 +8,7 @@
 // An older install's `dataDir/secret.key` is moved to its place on the next start. A key that cannot be
 // opened (the other mode's, another PC's after a restore) is set aside and a new one made: the till starts
 // and whatever was sealed with the old key reads as "enter it again".
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ import { defaultDataDir } from './paths';
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /** 32 bytes derived from the data key for one purpose (HKDF-SHA256, `info` names it); absent: no key here. */
+  derive?(info: string): Buffer;
 }
 
 /** The legacy key file inside the data folder (before keys moved out of it). */
@@ -50,7 +52,12 @@ function loadOrCreateKey(file: string): Buffer {
   return readKeyFile(file);
 }
 
-function readKeyFile(file: string): Buffer {
+/** HKDF-SHA256 of a data key: 32 bytes for one purpose, never the key itself. */
+export function deriveFromKey(key: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, KEY_BYTES));
+}
+
+export function readKeyFile(file: string): Buffer {
   const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== KEY_BYTES) throw new Error(`${file} is not a 32-byte key`);
   return key;
@@ -74,6 +81,7 @@ function keySecretBox(getKey: () => Buffer): SecretBox {
       // final() throws when the key or the data is wrong: a tampered secret never opens.
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     },
+    derive: (info) => deriveFromKey(getKey(), info),
   };
 }
 

@@ -317,7 +317,7 @@ describe('migration 4', () => {
     ],
     [
       'REPLACE copying another entry over it',
-      'INSERT OR REPLACE INTO journal SELECT 1, at, kind, order_id, payment_id, data FROM journal WHERE id = 2',
+      'INSERT OR REPLACE INTO journal (id, at, kind, order_id, payment_id, data) SELECT 1, at, kind, order_id, payment_id, data FROM journal WHERE id = 2',
     ],
   ];
 

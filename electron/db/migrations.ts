@@ -296,6 +296,28 @@ export const migrations: Migration[] = [
       CREATE INDEX print_jobs_order ON print_jobs (order_id);
     `);
   },
+
+  // 10: the journal becomes an HMAC chain (journal-chain.ts): each new row's mac covers its content and the
+  // previous row's mac; `segment` says which chain segment (one per data key) it belongs to. Rows written
+  // before this have no mac: the migration cannot know the key, so the till seals them at its next start
+  // (JournalRepo.chainWith, segment reason 'upgraded'), since UPDATE stays refused.
+  (db) => {
+    db.exec(`
+      ALTER TABLE journal ADD COLUMN mac TEXT;
+      ALTER TABLE journal ADD COLUMN segment INTEGER;
+      CREATE TABLE journal_segments (
+        id          INTEGER PRIMARY KEY,
+        started_at  TEXT    NOT NULL,
+        entry_id    INTEGER NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        reason      TEXT    NOT NULL CHECK (reason IN ('first', 'key_changed', 'upgraded'))
+      ) STRICT;
+      CREATE TRIGGER journal_segments_no_update BEFORE UPDATE ON journal_segments
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+      CREATE TRIGGER journal_segments_no_delete BEFORE DELETE ON journal_segments
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

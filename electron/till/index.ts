@@ -16,6 +16,8 @@ import type { PayConfigFile, PaySettingsView, PayWallet } from '../../shared/pay
 import { type DataKey, fileSecretBox } from '../core/secrets';
 import type { Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
+import { CHAIN_KEY_INFO } from '../db/journal-chain';
+import { verifyJournal } from '../db/journal-verify';
 import { transactionOf } from '../db/transaction';
 import { type Gateway, startGateway } from '../gateway/index';
 import { PayConfigError, PayCredentials } from '../payments/credentials';
@@ -138,6 +140,10 @@ export function createTill(opts: TillOptions): Till {
 
 function assemble(db: Database, opts: TillOptions): Till {
   const repos = createRepos(db);
+  // Sealed with the data key: wallet credentials, the Demo merchant key; and the journal chain's key.
+  const secrets = opts.dataKey?.box ?? fileSecretBox(opts.dataDir);
+  const chainKey = secrets.derive?.(CHAIN_KEY_INFO);
+  if (chainKey) repos.journal.chainWith(chainKey, (opts.clock ?? (() => new Date()))().toISOString());
   const bus = new EventBus();
   // A short name for receipts and order numbers, and a random id for this install (for trade numbers
   // that must be unique across tills once payments go online).
@@ -294,11 +300,12 @@ function assemble(db: Database, opts: TillOptions): Till {
     'scanner.status': () => scanner.status(),
     'scanner.ports': () => scanner.ports(),
     'scanner.claim': ({ scanId }) => scanner.claim(scanId),
+
+    'journal.verify': () => verifyJournal(db, chainKey ? [chainKey] : []),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
   // Sealed with the data key; only masked views leave. The journal records that they changed, never what.
-  const secrets = opts.dataKey?.box ?? fileSecretBox(opts.dataDir);
   const credentials = new PayCredentials(repos.settings, secrets);
   let walletProblems: WalletProblem[] = [];
   const paySettingsView = (): PaySettingsView => credentials.view(walletProblems, !credentials.hasWallet());
