@@ -1,6 +1,7 @@
 // The append-only journal: one row per meaningful event. Triggers refuse UPDATE and DELETE.
 import type { Database, Statement } from 'better-sqlite3';
 import { maskPaymentCodesIn, type PaymentState } from '../../shared/payment';
+import type { StaffJournalEvent } from '../../shared/staff';
 
 export type JournalKind =
   | 'cart.lineAdded'
@@ -34,6 +35,7 @@ export type JournalKind =
   | 'catalog.demoLoaded'
   | 'catalog.demoCleared'
   | 'settings.changed'
+  | `staff.${StaffJournalEvent}`
   // The cash drawer opened without a sale ("Open drawer", "Test drawer"), and receipts printed again.
   | 'drawer.opened'
   | 'receipt.reprinted';
