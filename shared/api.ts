@@ -24,6 +24,7 @@ import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from 
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ScannerStatus, SerialPortList } from './scanner';
+import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -373,6 +374,28 @@ export const api = {
 
   /** Recomputes the journal's chain and every completed order against it (owner-only once roles exist). */
   'journal.verify': method(Empty, JournalVerifyReport),
+  /** Whether the owner is set up (first run: not yet), and who is signed in at this till. */
+  'staff.status': method(Empty, StaffStatus),
+  /** First run only (no owner yet): the owner's name and PIN; answers the recovery code, this once. */
+  'staff.setupOwner': method(
+    z.object({ name: StaffName, pin: Pin }).strict(),
+    z.object({ person: StaffPerson, recoveryCode: z.string() }),
+  ),
+  /** Signs in whoever has this PIN (PIN_WRONG, or PIN_LOCKED with params.retryAfterSeconds). */
+  'staff.unlock': method(z.object({ pin: Pin }).strict(), StaffPerson),
+  /** Signs out: the till is locked. */
+  'staff.lock': method(Empty, StaffStatus),
+  /** The owner's list of staff accounts. */
+  'staff.list': method(Empty, z.array(StaffMember)),
+  /** The owner adds a cashier (no id: name and pin), or renames, (de)activates or sets a new PIN. */
+  'staff.save': method(
+    z
+      .object({ id: Id.optional(), name: StaffName.optional(), pin: Pin.optional(), active: z.boolean().optional() })
+      .strict(),
+    StaffMember,
+  ),
+  /** An owner's PIN approves one action for whoever is signed in; journaled with both names. */
+  'staff.approve': method(z.object({ pin: Pin, action: StaffAction }).strict(), StaffApproval),
 } as const;
 
 export type Api = typeof api;
@@ -464,6 +487,19 @@ export const ErrorCode = z.enum([
   'PRINTER_NOT_BUILT',
   /** The printer could not be reached, or the page could not be sent (params.detail). */
   'PRINTER_OFFLINE',
+  // Staff and PINs.
+  /** No one has this PIN (params.attemptsLeft before the till waits). */
+  'PIN_WRONG',
+  /** Too many wrong PINs: the till waits params.retryAfterSeconds before it takes another. */
+  'PIN_LOCKED',
+  /** Another active person has this PIN. */
+  'PIN_IN_USE',
+  /** The owner is set up already: first-run setup is closed. */
+  'OWNER_EXISTS',
+  /** The signed-in person's role may not do this (an owner's approval may). */
+  'NOT_ALLOWED',
+  'NOT_SIGNED_IN',
+  'STAFF_NOT_FOUND',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -7,6 +7,7 @@ import { PaymentsRepo } from './payments';
 import { PrintJobsRepo } from './print-jobs';
 import { ProductsRepo } from './products';
 import { SettingsRepo } from './settings';
+import { StaffRepo } from './staff';
 
 export { DB_FILENAME, openDatabase } from './database';
 export { migrate, migrations, SCHEMA_VERSION, SchemaTooNewError, schemaVersion } from './migrations';
@@ -15,6 +16,7 @@ export type { LineRow, NewLine, OrderRow } from './orders';
 export type { ImportStatus, UndoEntry } from './catalog-imports';
 export type { NewPrintJob, PrintJob, PrintJobKind, PrintJobStatus } from './print-jobs';
 export type { ProductRecord, StoredProduct } from './products';
+export type { PinAttempts, StaffRow } from './staff';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
@@ -25,6 +27,7 @@ export interface Repos {
   settings: SettingsRepo;
   catalogImports: CatalogImportsRepo;
   printJobs: PrintJobsRepo;
+  staff: StaffRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -38,7 +41,17 @@ export function createRepos(db: Database): Repos {
     settings: new SettingsRepo(db),
     catalogImports: new CatalogImportsRepo(db),
     printJobs: new PrintJobsRepo(db),
+    staff: new StaffRepo(db),
   };
 }
 
-export { CatalogImportsRepo, JournalRepo, OrdersRepo, PaymentsRepo, PrintJobsRepo, ProductsRepo, SettingsRepo };
+export {
+  CatalogImportsRepo,
+  JournalRepo,
+  OrdersRepo,
+  PaymentsRepo,
+  PrintJobsRepo,
+  ProductsRepo,
+  SettingsRepo,
+  StaffRepo,
+};

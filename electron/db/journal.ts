@@ -3,6 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { maskPaymentCodesIn, type PaymentState } from '../../shared/payment';
 import { type ChainedContent, entryMac, keyFingerprint, type SegmentReason } from './journal-chain';
+import type { StaffJournalEvent } from '../../shared/staff';
 
 export type JournalKind =
   | 'cart.lineAdded'
@@ -36,6 +37,7 @@ export type JournalKind =
   | 'catalog.demoLoaded'
   | 'catalog.demoCleared'
   | 'settings.changed'
+  | `staff.${StaffJournalEvent}`
   // The cash drawer opened without a sale ("Open drawer", "Test drawer"), and receipts printed again.
   | 'drawer.opened'
   | 'receipt.reprinted'

@@ -318,6 +318,35 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
     `);
   },
+
+  // 11: staff accounts: owner and cashiers with scrypt-hashed PINs
+  // (never in clear), one owner at most, the owner's recovery code as a hash too, and the till's wrong-PIN
+  // count and lock in a table so that a restart does not reset them.
+  (db) => {
+    db.exec(`
+      CREATE TABLE staff (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 40),
+        role          TEXT    NOT NULL CHECK (role IN ('owner', 'cashier')),
+        pin_hash      BLOB    NOT NULL CHECK (length(pin_hash) = 32),
+        pin_salt      BLOB    NOT NULL CHECK (length(pin_salt) = 16),
+        recovery_hash BLOB    CHECK (recovery_hash IS NULL OR length(recovery_hash) = 32),
+        recovery_salt BLOB    CHECK (recovery_salt IS NULL OR length(recovery_salt) = 16),
+        active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX staff_one_owner ON staff (role) WHERE role = 'owner';
+
+      -- key: 'till' (PINs typed at this till) or 'recovery' (the owner's recovery code).
+      CREATE TABLE pin_attempts (
+        key          TEXT    PRIMARY KEY,
+        failures     INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        locked_until TEXT,
+        updated_at   TEXT    NOT NULL
+      ) STRICT;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -46,11 +46,15 @@ const TABLES = [
   'sequences',
   'journal',
   'settings',
+  'staff',
+  'pin_attempts',
 ] as const;
 
 /** Valid examples for string patterns a plain 'a' does not satisfy (a customer's payment code). */
 const PATTERN_EXAMPLES: Record<string, string> = {
   '^\\d{16,24}$': '2800000000000000',
+  // A staff PIN.
+  '^\\d{4,6}$': '1234',
   // A receipt printer's URI (settings.update printer.uri).
   '^(tcp:\\/\\/|file:|serial:|cups:|win:|system:)\\S': 'tcp://127.0.0.1:9100',
 };

@@ -39,6 +39,7 @@ import { OpenOrder } from './open-order';
 import { Printing, type PrintingOptions } from './printing';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
+import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
 export { findAssetsDir } from './catalog';
 export { seedProducts } from './seed';
@@ -67,6 +68,8 @@ export interface TillOptions {
   printing?: PrintingOptions;
   /** The serial scanner: --scanner, and its retry timings (tests). */
   scanner?: ScannerOptions;
+  /** Where TILLPOINT_OWNER_PIN is read at the first start (default process.env; tests pass their own). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface PaymentOptions {
@@ -118,6 +121,8 @@ export interface Till {
   printing: Printing;
   /** The serial barcode scanner. */
   scanner: TillScanner;
+  /** Staff accounts and who is signed in at this till. */
+  staff: Staff;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
   start(): Promise<void>;
   payments(): PaymentsInfo;
@@ -164,6 +169,15 @@ function assemble(db: Database, opts: TillOptions): Till {
     clock: opts.clock ?? (() => new Date()),
     tillId,
   };
+
+  // First start with TILLPOINT_OWNER_PIN: the owner gets it (a bad value stops here, naming the variable).
+  const recoveryCode = setupOwnerFromEnv(ctx, (opts.env ?? process.env)[OWNER_PIN_ENV]);
+  if (recoveryCode) {
+    console.log(
+      `[staff] The owner's PIN was set from ${OWNER_PIN_ENV}. Recovery code (shown once, keep it safe): ${recoveryCode}`,
+    );
+  }
+  const staff = new Staff(ctx);
 
   const settings = () => shop.get();
   // The open order is owned by one module; the cart edits its lines, the payments pay it, the display
@@ -302,6 +316,13 @@ function assemble(db: Database, opts: TillOptions): Till {
     'scanner.claim': ({ scanId }) => scanner.claim(scanId),
 
     'journal.verify': () => verifyJournal(db, chainKey ? [chainKey] : []),
+    'staff.status': () => staff.status(),
+    'staff.setupOwner': ({ name, pin }) => staff.setupOwner(name, pin),
+    'staff.unlock': ({ pin }) => staff.unlock(pin),
+    'staff.lock': () => staff.lock(),
+    'staff.list': () => staff.list(),
+    'staff.save': (input) => staff.save(input),
+    'staff.approve': ({ pin, action }) => staff.approve(pin, action),
   };
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
@@ -461,6 +482,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     checkout,
     printing,
     scanner,
+    staff,
     start() {
       if (!started && !closed) {
         printing.start();

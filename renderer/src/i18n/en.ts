@@ -762,6 +762,13 @@ export const en = {
     NO_PRINTER: 'No receipt printer is set up (Settings → Receipt printer)',
     PRINTER_NOT_BUILT: 'This kind of printer ({{scheme}}:) cannot be used here: system printers need the desktop app',
     PRINTER_OFFLINE: 'The printer could not be reached: is it switched on and connected?',
+    PIN_WRONG: 'Wrong PIN',
+    PIN_LOCKED: 'Too many wrong PINs. Try again in {{retryAfterSeconds}} seconds.',
+    PIN_IN_USE: 'Someone else at this till has that PIN: choose another',
+    OWNER_EXISTS: 'The owner is already set up',
+    NOT_ALLOWED: 'This needs the owner: ask for an owner’s approval',
+    NOT_SIGNED_IN: 'Nobody is signed in: enter your PIN first',
+    STAFF_NOT_FOUND: 'That staff member was not found',
   },
 } as const;
 

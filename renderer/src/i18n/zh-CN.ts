@@ -742,5 +742,12 @@ export const zhCN: Messages = {
     NO_PRINTER: '未设置小票打印机（设置 → 小票打印机）',
     PRINTER_NOT_BUILT: '这里不能使用这种打印机（{{scheme}}:）：系统打印机需要桌面版',
     PRINTER_OFFLINE: '连接不上打印机：请确认已开机并连好线',
+    PIN_WRONG: 'PIN 码错误',
+    PIN_LOCKED: 'PIN 码错误次数过多，请 {{retryAfterSeconds}} 秒后再试',
+    PIN_IN_USE: '本收银台已有其他人使用这个 PIN 码，请换一个',
+    OWNER_EXISTS: '店主账号已设置',
+    NOT_ALLOWED: '此操作需要店主：请店主输入 PIN 码批准',
+    NOT_SIGNED_IN: '还没有人登录：请先输入 PIN 码',
+    STAFF_NOT_FOUND: '找不到该员工',
   },
 };
