@@ -18,10 +18,7 @@ test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick
     await expect(page.getByTestId('printer-status')).toHaveText('Printer ready');
 
     await cashier.scanAndSee(DEMO.americano.barcode);
-    await page.getByTestId('cash-button').click();
-    await page.getByTestId('tendered-input').fill('20');
-    await page.getByTestId('cash-confirm').click();
-    await expect(page.getByTestId('sale-done')).toBeVisible();
+    await cashier.payCash('20');
     await printer.printed(1);
 
     expect(printer.prints).toHaveLength(1);
@@ -59,10 +56,7 @@ test('a cash sale in the UI prints one receipt with Chinese, ￥, the QR, a kick
     // kick (a drawer never opens by itself later).
     await printer.off();
     await cashier.scanAndSee(DEMO.americano.barcode);
-    await page.getByTestId('cash-button').click();
-    await page.getByTestId('tendered-input').fill('20');
-    await page.getByTestId('cash-confirm').click();
-    await expect(page.getByTestId('sale-done')).toBeVisible();
+    await cashier.payCash('20');
     await expect(page.getByTestId('printer-status')).toHaveText('Printer offline · receipts waiting: 1');
     await printer.on();
     await printer.printed(2);
@@ -91,10 +85,7 @@ test('a receipt that waited past the retry window is offered, and Print sends it
     await printer.off();
 
     await cashier.scanAndSee(DEMO.americano.barcode);
-    await page.getByTestId('cash-button').click();
-    await page.getByTestId('tendered-input').fill('20');
-    await page.getByTestId('cash-confirm').click();
-    await expect(page.getByTestId('sale-done')).toBeVisible();
+    await cashier.payCash('20');
     const number = (await page.getByTestId('order-number').textContent()) ?? '';
     await cashier.newSale();
 

@@ -9,10 +9,7 @@ test('History shows a sale’s receipt as printed, in Chinese and in English, wi
   page,
 }, testInfo) => {
   await cashier.scanAndSee(DEMO.americano.barcode);
-  await page.getByTestId('cash-button').click();
-  await page.getByTestId('tendered-input').fill('20');
-  await page.getByTestId('cash-confirm').click();
-  await expect(page.getByTestId('sale-done')).toBeVisible();
+  await cashier.payCash('20');
   await cashier.newSale();
 
   const showReceipt = async () => {

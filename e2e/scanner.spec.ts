@@ -47,12 +47,16 @@ test('3* then a scan sets quantity 3', async ({ cashier, page }) => {
 test('a scan works while a Chinese IME is on (keys arrive as "Process")', async ({ cashier, page }) => {
   // With Microsoft Pinyin or Sogou active, Chromium reports key "Process"; the digit is only in `code`.
   await page.evaluate((code) => {
+    // Stamped 5 ms apart, as a scanner types: a busy CI machine that pauses this loop must not stretch the gaps
+    // the till measures (a first key 80 ms before the next one would be typing, not a scan).
+    let at = performance.now();
     const fire = (key: string, c: string) => {
       for (const type of ['keydown', 'keyup']) {
-        document.activeElement?.dispatchEvent(
-          new KeyboardEvent(type, { key, code: c, bubbles: true, cancelable: true }),
-        );
+        const e = new KeyboardEvent(type, { key, code: c, bubbles: true, cancelable: true });
+        Object.defineProperty(e, 'timeStamp', { value: at });
+        document.activeElement?.dispatchEvent(e);
       }
+      at += 5;
     };
     for (const ch of code) fire('Process', `Digit${ch}`);
     fire('Enter', 'Enter');
