@@ -1,9 +1,9 @@
 // The shop's things as the API carries them. Schemas double as the types (z.infer) and as the
 // validation main applies to every incoming value.
 import { z } from 'zod';
-import { PrinterSettings } from './printer';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
+import { PrinterSettings } from './printer';
 import { ScaleSettings } from './scale';
 import { ScannerUri } from './scanner';
 

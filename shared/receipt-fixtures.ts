@@ -1,6 +1,6 @@
 // A fixed order and shop for the receipt tests (model, ESC/POS and HTML), so all three print the same sale.
 import type { Order, OrderLine, Payment } from './domain';
-import type { ReceiptShop } from './receipt';
+import type { ReceiptInput, ReceiptShop } from './receipt';
 
 export function fixtureLine(over: Partial<OrderLine> = {}): OrderLine {
   const unit = over.unitPriceMinor ?? 350;
@@ -92,6 +92,18 @@ export function fixtureShop(over: Partial<ReceiptShop> = {}): ReceiptShop {
     headerLines: ['北京市朝阳区建国路 88 号', 'Tel 010-12345678'],
     footerLines: ['谢谢惠顾，欢迎再来！'],
     logo: null,
+    ...over,
+  };
+}
+
+/** The fixed sale as the receipt builder takes it: the order and shop above, till T1, zh-CN, Beijing time. */
+export function fixtureReceiptInput(over: Partial<ReceiptInput> = {}): ReceiptInput {
+  return {
+    order: fixtureOrder(),
+    shop: fixtureShop(),
+    tillId: 'T1',
+    language: 'zh-CN',
+    timeZone: 'Asia/Shanghai',
     ...over,
   };
 }

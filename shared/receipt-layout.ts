@@ -1,6 +1,6 @@
 // One layout of a receipt at 32 or 48 columns, which both renderings follow: the ESC/POS bytes print these
 // lines, the HTML preview shows the same lines in a monospace grid. Pure TypeScript (no Node, no DOM).
-import { RECEIPT_LABELS, type Receipt, paymentLabel, providerRefLabel, receiptMoney } from './receipt';
+import { paymentLabel, providerRefLabel, RECEIPT_LABELS, type Receipt, receiptMoney } from './receipt';
 import { center, padEnd, type ReceiptColumns, toPrintable, twoColumns, UNPRINTABLE, wrap } from './receipt-text';
 
 export type ReceiptBlock =

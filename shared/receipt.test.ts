@@ -7,7 +7,7 @@ import {
   receiptDateTime,
   receiptMoney,
 } from './receipt';
-import { fixtureLine, fixtureOrder, fixturePayment, fixtureShop } from './receipt-fixtures';
+import { fixtureLine, fixtureOrder, fixturePayment, fixtureReceiptInput } from './receipt-fixtures';
 import { layoutReceipt } from './receipt-layout';
 import {
   center,
@@ -24,14 +24,7 @@ import {
 } from './receipt-text';
 
 function input(over: Partial<ReceiptInput> = {}): ReceiptInput {
-  return {
-    order: fixtureOrder(),
-    shop: fixtureShop(),
-    tillId: 'T1',
-    language: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
-    ...over,
-  };
+  return fixtureReceiptInput(over);
 }
 
 const lineTexts = (r: ReturnType<typeof buildReceipt>, columns: 32 | 48) =>

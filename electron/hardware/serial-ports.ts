@@ -2,14 +2,9 @@
 // (udevadm on Linux, SetupAPI on Windows, IOKit on macOS); where that fails, Settings says so and takes a
 // typed port name instead.
 import { SerialPort } from 'serialport';
+import type { SerialPortList } from '../../shared/scanner';
 
-export interface SerialPortInfo {
-  path: string;
-  /** What the OS knows of the device, e.g. "Prolific" or "1a86" (the usual Chinese USB-serial chip). */
-  label: string | null;
-}
-
-export type SerialPortList = { ok: true; ports: SerialPortInfo[] } | { ok: false; reason: string };
+export type { SerialPortList };
 
 export async function listSerialPorts(
   list: () => Promise<Awaited<ReturnType<typeof SerialPort.list>>> = () => SerialPort.list(),

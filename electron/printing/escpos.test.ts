@@ -1,20 +1,19 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { buildReceipt, type ReceiptInput } from '../../shared/receipt';
-import { fixtureLine, fixtureOrder, fixturePayment, fixtureShop } from '../../shared/receipt-fixtures';
+import {
+  fixtureLine,
+  fixtureOrder,
+  fixturePayment,
+  fixtureReceiptInput,
+  fixtureShop,
+} from '../../shared/receipt-fixtures';
 import { displayWidth, gbkDoubleByteChars } from '../../shared/receipt-text';
 import { type EscPosOptions, receiptToEscPos } from './escpos';
 import { chineseRuns, indexOfBytes, readEscPos } from './testing';
 
 function receipt(over: Partial<ReceiptInput> = {}) {
-  return buildReceipt({
-    order: fixtureOrder(),
-    shop: fixtureShop(),
-    tillId: 'T1',
-    language: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
-    ...over,
-  });
+  return buildReceipt(fixtureReceiptInput(over));
 }
 
 function print(over: Partial<ReceiptInput> = {}, options: Partial<EscPosOptions> = {}) {

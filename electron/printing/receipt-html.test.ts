@@ -1,19 +1,12 @@
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { buildReceipt, type ReceiptInput } from '../../shared/receipt';
-import { fixtureLine, fixtureOrder, fixtureShop } from '../../shared/receipt-fixtures';
-import { escapeHtml, receiptToHtml } from './receipt-html';
+import { fixtureLine, fixtureOrder, fixtureReceiptInput, fixtureShop } from '../../shared/receipt-fixtures';
 import { qrSvg } from './qr-svg';
+import { escapeHtml, receiptToHtml } from './receipt-html';
 
 function html(over: Partial<ReceiptInput> = {}, columns: 32 | 48 = 32, qr?: null) {
-  const receipt = buildReceipt({
-    order: fixtureOrder(),
-    shop: fixtureShop(),
-    tillId: 'T1',
-    language: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
-    ...over,
-  });
+  const receipt = buildReceipt(fixtureReceiptInput(over));
   return receiptToHtml(receipt, { columns, ...(qr === null ? { qrSvg: null } : {}) });
 }
 

@@ -6,10 +6,11 @@
 // one older than the retry window stops and waits for the cashier, so a printer switched back on never
 // spills a pile of old receipts. Only a job's first try in the run that made it may carry the drawer kick:
 // a retry, a restart or a reprint sends the bytes without it, so a drawer never opens by itself.
+
+import { drawerState, type PrinterSettings, type PrinterStatus } from '../../shared/printer';
 import { crashPoint } from '../core/crash';
 import type { PrintJob, PrintJobsRepo } from '../db/print-jobs';
 import type { Transaction } from '../db/transaction';
-import { drawerState, type PrinterSettings, type PrinterStatus } from '../../shared/printer';
 import { NothingSentError, type PrinterTransport, PrinterUnavailableError, type ProbedStatus } from './transport';
 
 export interface PrintWorkerOptions {
