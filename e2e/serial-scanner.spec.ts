@@ -5,6 +5,13 @@ import { openPtyPair } from '../electron/hardware/pty-pair';
 import { CashierPage, callApi, DEMO, E2E_SCAN_GAP_MS, expect, startTestHost, test } from './fixtures';
 import { LOOPBACK_PAY_ARGS } from './host';
 
+/** The test plays the scanner: writes to the device end of the pty pair. */
+function send(device: string, text: string) {
+  const fd = fs.openSync(device, 'w');
+  fs.writeSync(fd, text);
+  fs.closeSync(fd);
+}
+
 test('a code the serial scanner sends (ending in CR) shows in the cashier pageâ€™s cart', async ({ page }) => {
   const pair = await openPtyPair();
   const host = await startTestHost({ args: [...LOOPBACK_PAY_ARGS, '--scanner', `serial:${pair.till}?baud=9600`] });
@@ -16,19 +23,14 @@ test('a code the serial scanner sends (ending in CR) shows in the cashier pageâ€
       .toBe('connected');
     await expect(page.getByTestId('scanner-status')).toHaveCount(0);
 
-    const send = (text: string) => {
-      const fd = fs.openSync(pair.device, 'w');
-      fs.writeSync(fd, text);
-      fs.closeSync(fd);
-    };
-    send(`${DEMO.americano.barcode}\r`);
+    send(pair.device, `${DEMO.americano.barcode}\r`);
     await expect(cashier.line(DEMO.americano.barcode).getByTestId('line-qty')).toHaveText('1');
     await expect(cashier.total()).toHaveText(DEMO.americano.price);
 
     // "3*" typed first goes with the serial scanner's next code, as with a keyboard scanner (CRLF this time).
     await page.keyboard.type('3*', { delay: 5 * E2E_SCAN_GAP_MS });
     await expect(page.getByTestId('pending-quantity')).toContainText('3');
-    send(`${DEMO.croissant.barcode}\r\n`);
+    send(pair.device, `${DEMO.croissant.barcode}\r\n`);
     await expect(cashier.line(DEMO.croissant.barcode).getByTestId('line-qty')).toHaveText('3');
     await expect(page.getByTestId('pending-quantity')).toHaveCount(0);
     await expect(page.getByTestId('search-input')).toHaveValue('');
@@ -54,14 +56,9 @@ test('with two cashier pages open, each serial scan is added once', async ({ pag
     await expect
       .poll(async () => (await callApi<{ state: string }>(host.url, 'scanner.status', {})).state)
       .toBe('connected');
-    const send = (text: string) => {
-      const fd = fs.openSync(pair.device, 'w');
-      fs.writeSync(fd, text);
-      fs.closeSync(fd);
-    };
-    send(`${DEMO.americano.barcode}\r`);
+    send(pair.device, `${DEMO.americano.barcode}\r`);
     await expect(first.line(DEMO.americano.barcode)).toHaveCount(1);
-    send(`${DEMO.croissant.barcode}\r`);
+    send(pair.device, `${DEMO.croissant.barcode}\r`);
     for (const cashier of [first, second]) {
       await expect(cashier.line(DEMO.croissant.barcode).getByTestId('line-qty')).toHaveText('1');
       await expect(cashier.line(DEMO.americano.barcode).getByTestId('line-qty')).toHaveText('1');

@@ -61,6 +61,11 @@ export function parsePrinterUri(uri: string): PrinterTarget {
 }
 
 /** Whether this build can print to the target; `systemPrinter` false: no desktop app (the headless host). */
+/** Only raw transports can send ESC p: a system: printer prints a page through the OS driver, no drawer kick. */
+export function canOpenDrawer(uri: string): boolean {
+  return !/^\s*system:/i.test(uri);
+}
+
 export function isAvailableScheme(
   target: PrinterTarget,
   host: { systemPrinter: boolean } = { systemPrinter: true },

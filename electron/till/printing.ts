@@ -3,13 +3,13 @@
 import { TillError } from '../../shared/api';
 import type { Order, Payment, Settings } from '../../shared/domain';
 import {
+  canOpenDrawer,
   drawerPinNumber,
   type PrinterSettings,
   type PrinterStatus,
-  PrinterUriError,
   type PrinterTargets,
+  PrinterUriError,
   type PrintOffer,
-  parsePrinterUri,
   type ReceiptPreview,
   receiptTextLines,
 } from '../../shared/printer';
@@ -19,6 +19,7 @@ import { layoutReceipt } from '../../shared/receipt-layout';
 import type { PrintJob } from '../db/print-jobs';
 import { drawerKickEscPos, linesToEscPos, receiptToEscPos } from '../printing/escpos';
 import { escapeHtml, receiptToHtml } from '../printing/receipt-html';
+import { listPrinterTargets } from '../printing/targets';
 import {
   NothingSentError,
   type PrinterTransport,
@@ -26,7 +27,6 @@ import {
   type TransportOptions,
   transportFor,
 } from '../printing/transport';
-import { listPrinterTargets } from '../printing/targets';
 import { PrintWorker } from '../printing/worker';
 import type { TillContext } from './context';
 import type { Completion, OpenOrder } from './open-order';
@@ -105,7 +105,7 @@ export class Printing {
     // Split tender: the cash part goes into the drawer when the wallet pays the rest, with that receipt.
     const tookCash = c.how === 'cash' || order.payments.some((p) => p.method === 'cash' && paidTheSale(p));
     // A system: printer gets a page through the OS driver, never ESC p: no drawer kick is stored for it.
-    const kick = tookCash && !late && s.printer.kickOnCash && canKick(uri);
+    const kick = tookCash && !late && s.printer.kickOnCash && canOpenDrawer(uri);
     const wanted = c.receipt ?? !s.printer.noReceiptDefault;
     const jobs = this.ctx.repos.printJobs;
     let job: PrintJob;
@@ -338,14 +338,5 @@ export class Printing {
   settingsChanged(): void {
     this.worker.refresh().catch(() => {});
     this.worker.wake();
-  }
-}
-
-/** Only raw transports can send ESC p; system: prints a page through the OS driver. */
-function canKick(uri: string): boolean {
-  try {
-    return parsePrinterUri(uri).scheme !== 'system';
-  } catch {
-    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { canOpenDrawer } from '../../../shared/printer';
 import { customerDisplayHref } from '../router';
 import { setPendingQuantity } from '../scannerDom';
 import { clearQuantityPrefix } from '../stores/catalog';
@@ -97,7 +98,7 @@ export function Header() {
       )}
       <nav className="topbar-actions">
         {/* A system: printer prints through its driver and cannot open the drawer. */}
-        {printer && printer.state !== 'none' && !/^system:/i.test(printer.uri ?? '') && (
+        {printer && printer.state !== 'none' && canOpenDrawer(printer.uri ?? '') && (
           <button type="button" className="btn btn-ghost" data-testid="open-drawer" onClick={() => void openDrawer()}>
             {t('printer.openDrawer')}
           </button>

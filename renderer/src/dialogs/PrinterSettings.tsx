@@ -3,7 +3,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/domain';
-import type { PrinterSettings as Printer, PrinterTargetList, PrinterTargets } from '../../../shared/printer';
+import {
+  canOpenDrawer,
+  type PrinterSettings as Printer,
+  type PrinterTargetList,
+  type PrinterTargets,
+} from '../../../shared/printer';
 import { request } from '../api/call';
 import { printTestPage, testDrawer, usePrinter } from '../stores/printer';
 import { updateSettings } from '../stores/settings';
@@ -26,7 +31,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
   const [preview, setPreview] = useState(false);
   const closePreview = useCallback(() => setPreview(false), []);
   const [busy, run] = useBusy();
-  const isSystem = /^\s*system:/i.test(uri);
+  const isSystem = !canOpenDrawer(uri);
 
   const save = () =>
     run(async () => {
@@ -140,7 +145,7 @@ export function PrinterSettings({ settings }: { settings: Settings }) {
             type="button"
             className="btn"
             data-testid="printer-test-drawer"
-            disabled={busy || !p.uri || /^system:/i.test(p.uri)}
+            disabled={busy || !p.uri || !canOpenDrawer(p.uri)}
             onClick={() => void run(testDrawer)}
           >
             {t('printer.testDrawer')}
