@@ -498,6 +498,9 @@ export const ErrorCode = z.enum([
   'OWNER_EXISTS',
   /** The signed-in person's role may not do this (an owner's approval may). */
   'NOT_ALLOWED',
+  /** A cashier asked for params.action: an owner's PIN approves it on the spot (staff.approve, then the same call
+   * again with the approvalId). */
+  'APPROVAL_NEEDED',
   'NOT_SIGNED_IN',
   'STAFF_NOT_FOUND',
   'INTERNAL',

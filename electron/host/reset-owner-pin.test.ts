@@ -10,7 +10,7 @@ const CODE = /[A-Z2-7]{4}(?:-[A-Z2-7]{4}){4}/;
 async function ownerFromEnv(pin: string): Promise<{ dataDir: string; code: string }> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   const dataDir = tempDataDir();
-  const t = openTestTill({ dataDir, env: { TILLPOINT_OWNER_PIN: pin } });
+  const t = openTestTill({ dataDir, staff: 'none', env: { TILLPOINT_OWNER_PIN: pin } });
   await t.close();
   const code = log.mock.calls.map((c) => String(c[0]).match(CODE)?.[0]).find(Boolean)!;
   log.mockRestore();
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function unlocks(dataDir: string, pin: string): Promise<boolean> {
-  const t = openTestTill({ dataDir });
+  const t = openTestTill({ dataDir, staff: 'none' });
   open.push(t);
   return t.call('staff.unlock', { pin }).then(
     () => true,

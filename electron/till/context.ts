@@ -5,6 +5,7 @@ import type { EventBus } from '../core/bus';
 import type { Repos } from '../db/index';
 import type { Transaction } from '../db/transaction';
 import type { ShopSettings } from './settings';
+import type { StaffGate } from './staff';
 
 export interface TillContext {
   db: Database;
@@ -16,6 +17,8 @@ export interface TillContext {
   bus: EventBus;
   clock: () => Date;
   tillId: string;
+  /** Who is signed in, and whether they may do an action (with an owner's approval). */
+  staff: StaffGate;
 }
 
 /** Timestamps are stored as UTC ISO strings, which sort as text in time order. */

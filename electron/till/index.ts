@@ -160,15 +160,10 @@ function assemble(db: Database, opts: TillOptions): Till {
   })();
   const tillId = opts.tillId ?? repos.settings.get<string>(TILL_ID_KEY) ?? 'T1';
   const shop = new ShopSettings(repos.settings);
-  const ctx: TillContext = {
-    db,
-    repos,
-    tx: transactionOf(db),
-    settings: shop,
-    bus,
-    clock: opts.clock ?? (() => new Date()),
-    tillId,
-  };
+  const tx = transactionOf(db);
+  const clock = opts.clock ?? (() => new Date());
+  const staff = new Staff({ repos, tx, clock });
+  const ctx: TillContext = { db, repos, tx, settings: shop, bus, clock, tillId, staff };
 
   // First start with TILLPOINT_OWNER_PIN: the owner gets it (a bad value stops here, naming the variable).
   const recoveryCode = setupOwnerFromEnv(ctx, (opts.env ?? process.env)[OWNER_PIN_ENV]);
@@ -177,7 +172,6 @@ function assemble(db: Database, opts: TillOptions): Till {
       `[staff] The owner's PIN was set from ${OWNER_PIN_ENV}. Recovery code (shown once, keep it safe): ${recoveryCode}`,
     );
   }
-  const staff = new Staff(ctx);
 
   const settings = () => shop.get();
   // The open order is owned by one module; the cart edits its lines, the payments pay it, the display

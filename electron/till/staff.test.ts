@@ -9,7 +9,7 @@ import { journalCount, openTestTill, refusal, sqlCount, type TestTill, tempDataD
 
 const open: TestTill[] = [];
 function till(opts: Parameters<typeof openTestTill>[0] = {}): TestTill {
-  const t = openTestTill(opts);
+  const t = openTestTill({ staff: 'none', ...opts });
   open.push(t);
   return t;
 }
@@ -78,9 +78,9 @@ describe('first run', () => {
     'a bad TILLPOINT_OWNER_PIN (%j) stops the start, naming the variable',
     (pin) => {
       const dataDir = tempDataDir();
-      expect(() => openTestTill({ dataDir, env: { TILLPOINT_OWNER_PIN: pin } })).toThrow(/TILLPOINT_OWNER_PIN/);
+      expect(() => openTestTill({ dataDir, staff: 'none', env: { TILLPOINT_OWNER_PIN: pin } })).toThrow(/TILLPOINT_OWNER_PIN/);
       // The value itself is a secret: not in the message.
-      expect(() => openTestTill({ dataDir, env: { TILLPOINT_OWNER_PIN: pin } })).not.toThrow(new RegExp(pin.trim()));
+      expect(() => openTestTill({ dataDir, staff: 'none', env: { TILLPOINT_OWNER_PIN: pin } })).not.toThrow(new RegExp(pin.trim()));
     },
   );
 });

@@ -214,8 +214,32 @@ export interface StaffSave {
   active?: boolean;
 }
 
-export class Staff {
+/** What an allowed action records: who did it and, for a cashier, which owner approved it. */
+export interface Authorized {
+  by: StaffPerson;
+  approvedBy: StaffPerson | null;
+  approvalId: string | null;
+}
+
+/** How long an owner's approval waits to be used (once) by the action it was given for. */
+export const APPROVAL_TTL_MS = 5 * 60_000;
+
+/** The part of Staff every other module uses: who is here, and may they do this. */
+export interface StaffGate {
+  current(): StaffPerson | null;
+  /** Who is signed in, or NOT_SIGNED_IN. */
+  requireSignedIn(): StaffPerson;
+  /**
+   * Allowed when the signed-in role may, or with an unused owner approval (staff.approve) for this action and
+   * person; else NOT_ALLOWED with `needsApproval`. Consumes the approval, so call it where the action is done.
+   */
+  authorize(action: StaffAction, approvalId?: string | null): Authorized;
+}
+
+export class Staff implements StaffGate {
   private signedIn: StaffPerson | null = null;
+  /** Approvals given and not yet used, by id; memory only: a restart asks again. */
+  private readonly approvals = new Map<string, { approval: StaffApproval; expires: number }>();
   /** PIN checks one at a time: two at once would both read the count before either adds to it. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly limiter: Limiter;
@@ -226,6 +250,35 @@ export class Staff {
 
   /** Who is signed in at this till, for stamping sales, payments and journal rows; null: nobody. */
   current(): StaffPerson | null {
+    return this.signedIn;
+  }
+
+  requireSignedIn(): StaffPerson {
+    if (!this.signedIn) throw new TillError('NOT_SIGNED_IN', 'Nobody is signed in at this till');
+    return this.signedIn;
+  }
+
+  authorize(action: StaffAction, approvalId?: string | null): Authorized {
+    const me = this.requireSignedIn();
+    if (can(me.role, action)) return { by: me, approvedBy: null, approvalId: null };
+    const now = this.deps.clock().getTime();
+    for (const [id, a] of this.approvals) if (a.expires <= now) this.approvals.delete(id);
+    const given = approvalId ? this.approvals.get(approvalId) : undefined;
+    if (!given || given.approval.action !== action || given.approval.requestedBy.id !== me.id) {
+      throw new TillError('APPROVAL_NEEDED', "This needs the owner's approval", { action });
+    }
+    this.approvals.delete(approvalId!);
+    return { by: me, approvedBy: given.approval.approvedBy, approvalId: approvalId! };
+  }
+
+  /**
+   * Signs someone in whose identity was proven elsewhere (tests; a tool that checked the recovery code). Never
+   * reachable from the API.
+   */
+  signInTrusted(id: number): StaffPerson {
+    const row = this.deps.repos.staff.byId(id);
+    if (!row || row.active !== 1) throw new TillError('STAFF_NOT_FOUND', 'No such staff member');
+    this.signedIn = person(row);
     return this.signedIn;
   }
 
@@ -270,6 +323,7 @@ export class Staff {
   lock(): StaffStatus {
     if (this.signedIn) this.journal('staff.signedOut', { staffId: this.signedIn.id, name: this.signedIn.name });
     this.signedIn = null;
+    this.approvals.clear();
     return this.status();
   }
 
@@ -287,6 +341,7 @@ export class Staff {
       }
       const approval: StaffApproval = { approvalId: randomUUID(), action, approvedBy: person(row), requestedBy };
       this.journal('staff.approved', approval);
+      this.approvals.set(approval.approvalId, { approval, expires: this.deps.clock().getTime() + APPROVAL_TTL_MS });
       return approval;
     });
   }

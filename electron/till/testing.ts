@@ -16,7 +16,13 @@ import {
 } from '../../shared/api';
 import type { Product, ProductInput } from '../../shared/domain';
 import type { CrashPoint } from '../core/crash';
+import { StaffRepo } from '../db/staff';
 import { createTill, type Till, type TillOptions } from './index';
+import { type Hashed, hashSecretSync } from './staff';
+
+/** The owner's PIN in test tills that start signed in (openTestTill's default). */
+export const TEST_OWNER_PIN = '8642';
+let testOwnerPin: Hashed | undefined;
 
 /** The TillError a call was refused with (the test fails if it was not refused, or refused otherwise). */
 export async function refusal(p: Promise<unknown>): Promise<TillError> {
@@ -57,9 +63,19 @@ export interface TestTill extends Till {
   next<E extends EventName>(event: E, where?: (p: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
 }
 
-export function openTestTill(opts: Partial<TillOptions> = {}): TestTill {
+export interface TestTillOptions extends Partial<TillOptions> {
+  /**
+   * 'owner' (default): an owner with TEST_OWNER_PIN exists (made here on a new data folder) and is signed in, as
+   * after the lock screen; 'none': the till as it starts, nobody set up or signed in (the staff tests).
+   */
+  staff?: 'owner' | 'none';
+}
+
+export function openTestTill(opts: TestTillOptions = {}): TestTill {
+  const { staff = 'owner', ...tillOpts } = opts;
   const dataDir = opts.dataDir ?? tempDataDir();
-  const till = createTill({ mode: 'host', version: 'test', ...opts, dataDir });
+  const till = createTill({ mode: 'host', version: 'test', ...tillOpts, dataDir });
+  if (staff === 'owner') signInTestOwner(till);
   const events: TestTill['events'] = [];
   till.bus.subscribe((e) => events.push(e));
   return {
@@ -84,6 +100,18 @@ export function openTestTill(opts: Partial<TillOptions> = {}): TestTill {
       });
     },
   };
+}
+
+/** Makes the test owner if there is none (the scrypt hash once per test file) and signs them in. */
+function signInTestOwner(till: Till): void {
+  const repo = new StaffRepo(till.db);
+  let owner = repo.owner();
+  if (!owner) {
+    testOwnerPin ??= hashSecretSync(TEST_OWNER_PIN);
+    const at = new Date().toISOString();
+    owner = repo.insert('Owner', 'owner', testOwnerPin.hash, testOwnerPin.salt, at);
+  }
+  till.staff.signInTrusted(owner.id);
 }
 
 /** A count (or any one number) the query reads from the till's database, for checks on what it stored. */

@@ -767,6 +767,7 @@ export const en = {
     PIN_IN_USE: 'Someone else at this till has that PIN: choose another',
     OWNER_EXISTS: 'The owner is already set up',
     NOT_ALLOWED: 'This needs the owner: ask for an owner’s approval',
+    APPROVAL_NEEDED: 'This needs the owner’s approval: ask the owner to enter their PIN',
     NOT_SIGNED_IN: 'Nobody is signed in: enter your PIN first',
     STAFF_NOT_FOUND: 'That staff member was not found',
   },

@@ -747,6 +747,7 @@ export const zhCN: Messages = {
     PIN_IN_USE: '本收银台已有其他人使用这个 PIN 码，请换一个',
     OWNER_EXISTS: '店主账号已设置',
     NOT_ALLOWED: '此操作需要店主：请店主输入 PIN 码批准',
+    APPROVAL_NEEDED: '此操作需要店主批准：请店主输入 PIN 码',
     NOT_SIGNED_IN: '还没有人登录：请先输入 PIN 码',
     STAFF_NOT_FOUND: '找不到该员工',
   },
