@@ -347,6 +347,41 @@ export const migrations: Migration[] = [
       ) STRICT;
     `);
   },
+
+  // 12: refund receipts and printed reports (shift report, Z) go through the same print queue: two more job
+  // kinds, and the page's HTML stored with the job for system: printers (a report has no order to draw it from).
+  // Orders remember who rang them up (the receipt names the cashier; the journal has the rest).
+  (db) => {
+    db.exec(`
+      CREATE TABLE print_jobs_v12 (
+        id           INTEGER PRIMARY KEY,
+        order_id     INTEGER REFERENCES orders (id),
+        kind         TEXT    NOT NULL CHECK (kind IN ('sale', 'reprint', 'drawer', 'refund', 'report')),
+        status       TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'done', 'offered', 'dismissed')),
+        offer_reason TEXT    CHECK (offer_reason IN ('maybe_printed', 'too_old', 'late_sale')),
+        kick         INTEGER NOT NULL DEFAULT 0 CHECK (kick IN (0, 1)),
+        bytes        BLOB    NOT NULL,
+        retry_bytes  BLOB,
+        html         TEXT,
+        printer      TEXT    NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error   TEXT,
+        created_at   TEXT    NOT NULL,
+        sent_at      TEXT
+      ) STRICT;
+      INSERT INTO print_jobs_v12 (id, order_id, kind, status, offer_reason, kick, bytes, retry_bytes, printer,
+        attempts, last_error, created_at, sent_at)
+        SELECT id, order_id, kind, status, offer_reason, kick, bytes, retry_bytes, printer, attempts, last_error,
+          created_at, sent_at FROM print_jobs;
+      DROP TABLE print_jobs;
+      ALTER TABLE print_jobs_v12 RENAME TO print_jobs;
+      CREATE INDEX print_jobs_status ON print_jobs (status, id);
+      CREATE INDEX print_jobs_order ON print_jobs (order_id);
+
+      ALTER TABLE orders ADD COLUMN staff_id INTEGER REFERENCES staff (id);
+      ALTER TABLE orders ADD COLUMN staff_name TEXT;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -24,6 +24,9 @@ export interface OrderRow {
   completed_at: string | null;
   voided_at: string | null;
   is_demo: number;
+  /** Who rang it up (the cashier signed in when its first line went in); the receipt names them. */
+  staff_id: number | null;
+  staff_name: string | null;
 }
 
 export interface LineRow {
@@ -98,8 +101,15 @@ export class OrdersRepo {
   }
 
   /** A new empty draft; returns the row as stored (the schema's defaults, tested against a read back). */
-  insertDraft(tillId: string, currency: Currency, now: string): OrderRow {
-    const id = Number(this.s.insertDraft.run(tillId, currency, now, now).lastInsertRowid);
+  insertDraft(
+    tillId: string,
+    currency: Currency,
+    now: string,
+    staff: { id: number; name: string } | null = null,
+  ): OrderRow {
+    const id = Number(
+      this.s.insertDraft.run(tillId, currency, now, now, staff?.id ?? null, staff?.name ?? null).lastInsertRowid,
+    );
     return {
       id,
       till_id: tillId,
@@ -121,6 +131,8 @@ export class OrdersRepo {
       completed_at: null,
       voided_at: null,
       is_demo: 0,
+      staff_id: staff?.id ?? null,
+      staff_name: staff?.name ?? null,
     };
   }
 
@@ -312,8 +324,8 @@ function prepare(db: Database) {
     draftRevision: db.prepare<[string], { id: number; revision: number }>(
       "SELECT id, revision FROM orders WHERE till_id = ? AND status = 'draft'",
     ),
-    insertDraft: db.prepare<[string, string, string, string]>(
-      "INSERT INTO orders (till_id, status, currency, created_at, updated_at) VALUES (?, 'draft', ?, ?, ?)",
+    insertDraft: db.prepare<[string, string, string, string, number | null, string | null]>(
+      "INSERT INTO orders (till_id, status, currency, created_at, updated_at, staff_id, staff_name) VALUES (?, 'draft', ?, ?, ?, ?, ?)",
     ),
     lines: db.prepare<[number], LineRow>('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position, id'),
     insertLine: db.prepare<[Record<string, unknown>], LineRow>(

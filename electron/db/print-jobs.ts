@@ -4,7 +4,7 @@ import type { OfferReason } from '../../shared/printer';
 
 export type PrintJobStatus = 'pending' | 'sent' | 'done' | 'offered' | 'dismissed';
 /** 'drawer': a cash sale without a receipt still opens the drawer (tried once, never later). */
-export type PrintJobKind = 'sale' | 'reprint' | 'drawer';
+export type PrintJobKind = 'sale' | 'reprint' | 'drawer' | 'refund' | 'report';
 
 export interface PrintJob {
   id: number;
@@ -15,6 +15,8 @@ export interface PrintJob {
   kick: boolean;
   bytes: Uint8Array;
   retryBytes: Uint8Array | null;
+  /** The page for system: printers, stored for jobs that have no order to draw it from (reports). */
+  html: string | null;
   printer: string;
   attempts: number;
   lastError: string | null;
@@ -31,6 +33,7 @@ interface Row {
   kick: number;
   bytes: Buffer;
   retry_bytes: Buffer | null;
+  html: string | null;
   printer: string;
   attempts: number;
   last_error: string | null;
@@ -47,6 +50,7 @@ export interface NewPrintJob {
   kick: boolean;
   bytes: Uint8Array;
   retryBytes?: Uint8Array | null;
+  html?: string | null;
   printer: string;
   createdAt: string;
 }
@@ -61,6 +65,7 @@ function toJob(r: Row): PrintJob {
     kick: r.kick === 1,
     bytes: new Uint8Array(r.bytes),
     retryBytes: r.retry_bytes ? new Uint8Array(r.retry_bytes) : null,
+    html: r.html,
     printer: r.printer,
     attempts: r.attempts,
     lastError: r.last_error,
@@ -88,8 +93,8 @@ export class PrintJobsRepo {
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO print_jobs (order_id, kind, status, offer_reason, kick, bytes, retry_bytes, printer, created_at)
-       VALUES (@orderId, @kind, @status, @offerReason, @kick, @bytes, @retryBytes, @printer, @createdAt)`,
+      `INSERT INTO print_jobs (order_id, kind, status, offer_reason, kick, bytes, retry_bytes, html, printer, created_at)
+       VALUES (@orderId, @kind, @status, @offerReason, @kick, @bytes, @retryBytes, @html, @printer, @createdAt)`,
     );
     this.byIdStmt = db.prepare('SELECT * FROM print_jobs WHERE id = ?');
     this.nextPendingStmt = db.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
@@ -131,6 +136,7 @@ export class PrintJobsRepo {
       kick: job.kick ? 1 : 0,
       bytes: Buffer.from(job.bytes),
       retryBytes: job.retryBytes ? Buffer.from(job.retryBytes) : null,
+      html: job.html ?? null,
       printer: job.printer,
       createdAt: job.createdAt,
     });

@@ -138,7 +138,7 @@ export class OpenOrder {
   }
 
   private newDraft(now: string): OrderRow {
-    return this.orders.insertDraft(this.ctx.tillId, this.ctx.settings.get().currency, now);
+    return this.orders.insertDraft(this.ctx.tillId, this.ctx.settings.get().currency, now, this.ctx.staff.current());
   }
 
   /** Inside the caller's transaction that ended the draft (completed, held): the next customer's empty cart. */

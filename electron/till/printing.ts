@@ -182,7 +182,8 @@ export class Printing {
    * bytes only); a drawer-only job has none.
    */
   private jobHtml(job: PrintJob): string | null {
-    if (job.kind === 'drawer' || job.orderId === null) return null;
+    if (job.html !== null) return job.html;
+    if (job.kind === 'drawer' || job.kind === 'report' || job.kind === 'refund' || job.orderId === null) return null;
     const order = this.open.orderById(job.orderId);
     return receiptToHtml(this.receipt(order, job.kind === 'reprint'), { columns: this.settings().printer.columns });
   }
@@ -231,6 +232,43 @@ export class Printing {
     });
     this.worker.created(job.id);
     return { jobId: job.id };
+  }
+
+  /**
+   * Queues a page that is not a sale's receipt (a refund receipt, a shift report, a Z) with the sale receipts, in
+   * the caller's transaction; `kick` opens the drawer with it (a cash refund). The caller journals what it is.
+   * NO_PRINTER when none is set up: nothing is queued.
+   */
+  printDocument(doc: {
+    kind: 'refund' | 'report';
+    orderId?: number | null;
+    bytes: Uint8Array;
+    /** Without the kick, for a resend. */
+    retryBytes?: Uint8Array | null;
+    html: string | null;
+    kick?: boolean;
+  }): { jobId: number } {
+    const uri = this.requireUri();
+    const job = this.ctx.repos.printJobs.insert({
+      orderId: doc.orderId ?? null,
+      kind: doc.kind,
+      status: 'pending',
+      kick: (doc.kick ?? false) && canOpenDrawer(uri),
+      bytes: doc.bytes,
+      retryBytes: doc.retryBytes ?? null,
+      html: doc.html,
+      printer: uri,
+      createdAt: this.ctx.clock().toISOString(),
+    });
+    // Woken after the commit: the worker reads committed rows only.
+    setImmediate(() => this.worker.created(job.id));
+    return { jobId: job.id };
+  }
+
+  /** The receipt printer's columns and drawer pin, for pages built outside this module. */
+  pageLayout(): { columns: 32 | 48; drawerPin: 0 | 1 } {
+    const s = this.settings();
+    return { columns: s.printer.columns, drawerPin: drawerPinNumber(s.printer.drawerPin) };
   }
 
   dismiss(jobId: number): PrintOffer[] {
