@@ -58,8 +58,27 @@ async function spawnUntil(entry: string, args: string[], env: Record<string, str
   return { proc, exited, match, output: () => out };
 }
 
+/** The owner's PIN e2e hosts are set up with (TILLPOINT_OWNER_PIN at the first start). */
+export const E2E_OWNER_PIN = '2580';
+
+/** Calls the host's API over HTTP; throws with the refusal's message. */
+export async function hostCall<T = unknown>(url: string, method: string, input: unknown = {}): Promise<T> {
+  const res = await fetch(`${url}api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
+  return body.value;
+}
+
+/**
+ * Starts a host on its own data folder. By default the owner (E2E_OWNER_PIN) is signed in before the page opens,
+ * as after the lock screen: tests of selling start at the cart; `signIn: false` leaves the lock screen up.
+ */
 export async function startHost(
-  opts: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {},
+  opts: { dataDir?: string; env?: Record<string, string>; args?: string[]; signIn?: boolean } = {},
 ): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? newDataDir();
   const args = opts.args ?? LOOPBACK_PAY_ARGS;
@@ -68,9 +87,16 @@ export async function startHost(
     HOST_ENTRY,
     ['--data-dir', dataDir, '--port', '0', ...args],
     // The data key goes beside the temp data folder, not into the user's own config folder.
-    { TILLPOINT_KEY_DIR: `${dataDir}-keys`, ...opts.env },
+    { TILLPOINT_KEY_DIR: `${dataDir}-keys`, TILLPOINT_OWNER_PIN: E2E_OWNER_PIN, ...opts.env },
     /ready at (http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*\npayments: [^\n]*?(?:phone pages at (\S+))?\n/,
   );
+  if (opts.signIn !== false) {
+    await hostCall(`${match[1]}/`, 'staff.unlock', { pin: E2E_OWNER_PIN }).catch(async (err: unknown) => {
+      proc.kill('SIGKILL');
+      await exited;
+      throw err;
+    });
+  }
   return {
     url: match[1],
     payUrl: match[2] ?? null,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PayConfigFile } from '../shared/pay-config';
+import { TEST_OWNER_PIN } from './till/test-staff';
 import { LOCK_FILE } from './core/lock';
 import { openDataKey, SEALED_KEY_FILE, SECRET_KEY_FILE } from './core/secrets';
 import { fakeKeychain } from './core/testing';
@@ -105,6 +106,7 @@ beforeAll(async () => {
     version: 'old',
     dataKey: openDataKey({ dataDir, keychain: fakeKeychain('someone else') }),
     payConfig: CONFIG,
+    env: { TILLPOINT_OWNER_PIN: TEST_OWNER_PIN },
   });
   await before.close();
   const payConfig = path.join(dataDir, '..', `${path.basename(dataDir)}-pay.json`);
@@ -146,6 +148,11 @@ describe('electron/main.ts', () => {
   });
 
   it('starts although the old key cannot be opened: Alipay from --pay-config, WeChat Pay asks to be entered again', async () => {
+    // Payment settings are the owner's: signed in with their PIN first.
+    const unlock = stage.fake.ipcHandlers.get('staff.unlock')!;
+    expect(await unlock({ senderFrame: { url: 'app://tillpoint/' } }, { pin: TEST_OWNER_PIN })).toMatchObject({
+      ok: true,
+    });
     const handler = stage.fake.ipcHandlers.get('paySettings.get')!;
     const answer = (await handler({ senderFrame: { url: 'app://tillpoint/' } }, {})) as {
       ok: true;

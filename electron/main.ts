@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     });
     await till.start();
     if (args.thanksMs !== undefined) {
-      await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'ipc' });
+      till.commandLineSettings({ displayThanksMs: args.thanksMs });
     }
   } catch (err) {
     lock?.release();

@@ -78,6 +78,18 @@ interface Chain {
 
 type ChainedInsert = [number, string, string, number | null, number | null, string, string, number, number];
 
+/** A person as the journal names them. */
+interface JournalPerson {
+  id: number;
+  name: string;
+}
+
+export interface JournalActor {
+  by: JournalPerson;
+  approvedBy: JournalPerson | null;
+  approvalId: string | null;
+}
+
 export class JournalRepo {
   private readonly insertStmt: Statement<[string, string, number | null, number | null, string]>;
   private readonly chainedInsertStmt: Statement<ChainedInsert>;
@@ -98,12 +110,32 @@ export class JournalRepo {
   }
 
   append(at: string, kind: JournalKind, refs: JournalRefs = {}, data: Record<string, unknown> = {}): void {
-    this.insert(at, kind, refs.orderId ?? null, refs.paymentId ?? null, JSON.stringify(data));
+    this.insert(at, kind, refs.orderId ?? null, refs.paymentId ?? null, JSON.stringify(this.stamped(data)));
   }
 
   /** A row about payments: every run of digits that may be a customer's payment code is masked first. */
   appendMasked(at: string, kind: JournalKind, refs: JournalRefs, data: Record<string, unknown>): void {
-    this.insert(at, kind, refs.orderId ?? null, refs.paymentId ?? null, maskPaymentCodesIn(JSON.stringify(data)));
+    const text = maskPaymentCodesIn(JSON.stringify(this.stamped(data)));
+    this.insert(at, kind, refs.orderId ?? null, refs.paymentId ?? null, text);
+  }
+
+  private actor: (() => JournalActor | null) | undefined;
+
+  /**
+   * Who made the call being served: every entry it writes records them as `by`, and the owner who approved it as
+   * `approvedBy` with the approval's id (the chain covers both).
+   */
+  recordActor(actor: () => JournalActor | null): void {
+    this.actor = actor;
+  }
+
+  private stamped(data: Record<string, unknown>): Record<string, unknown> {
+    const who = this.actor?.();
+    if (!who || 'by' in data) return data;
+    const by = { id: who.by.id, name: who.by.name };
+    if (!who.approvedBy) return { ...data, by };
+    const approvedBy = { id: who.approvedBy.id, name: who.approvedBy.name };
+    return { ...data, by, approvedBy, approvalId: who.approvalId };
   }
 
   private insert(at: string, kind: string, orderId: number | null, paymentId: number | null, data: string): void {

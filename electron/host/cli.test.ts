@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { MethodInput, MethodName, MethodOutput, Result } from '../../shared/api';
 import { LOCK_FILE } from '../core/lock';
 import { packageRoot } from '../core/paths';
+import { TEST_OWNER_PIN } from '../till/test-staff';
 
 const READY =
   /^Tillpoint is ready at (http:\/\/127\.0\.0\.1:(\d+)\/) \(customer display: (http:\/\/127\.0\.0\.1:\d+\/customer)\)$/m;
@@ -60,6 +61,8 @@ function run(args: string[]): Run {
   // The Demo gateway's phone pages listen on loopback in tests (people's tills listen on the LAN).
   const child = spawn(process.execPath, [entry, ...args, '--pay-bind', '127.0.0.1'], {
     cwd: packageRoot(),
+    // The owner's PIN at the first start, as an unattended install sets it; call() signs in with it.
+    env: { ...process.env, TILLPOINT_OWNER_PIN: TEST_OWNER_PIN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -125,7 +128,14 @@ async function exitCode(r: Run): Promise<number | null> {
   return code as number | null;
 }
 
+/** Hosts (by URL) the test owner is signed in at: selling needs someone signed in. */
+const signedIn = new Set<string>();
+
 async function call<M extends MethodName>(url: string, method: M, input: MethodInput<M>) {
+  if (method !== 'staff.unlock' && !signedIn.has(url)) {
+    await call(url, 'staff.unlock', { pin: TEST_OWNER_PIN });
+    signedIn.add(url);
+  }
   const res = await fetch(`${url}api/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

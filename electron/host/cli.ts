@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
       scanner: args.scanner ? { scannerUri: args.scanner } : undefined,
     });
     if (args.thanksMs !== undefined) {
-      await till.handlers['settings.update']({ displayThanksMs: args.thanksMs }, { transport: 'http' });
+      till.commandLineSettings({ displayThanksMs: args.thanksMs });
     }
     host = await startHost({ till, port: args.port, bind: args.bind });
     await till.start();

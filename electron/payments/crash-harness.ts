@@ -191,6 +191,7 @@ async function sellerWithQr(seller: TestTill) {
 function childSource(child: CrashHarnessOptions['child']): string {
   return `${child.imports}
 import { createTill } from '@till/till/index.ts';
+import { signInTestOwner } from '@till/till/test-staff.ts';
 async function main() {
   const [dataDir, assetsDir, providerFile, action, paymentId] = process.argv.slice(2);
   const provider = ${child.provider};
@@ -198,6 +199,7 @@ async function main() {
     dataDir, assetsDir, mode: 'host', version: 'crash',
     payments: { provider, notify: false, engine: { loops: false } },
   });
+  signInTestOwner(till);
   await till.start();
   const ctx = { transport: 'http' } as const;
   const id = Number(paymentId);

@@ -4,7 +4,7 @@ import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { createRepos } from '../db/index';
 import { withCheckDigit } from './barcode';
 import { seedProducts } from './seed';
-import { asInput, openTestTill, refusal, type TestTill, tempDataDir, testClock } from './testing';
+import { asInput, openTestTill, refusal, type TestTill, tempDataDir, testClock, TEST_OWNER_NAME } from './testing';
 
 let till: TestTill;
 let coffee: Product;
@@ -364,14 +364,16 @@ describe('what the till answers', () => {
       kind: string;
       data: string;
     }[];
+    // Each names who did it: the person signed in when the call came.
+    const by = { id: expect.any(Number), name: TEST_OWNER_NAME };
     expect(rows.map((r) => [r.kind, JSON.parse(r.data)])).toEqual([
-      ['cart.lineAdded', expect.objectContaining({ lineId, quantity: 1 })],
-      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 3, was: 1 }],
-      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 5, was: 3 }],
-      ['cart.lineDiscount', { lineId, discountMinor: 300, was: 0 }],
-      ['cart.lineDiscount', { lineId, discountMinor: 200, was: 300 }],
-      ['cart.orderDiscount', { discountMinor: 100, was: 0 }],
-      ['cart.orderDiscount', { discountMinor: 50, was: 100 }],
+      ['cart.lineAdded', expect.objectContaining({ lineId, quantity: 1, by })],
+      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 3, was: 1, by }],
+      ['cart.lineChanged', { lineId, barcode: coffee.barcode, quantity: 5, was: 3, by }],
+      ['cart.lineDiscount', { lineId, discountMinor: 300, was: 0, by }],
+      ['cart.lineDiscount', { lineId, discountMinor: 200, was: 300, by }],
+      ['cart.orderDiscount', { discountMinor: 100, was: 0, by }],
+      ['cart.orderDiscount', { discountMinor: 50, was: 100, by }],
     ]);
   });
 

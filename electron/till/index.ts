@@ -31,6 +31,7 @@ import {
   type WalletProviderOptions,
   walletProviders,
 } from '../payments/providers/registry';
+import { currentActor, guardHandlers } from './access';
 import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
@@ -123,6 +124,8 @@ export interface Till {
   scanner: TillScanner;
   /** Staff accounts and who is signed in at this till. */
   staff: Staff;
+  /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
+  commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
   start(): Promise<void>;
   payments(): PaymentsInfo;
@@ -163,6 +166,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const tx = transactionOf(db);
   const clock = opts.clock ?? (() => new Date());
   const staff = new Staff({ repos, tx, clock });
+  repos.journal.recordActor(currentActor);
   const ctx: TillContext = { db, repos, tx, settings: shop, bus, clock, tillId, staff };
 
   // First start with TILLPOINT_OWNER_PIN: the owner gets it (a bad value stops here, naming the variable).
@@ -203,121 +207,126 @@ function assemble(db: Database, opts: TillOptions): Till {
   // In the background, so the first search finds it ready and nothing waits for it now.
   void catalog.index.warm();
 
-  const handlers: Handlers = {
-    'app.info': () => ({
-      name: 'Tillpoint',
-      version: opts.version,
-      mode: opts.mode,
-      isDemoData: catalog.isDemoData(),
-      dataDir: opts.dataDir,
-      tillId,
-    }),
+  function updateSettings(patch: Partial<Settings>): Settings {
+    let changed: (keyof Settings)[];
+    try {
+      changed = db.transaction(() => {
+        const changed = shop.write(patch);
+        if (changed.length) {
+          repos.journal.append(ctx.clock().toISOString(), 'settings.changed', {}, { changed, values: patch });
+        }
+        return changed;
+      })();
+    } finally {
+      // Read again from what was committed, whether or not this write was.
+      shop.forget();
+    }
+    const now = settings();
+    if (changed.includes('currency')) cart.currencyChanged(now.currency);
+    if (changed.includes('printer')) printing.settingsChanged();
+    if (changed.includes('scannerSerial')) scanner.settingsChanged();
+    if (changed.length) {
+      bus.emit('settings.changed', now);
+      display.refresh();
+    }
+    return now;
+  }
 
-    'settings.get': () => settings(),
-    'settings.update': (patch) => {
-      let changed: (keyof Settings)[];
-      try {
-        changed = db.transaction(() => {
-          const changed = shop.write(patch);
-          if (changed.length) {
-            repos.journal.append(ctx.clock().toISOString(), 'settings.changed', {}, { changed, values: patch });
-          }
-          return changed;
-        })();
-      } finally {
-        // Read again from what was committed, whether or not this write was.
-        shop.forget();
-      }
-      const now = settings();
-      if (changed.includes('currency')) cart.currencyChanged(now.currency);
-      if (changed.includes('printer')) printing.settingsChanged();
-      if (changed.includes('scannerSerial')) scanner.settingsChanged();
-      if (changed.length) {
-        bus.emit('settings.changed', now);
-        display.refresh();
-      }
-      return now;
+  const handlers: Handlers = guardHandlers(
+    {
+      'app.info': () => ({
+        name: 'Tillpoint',
+        version: opts.version,
+        mode: opts.mode,
+        isDemoData: catalog.isDemoData(),
+        dataDir: opts.dataDir,
+        tillId,
+      }),
+
+      'settings.get': () => settings(),
+      'settings.update': (patch) => updateSettings(patch),
+
+      'catalog.clearDemo': () => catalog.clearDemo(),
+      'catalog.categories': () => catalog.categories(),
+      'catalog.scanCache': ({ version }) => catalog.scanCache(version),
+
+      'products.lookup': ({ barcode }) => catalog.lookup(barcode) ?? null,
+      'products.search': (q) => catalog.search(q),
+      'products.save': (input) => catalog.save(input),
+      'products.importPreview': ({ csv }) => catalog.importPreview(csv),
+      'products.import': ({ csv }) => catalog.import(csv),
+      'products.exportCsv': () => catalog.exportCsv(),
+
+      'cart.get': () => cart.get(),
+      'cart.scan': ({ barcode, quantity }) => {
+        const { product, label } = catalog.scan(barcode);
+        // A label is one weighed item: a "×3" typed before it does not multiply it.
+        return label ? cart.addWeighed(product, label) : cart.addProduct(product, quantity);
+      },
+      'cart.addProduct': ({ productId, quantity }) => cart.addProduct(catalog.byId(productId), quantity),
+      'cart.addWeighed': ({ productId, weightGrams }) => cart.addTypedWeight(catalog.byId(productId), weightGrams),
+      'cart.setQuantity': ({ lineId, quantity }) => cart.setQuantity(lineId, quantity),
+      'cart.removeLine': ({ lineId }) => cart.removeLine(lineId),
+      'cart.setLineDiscount': ({ lineId, discountMinor }) => cart.setLineDiscount(lineId, discountMinor),
+      'cart.setOrderDiscount': ({ discountMinor }) => cart.setOrderDiscount(discountMinor),
+      'cart.void': () => cart.void(),
+      'cart.hold': ({ label }) => cart.hold(label),
+      'cart.recall': ({ orderId }) => cart.recall(orderId),
+      'orders.held': () => cart.held(),
+
+      'checkout.cash': ({ tenderedMinor, receipt }) => cart.checkoutCash(tenderedMinor, receipt),
+      'checkout.cashPart': ({ amountMinor }) => checkout.cashPart(amountMinor),
+      'pay.options': () => checkout.options(),
+      'pay.start': ({ method, amountMinor }) => checkout.start(method, amountMinor),
+      'pay.withCode': ({ code, amountMinor }) => checkout.withCode(code, amountMinor),
+      'pay.current': () => checkout.current(),
+      'pay.check': ({ paymentId }) => checkout.check(paymentId),
+      'pay.cancel': ({ paymentId }) => checkout.cancel(paymentId),
+      'pay.abandon': ({ paymentId }) => checkout.abandon(paymentId),
+      'pay.confirmByHand': ({ paymentId }) => checkout.confirmByHand(paymentId),
+      'pay.lookup': ({ number }) => checkout.lookup(number),
+      'pay.startupReport': () => checkout.startupReport(),
+      'attention.list': () => checkout.attentionList(),
+      'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
+      'orders.today': ({ limit }) => cart.today(limit),
+
+      'display.get': () => display.get(),
+      'display.prompt': ({ prompt }) => display.ask(prompt),
+
+      'paySettings.get': () => paySettingsView(),
+      'paySettings.save': (input) => changeCredentials('saved', () => credentials.save(input)),
+      'paySettings.remove': ({ wallet }) => changeCredentials('removed', () => credentials.remove(wallet)),
+      'paySettings.import': ({ json }) => changeCredentials('imported', () => credentials.importText(json)),
+      'paySettings.test': ({ wallet }) => testWallet(credentials.config(), wallet, pay.wallets),
+      'paySettings.testPay': ({ wallet }) => checkout.testPayments.start(wallet === 'wechatpay' ? 'wechat' : 'alipay'),
+      'paySettings.testPayCheck': ({ tradeNumber }) => checkout.testPayments.check(tradeNumber),
+      'paySettings.testPayCancel': ({ tradeNumber }) => checkout.testPayments.cancel(tradeNumber),
+
+      'printer.status': ({ refresh }) => printing.status(refresh),
+      'printer.offers': () => printing.offers(),
+      'printer.reprint': ({ orderId }) => printing.reprint(orderId),
+      'printer.preview': ({ orderId, layout }) => printing.preview(orderId, layout),
+      'printer.dismiss': ({ jobId }) => printing.dismiss(jobId),
+      'printer.openDrawer': () => printing.openDrawer('no_sale'),
+      'printer.testDrawer': () => printing.openDrawer('test'),
+      'printer.testPage': () => printing.testPage(),
+      'printer.targets': () => printing.targets(),
+
+      'scanner.status': () => scanner.status(),
+      'scanner.ports': () => scanner.ports(),
+      'scanner.claim': ({ scanId }) => scanner.claim(scanId),
+
+      'journal.verify': () => verifyJournal(db, chainKey ? [chainKey] : []),
+      'staff.status': () => staff.status(),
+      'staff.setupOwner': ({ name, pin }) => staff.setupOwner(name, pin),
+      'staff.unlock': ({ pin }) => staff.unlock(pin),
+      'staff.lock': () => staff.lock(),
+      'staff.list': () => staff.list(),
+      'staff.save': (input) => staff.save(input),
+      'staff.approve': ({ pin, action }) => staff.approve(pin, action),
     },
-
-    'catalog.clearDemo': () => catalog.clearDemo(),
-    'catalog.categories': () => catalog.categories(),
-    'catalog.scanCache': ({ version }) => catalog.scanCache(version),
-
-    'products.lookup': ({ barcode }) => catalog.lookup(barcode) ?? null,
-    'products.search': (q) => catalog.search(q),
-    'products.save': (input) => catalog.save(input),
-    'products.importPreview': ({ csv }) => catalog.importPreview(csv),
-    'products.import': ({ csv }) => catalog.import(csv),
-    'products.exportCsv': () => catalog.exportCsv(),
-
-    'cart.get': () => cart.get(),
-    'cart.scan': ({ barcode, quantity }) => {
-      const { product, label } = catalog.scan(barcode);
-      // A label is one weighed item: a "×3" typed before it does not multiply it.
-      return label ? cart.addWeighed(product, label) : cart.addProduct(product, quantity);
-    },
-    'cart.addProduct': ({ productId, quantity }) => cart.addProduct(catalog.byId(productId), quantity),
-    'cart.addWeighed': ({ productId, weightGrams }) => cart.addTypedWeight(catalog.byId(productId), weightGrams),
-    'cart.setQuantity': ({ lineId, quantity }) => cart.setQuantity(lineId, quantity),
-    'cart.removeLine': ({ lineId }) => cart.removeLine(lineId),
-    'cart.setLineDiscount': ({ lineId, discountMinor }) => cart.setLineDiscount(lineId, discountMinor),
-    'cart.setOrderDiscount': ({ discountMinor }) => cart.setOrderDiscount(discountMinor),
-    'cart.void': () => cart.void(),
-    'cart.hold': ({ label }) => cart.hold(label),
-    'cart.recall': ({ orderId }) => cart.recall(orderId),
-    'orders.held': () => cart.held(),
-
-    'checkout.cash': ({ tenderedMinor, receipt }) => cart.checkoutCash(tenderedMinor, receipt),
-    'checkout.cashPart': ({ amountMinor }) => checkout.cashPart(amountMinor),
-    'pay.options': () => checkout.options(),
-    'pay.start': ({ method, amountMinor }) => checkout.start(method, amountMinor),
-    'pay.withCode': ({ code, amountMinor }) => checkout.withCode(code, amountMinor),
-    'pay.current': () => checkout.current(),
-    'pay.check': ({ paymentId }) => checkout.check(paymentId),
-    'pay.cancel': ({ paymentId }) => checkout.cancel(paymentId),
-    'pay.abandon': ({ paymentId }) => checkout.abandon(paymentId),
-    'pay.confirmByHand': ({ paymentId }) => checkout.confirmByHand(paymentId),
-    'pay.lookup': ({ number }) => checkout.lookup(number),
-    'pay.startupReport': () => checkout.startupReport(),
-    'attention.list': () => checkout.attentionList(),
-    'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
-    'orders.today': ({ limit }) => cart.today(limit),
-
-    'display.get': () => display.get(),
-    'display.prompt': ({ prompt }) => display.ask(prompt),
-
-    'paySettings.get': () => paySettingsView(),
-    'paySettings.save': (input) => changeCredentials('saved', () => credentials.save(input)),
-    'paySettings.remove': ({ wallet }) => changeCredentials('removed', () => credentials.remove(wallet)),
-    'paySettings.import': ({ json }) => changeCredentials('imported', () => credentials.importText(json)),
-    'paySettings.test': ({ wallet }) => testWallet(credentials.config(), wallet, pay.wallets),
-    'paySettings.testPay': ({ wallet }) => checkout.testPayments.start(wallet === 'wechatpay' ? 'wechat' : 'alipay'),
-    'paySettings.testPayCheck': ({ tradeNumber }) => checkout.testPayments.check(tradeNumber),
-    'paySettings.testPayCancel': ({ tradeNumber }) => checkout.testPayments.cancel(tradeNumber),
-
-    'printer.status': ({ refresh }) => printing.status(refresh),
-    'printer.offers': () => printing.offers(),
-    'printer.reprint': ({ orderId }) => printing.reprint(orderId),
-    'printer.preview': ({ orderId, layout }) => printing.preview(orderId, layout),
-    'printer.dismiss': ({ jobId }) => printing.dismiss(jobId),
-    'printer.openDrawer': () => printing.openDrawer('no_sale'),
-    'printer.testDrawer': () => printing.openDrawer('test'),
-    'printer.testPage': () => printing.testPage(),
-    'printer.targets': () => printing.targets(),
-
-    'scanner.status': () => scanner.status(),
-    'scanner.ports': () => scanner.ports(),
-    'scanner.claim': ({ scanId }) => scanner.claim(scanId),
-
-    'journal.verify': () => verifyJournal(db, chainKey ? [chainKey] : []),
-    'staff.status': () => staff.status(),
-    'staff.setupOwner': ({ name, pin }) => staff.setupOwner(name, pin),
-    'staff.unlock': ({ pin }) => staff.unlock(pin),
-    'staff.lock': () => staff.lock(),
-    'staff.list': () => staff.list(),
-    'staff.save': (input) => staff.save(input),
-    'staff.approve': ({ pin, action }) => staff.approve(pin, action),
-  };
+    staff,
+  );
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
   // Sealed with the data key; only masked views leave. The journal records that they changed, never what.
@@ -477,6 +486,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     printing,
     scanner,
     staff,
+    commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {
         printing.start();

@@ -7,7 +7,16 @@ import { ScriptedProvider } from '../payments/testing';
 import { CapturePrinter } from '../printing/capture-printer';
 import { chineseRuns, indexOfBytes, readEscPos } from '../printing/testing';
 import type { TillOptions } from './index';
-import { journalCount, openTestTill, refusal, sqlCount, type TestTill, tempDataDir, testClock } from './testing';
+import {
+  journalCount,
+  openTestTill,
+  refusal,
+  sqlCount,
+  type TestTill,
+  tempDataDir,
+  testClock,
+  TEST_OWNER_NAME,
+} from './testing';
 
 const COFFEE = '2000001000007'; // 美式咖啡 ￥18.00
 const ESC_AT = [0x1b, 0x40];
@@ -289,7 +298,7 @@ describe('the cash drawer and the test page', () => {
     await printer.printed(1);
     expect(readEscPos(printer.prints[0].bytes).commands).toContainEqual({ op: 'kick', pin: 0, on: 0x32, off: 0xfa });
     expect(t.db.prepare("SELECT data FROM journal WHERE kind = 'drawer.opened'").pluck().all()).toEqual([
-      JSON.stringify({ reason: 'no_sale', pin: 'pin2', sent: true }),
+      JSON.stringify({ reason: 'no_sale', pin: 'pin2', sent: true, by: { id: 1, name: TEST_OWNER_NAME } }),
     ]);
     await t.call('printer.testPage', {});
     await printer.printed(2);
@@ -305,7 +314,7 @@ describe('the cash drawer and the test page', () => {
     const t = open(printer.uri);
     expect((await refusal(t.call('printer.openDrawer', {}))).code).toBe('PRINTER_OFFLINE');
     expect(t.db.prepare("SELECT data FROM journal WHERE kind = 'drawer.opened'").pluck().get()).toBe(
-      JSON.stringify({ reason: 'no_sale', pin: 'pin2', sent: false }),
+      JSON.stringify({ reason: 'no_sale', pin: 'pin2', sent: false, by: { id: 1, name: TEST_OWNER_NAME } }),
     );
   });
 });

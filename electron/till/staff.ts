@@ -221,8 +221,14 @@ export interface Authorized {
   approvalId: string | null;
 }
 
-/** How long an owner's approval waits to be used (once) by the action it was given for. */
+/** How long an owner's approval waits to be used by the action it was given for. */
 export const APPROVAL_TTL_MS = 5 * 60_000;
+
+/**
+ * Approvals that open a screen (settings, catalog, reports) serve every call made from it until they expire or
+ * the till locks; the rest (a refund, a discount, a void, a drawer opening) are used once.
+ */
+const SCREEN_ACTIONS: ReadonlySet<StaffAction> = new Set(['settings', 'catalog', 'reports']);
 
 /** The part of Staff every other module uses: who is here, and may they do this. */
 export interface StaffGate {
@@ -263,12 +269,17 @@ export class Staff implements StaffGate {
     if (can(me.role, action)) return { by: me, approvedBy: null, approvalId: null };
     const now = this.deps.clock().getTime();
     for (const [id, a] of this.approvals) if (a.expires <= now) this.approvals.delete(id);
-    const given = approvalId ? this.approvals.get(approvalId) : undefined;
-    if (!given || given.approval.action !== action || given.approval.requestedBy.id !== me.id) {
+    const fits = (a: StaffApproval) => a.action === action && a.requestedBy.id === me.id;
+    // The approval named, or (a retried call that does not carry one) the one given for this action just now.
+    const given = approvalId
+      ? this.approvals.get(approvalId)
+      : [...this.approvals.values()].reverse().find((a) => fits(a.approval));
+    if (!given || !fits(given.approval)) {
       throw new TillError('APPROVAL_NEEDED', "This needs the owner's approval", { action });
     }
-    this.approvals.delete(approvalId!);
-    return { by: me, approvedBy: given.approval.approvedBy, approvalId: approvalId! };
+    const { approval } = given;
+    if (!SCREEN_ACTIONS.has(action)) this.approvals.delete(approval.approvalId);
+    return { by: me, approvedBy: approval.approvedBy, approvalId: approval.approvalId };
   }
 
   /**

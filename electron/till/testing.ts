@@ -16,13 +16,10 @@ import {
 } from '../../shared/api';
 import type { Product, ProductInput } from '../../shared/domain';
 import type { CrashPoint } from '../core/crash';
-import { StaffRepo } from '../db/staff';
 import { createTill, type Till, type TillOptions } from './index';
-import { type Hashed, hashSecretSync } from './staff';
+import { signInTestOwner } from './test-staff';
 
-/** The owner's PIN in test tills that start signed in (openTestTill's default). */
-export const TEST_OWNER_PIN = '8642';
-let testOwnerPin: Hashed | undefined;
+export { TEST_OWNER_NAME, TEST_OWNER_PIN } from './test-staff';
 
 /** The TillError a call was refused with (the test fails if it was not refused, or refused otherwise). */
 export async function refusal(p: Promise<unknown>): Promise<TillError> {
@@ -100,18 +97,6 @@ export function openTestTill(opts: TestTillOptions = {}): TestTill {
       });
     },
   };
-}
-
-/** Makes the test owner if there is none (the scrypt hash once per test file) and signs them in. */
-function signInTestOwner(till: Till): void {
-  const repo = new StaffRepo(till.db);
-  let owner = repo.owner();
-  if (!owner) {
-    testOwnerPin ??= hashSecretSync(TEST_OWNER_PIN);
-    const at = new Date().toISOString();
-    owner = repo.insert('Owner', 'owner', testOwnerPin.hash, testOwnerPin.salt, at);
-  }
-  till.staff.signInTrusted(owner.id);
 }
 
 /** A count (or any one number) the query reads from the till's database, for checks on what it stored. */
