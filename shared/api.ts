@@ -432,6 +432,8 @@ export const events = {
   /** A code the serial scanner read; the page that claims it first (scanner.claim) acts on it. */
   'scanner.scan': z.object({ scanId: Id, barcode: z.string().min(1).max(64) }),
   'scanner.status': ScannerStatus,
+  /** Someone signed in or out at the till: windows show or lift the lock screen. */
+  'staff.changed': StaffStatus,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -230,6 +230,16 @@ const ScanAffix = z
   .max(8)
   .regex(/^[\x21-\x7e]*$/, 'printable characters without spaces');
 
+export const StaffRules = z
+  .object({
+    /** The till locks after this many minutes without a key or tap (0: never). */
+    autoLockMinutes: z.number().int().min(0).max(240).default(5),
+    /** A discount over this percent of the line (or of the order) needs the owner. */
+    discountLimitPercent: z.number().int().min(0).max(100).default(10),
+  })
+  .strict();
+export type StaffRules = z.infer<typeof StaffRules>;
+
 export const Settings = z.object({
   shopName: z.string().trim().min(1).max(60),
   currency: Currency,
@@ -257,6 +267,8 @@ export const Settings = z.object({
   printer: PrinterSettings,
   /** A barcode scanner on a serial port (serial:/dev/ttyUSB1?baud=9600, serial:COM4?baud=9600); null: none. */
   scannerSerial: ScannerUri.nullable(),
+  /** The owner's rules for staff at this till. */
+  staffRules: StaffRules,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -14,7 +14,8 @@ export type Access = 'open' | 'signedIn' | StaffAction;
 export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'app.info': 'open',
   'settings.get': 'open',
-  'settings.update': 'settings',
+  // The language alone is anyone's (the handler asks for 'settings' for everything else).
+  'settings.update': 'signedIn',
   'catalog.clearDemo': 'catalog',
   'catalog.categories': 'open',
   'catalog.scanCache': 'open',

@@ -294,6 +294,7 @@ export class Cart {
           maxMinor: gross,
         });
       }
+      this.checkDiscountLimit(discountMinor, gross);
       const was = line.line_discount_minor;
       this.orders.setLineDiscount(line, discountMinor);
       this.journal.append(isoNow(this.ctx), 'cart.lineDiscount', { orderId: draft.id }, { lineId, discountMinor, was });
@@ -309,10 +310,17 @@ export class Cart {
           maxMinor: net,
         });
       }
+      this.checkDiscountLimit(discountMinor, net);
       const was = draft.order_discount_minor;
       this.orders.setOrderDiscount(draft, discountMinor);
       this.journal.append(isoNow(this.ctx), 'cart.orderDiscount', { orderId: draft.id }, { discountMinor, was });
     });
+  }
+
+  /** A discount over the owner's limit (a percent of what it comes off) needs the owner (or their approval). */
+  private checkDiscountLimit(discountMinor: number, ofMinor: number): void {
+    const limit = this.ctx.settings.get().staffRules.discountLimitPercent;
+    if (discountMinor * 100 > ofMinor * limit) this.ctx.staff.authorize('discountOverThreshold');
   }
 
   /** Voids the cart (kept as 'voided' and journaled); a new empty cart takes its place. */
@@ -321,6 +329,8 @@ export class Cart {
     if (current.lines.length === 0) return current;
     return this.replaceDraft((draft, now, _lines, payments) => {
       assertUnlocked(payments);
+      // A payment was started: the customer display showed the total (and a QR), so a void needs the owner.
+      if (payments.length > 0 || draft.number !== '') this.ctx.staff.authorize('voidAfterTotalShown');
       this.orders.void(draft.id, now);
       this.journal.append(
         now,

@@ -165,7 +165,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const shop = new ShopSettings(repos.settings);
   const tx = transactionOf(db);
   const clock = opts.clock ?? (() => new Date());
-  const staff = new Staff({ repos, tx, clock });
+  const staff = new Staff({ repos, tx, clock }, (status) => bus.emit('staff.changed', status));
   repos.journal.recordActor(currentActor);
   const ctx: TillContext = { db, repos, tx, settings: shop, bus, clock, tillId, staff };
 
@@ -244,7 +244,10 @@ function assemble(db: Database, opts: TillOptions): Till {
       }),
 
       'settings.get': () => settings(),
-      'settings.update': (patch) => updateSettings(patch),
+      'settings.update': (patch) => {
+        if (Object.keys(patch).some((k) => k !== 'language')) staff.authorize('settings');
+        return updateSettings(patch);
+      },
 
       'catalog.clearDemo': () => catalog.clearDemo(),
       'catalog.categories': () => catalog.categories(),

@@ -27,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   printer: DEFAULT_PRINTER_SETTINGS,
   scannerSerial: null,
+  staffRules: { autoLockMinutes: 5, discountLimitPercent: 10 },
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

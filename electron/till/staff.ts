@@ -14,6 +14,7 @@ import {
   type StaffStatus,
 } from '../../shared/staff';
 import type { StaffRow } from '../db/index';
+import { currentActor } from './access';
 import type { TillContext } from './context';
 
 /** scrypt cost: N=2^14 (r=8: 16 MB, ~50 ms a hash), a 32-byte key, a 16-byte salt per secret. */
@@ -250,7 +251,11 @@ export class Staff implements StaffGate {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly limiter: Limiter;
 
-  constructor(private readonly deps: StaffDeps) {
+  constructor(
+    private readonly deps: StaffDeps,
+    /** Someone signed in or out (every window shows or lifts its lock screen). */
+    private readonly changed: (status: StaffStatus) => void = () => {},
+  ) {
     this.limiter = new Limiter(deps, TILL_KEY);
   }
 
@@ -279,6 +284,10 @@ export class Staff implements StaffGate {
     }
     const { approval } = given;
     if (!SCREEN_ACTIONS.has(action)) this.approvals.delete(approval.approvalId);
+    // The call being served now writes the approver beside its person in every journal entry.
+    const call = currentActor();
+    if (call && call.by.id === me.id)
+      Object.assign(call, { approvedBy: approval.approvedBy, approvalId: approval.approvalId });
     return { by: me, approvedBy: approval.approvedBy, approvalId: approval.approvalId };
   }
 
@@ -314,6 +323,7 @@ export class Staff implements StaffGate {
     const [pinHash, recovery] = await Promise.all([hashSecret(pin), hashSecret(normalizeRecoveryCode(recoveryCode))]);
     const row = createOwner(this.deps, name, pinHash, recovery, 'screen');
     this.signedIn = person(row);
+    this.changed(this.status());
     return { person: this.signedIn, recoveryCode };
   }
 
@@ -327,14 +337,17 @@ export class Staff implements StaffGate {
         this.journal('staff.signedIn', { staffId: row.id, name: row.name });
       });
       this.signedIn = person(row);
+      this.changed(this.status());
       return this.signedIn;
     });
   }
 
   lock(): StaffStatus {
     if (this.signedIn) this.journal('staff.signedOut', { staffId: this.signedIn.id, name: this.signedIn.name });
+    const was = this.signedIn;
     this.signedIn = null;
     this.approvals.clear();
+    if (was) this.changed(this.status());
     return this.status();
   }
 
@@ -397,7 +410,10 @@ export class Staff implements StaffGate {
         this.journal('staff.saved', { staffId: row.id, name: row.name, changed, by: me.name });
         return row;
       });
-      if (this.signedIn?.id === row.id) this.signedIn = row.active ? person(row) : null;
+      if (this.signedIn?.id === row.id) {
+        this.signedIn = row.active ? person(row) : null;
+        this.changed(this.status());
+      }
       return member(row);
     });
   }

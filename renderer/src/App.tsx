@@ -1,12 +1,16 @@
 import { useEffect } from 'react';
 import { client } from './api/client';
 import { Cashier } from './cashier/Cashier';
+import { ApprovalPromptHost } from './components/ApprovalPrompt';
+import { LockScreen } from './components/LockScreen';
 import { Toasts } from './components/Toasts';
 import { CustomerDisplay } from './customer/CustomerDisplay';
 import { applyLanguage } from './i18n';
 import { useRoute } from './router';
 import { syncSettings, useSettings } from './stores/settings';
+import { syncStaff } from './stores/staff';
 import { useUi } from './stores/ui';
+import { useAutoLock } from './useAutoLock';
 
 export function App() {
   const route = useRoute();
@@ -21,11 +25,18 @@ export function App() {
     };
   }, []);
 
-  return route === 'customer' ? (
-    <CustomerDisplay />
-  ) : (
+  // The customer display never asks for a PIN.
+  return route === 'customer' ? <CustomerDisplay /> : <Till />;
+}
+
+function Till() {
+  useEffect(() => syncStaff(), []);
+  useAutoLock();
+  return (
     <>
       <Cashier />
+      <ApprovalPromptHost />
+      <LockScreen />
       <Toasts />
     </>
   );

@@ -1,5 +1,6 @@
 // The DOM side of the scanner: one window-level keydown listener in the capture phase, so a scan is
 // seen before any focused element or React handler, wherever focus is.
+import { isLocked } from './stores/staff';
 import { type Scan, ScanDetector } from './scanner';
 import { useUi } from './stores/ui';
 
@@ -40,6 +41,7 @@ export interface ScanContext {
 
 export function bindScanner(onScan: (scan: Scan, ctx: ScanContext) => void): () => void {
   const onKeyDown = (e: KeyboardEvent) => {
+    if (isLocked()) return;
     const active = document.activeElement;
     const text = isTextField(active);
     const quantityBefore = detector.pendingQuantity;

@@ -7,6 +7,7 @@ import { usePay } from '../stores/payment';
 import { openDrawer, refreshPrinter, usePrinter } from '../stores/printer';
 import { useScanner } from '../stores/scanner';
 import { updateSettings, useSettings } from '../stores/settings';
+import { lockTill, openGuardedDialog, useStaff } from '../stores/staff';
 import { openDialog, useUi } from '../stores/ui';
 import { Kbd } from './Kbd';
 import { SHORTCUTS } from './shortcuts';
@@ -20,6 +21,7 @@ export function Header() {
   const attentionCount = usePay((s) => s.attentionCount);
   const printer = usePrinter((s) => s.status);
   const scanner = useScanner((s) => s.status);
+  const me = useStaff((s) => s.status?.signedIn ?? null);
 
   return (
     <header className="topbar">
@@ -130,7 +132,7 @@ export function Header() {
           type="button"
           className="btn btn-ghost"
           data-testid="catalog-button"
-          onClick={() => openDialog('catalog')}
+          onClick={() => void openGuardedDialog('catalog')}
         >
           {t('actions.catalog')} <Kbd k={SHORTCUTS.catalog} />
         </button>
@@ -138,7 +140,7 @@ export function Header() {
           type="button"
           className="btn btn-ghost"
           data-testid="settings-button"
-          onClick={() => openDialog('settings')}
+          onClick={() => void openGuardedDialog('settings')}
         >
           {t('actions.settings')}
         </button>
@@ -152,6 +154,21 @@ export function Header() {
           >
             {t('header.customerDisplay')}
           </a>
+        )}
+        {me && (
+          <button
+            type="button"
+            className="btn btn-ghost"
+            data-testid="lock-button"
+            data-staff={me.name}
+            title={t('staff.lock.buttonTitle')}
+            onClick={() => void lockTill()}
+          >
+            <span className="staff-name" data-testid="signed-in-name">
+              {me.name}
+            </span>{' '}
+            · {t('staff.lock.button')}
+          </button>
         )}
         <button
           type="button"

@@ -1,4 +1,5 @@
 // What the cashier's gestures do: scans, taps on products, Enter in the search box, shortcuts.
+import { openGuardedDialog } from '../stores/staff';
 import i18next from 'i18next';
 import type { Product } from '../../../shared/domain';
 import { beep } from '../beep';
@@ -154,7 +155,7 @@ export function openCashierDialog(name: DialogName): void {
     showToast({ kind: 'info', key: 'actions.cartEmpty' });
     return;
   }
-  openDialog(name);
+  void openGuardedDialog(name);
 }
 
 export function stepSelected(delta: 1 | -1): void {

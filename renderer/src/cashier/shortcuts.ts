@@ -1,6 +1,7 @@
 // Keyboard shortcuts. Only F-keys, Esc, and + / - / Delete / arrows outside text fields: never digits,
 // letters or Enter, which a barcode scanner types. Runs in the bubble phase, after the scanner's
 // capture-phase listener, and ignores keys the scanner swallowed.
+import { isLocked } from '../stores/staff';
 import { closeTopModal, isModalOpen } from '../components/Modal';
 import { isTextField, setPendingQuantity } from '../scannerDom';
 import { setSearchText, useCatalog } from '../stores/catalog';
@@ -22,6 +23,7 @@ const F_KEYS: Record<string, DialogName> = {
 };
 
 function onKeyDown(e: KeyboardEvent): void {
+  if (isLocked()) return;
   if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
   if (e.key === 'Escape') {
     e.preventDefault();

@@ -10,6 +10,7 @@ import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
 import { PrinterSettings } from './PrinterSettings';
 import { ScannerSettings } from './ScannerSettings';
+import { StaffSettings } from './StaffSettings';
 import { useBusy } from './useBusy';
 import { WalletSettings } from './WalletSettings';
 
@@ -64,6 +65,7 @@ export function SettingsDialog() {
       <WalletSettings />
       {settings && <PrinterSettings settings={settings} />}
       {settings && <ScannerSettings key={settings.scannerSerial ?? ''} settings={settings} />}
+      {settings && <StaffSettings key={JSON.stringify(settings.staffRules)} settings={settings} />}
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

@@ -1,0 +1,49 @@
+// Who is signed in at this till; the lock screen shows while nobody is. Kept current from staff.changed pushes.
+import { create } from 'zustand';
+import type { StaffAction, StaffStatus } from '../../../shared/staff';
+import { client } from '../api/client';
+import { requestApproval } from '../components/ApprovalPrompt';
+import { type DialogName, openDialog } from './ui';
+
+export const useStaff = create<{ status: StaffStatus | null }>(() => ({ status: null }));
+
+async function loadStaff(): Promise<void> {
+  const r = await client.call('staff.status', {});
+  if (r.ok) useStaff.setState({ status: r.value });
+}
+
+/** Keeps the status current; returns the unsubscribe. */
+export function syncStaff(): () => void {
+  void loadStaff();
+  const offs = [
+    client.on('staff.changed', (status) => useStaff.setState({ status })),
+    client.onConnect(() => void loadStaff()),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+export async function lockTill(): Promise<void> {
+  const r = await client.call('staff.lock', {});
+  if (r.ok) useStaff.setState({ status: r.value });
+}
+
+export function isOwner(): boolean {
+  return useStaff.getState().status?.signedIn?.role === 'owner';
+}
+
+/** Nobody signed in (or not known yet): keys belong to the lock screen, not to the scanner or shortcuts. */
+export function isLocked(): boolean {
+  return !useStaff.getState().status?.signedIn;
+}
+
+/** Screens that are the owner's: a cashier gets the owner's PIN on the spot before they open. */
+const GUARDED: Partial<Record<DialogName, StaffAction>> = { settings: 'settings', catalog: 'catalog' };
+
+/** Opens a dialog, asking for the owner's approval first when the screen is the owner's and a cashier asks. */
+export async function openGuardedDialog(dialog: DialogName): Promise<void> {
+  const action = GUARDED[dialog];
+  if (action && !isOwner() && !(await requestApproval(action))) return;
+  openDialog(dialog);
+}
