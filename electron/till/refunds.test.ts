@@ -239,6 +239,21 @@ describe('wallet refunds through the provider', () => {
     });
   });
 
+  it('cash instead for the whole refund: from the drawer, the provider never asked, only with the owner', async () => {
+    const { till, provider } = await open();
+    await till.call('cart.scan', { barcode: COFFEE });
+    const order = await payQr(till, provider);
+    await asCashier(till);
+    const { approvalId } = await till.call('staff.approve', { pin: TEST_OWNER_PIN, action: 'refund' });
+    const made = await till.call('refund.make', { orderId: order.id, full: true, cashInstead: true, approvalId });
+    expect(made.ticket).toMatchObject({ status: 'done', approvedBy: { name: 'Owner' } });
+    expect(made.ticket.parts).toEqual([
+      expect.objectContaining({ method: 'qr', amountMinor: 1800, status: 'refunded', cashInstead: true }),
+    ]);
+    expect(provider.calls.some((c) => c.method === 'refund')).toBe(false);
+    expect(till.db.prepare('SELECT status FROM payments').pluck().get()).toBe('refunded');
+  });
+
   it('stores the refund number first: an answer lost, a restart, and the same refund is asked again, paid once', async () => {
     const provider = new ScriptedProvider({ id: 'demo' });
     const dataDir = tempDataDir();
