@@ -5,8 +5,7 @@
 // the refund receipt. The order stays 'completed': a refund is its own record, counted on the day money moved.
 import { TillError } from '../../shared/api';
 import type { Order } from '../../shared/domain';
-import { receiptTextLines } from '../../shared/printer';
-import { buildReceipt, parseOrderQrPayload, type ReceiptLine } from '../../shared/receipt';
+import { paidTheSale, parseOrderQrPayload } from '../../shared/receipt';
 import {
   lineRefundMinor,
   type RefundLineRequest,
@@ -19,15 +18,13 @@ import {
   type RefundTicket,
   splitRefund,
 } from '../../shared/refund';
-import { paidTheSale } from '../../shared/receipt';
 import { newRecordId } from '../core/ids';
 import type { RefundTicketRow, TicketRefundRow } from '../db/index';
 import { addRefunded, type Checkout, refundNumberFor } from '../payments/index';
-import { receiptToEscPos } from '../printing/escpos';
-import { receiptToHtml } from '../printing/receipt-html';
 import { isoNow, localDay, type TillContext } from './context';
 import type { OpenOrder } from './open-order';
 import type { Printing } from './printing';
+import { isDrawerPart, queueRefundReceipt, type ReceiptDeps } from './refund-receipt';
 import type { Authorized } from './staff';
 
 export interface RefundOptions {
@@ -52,6 +49,10 @@ export class Refunds {
     private readonly printing: Printing,
     private readonly o: RefundOptions = {},
   ) {}
+
+  private get deps(): ReceiptDeps {
+    return { ctx: this.ctx, open: this.open, printing: this.printing };
+  }
 
   close(): void {
     this.closed = true;
@@ -332,7 +333,7 @@ export class Refunds {
       let jobId: number | null = null;
       if (t.answered_at === null) {
         repo.setAnswered(ticketId, at);
-        jobId = this.printReceipt(repo.ticket(ticketId)!, parts, kick);
+        jobId = queueRefundReceipt(this.deps, repo.ticket(ticketId)!, parts, { kick });
       }
       return { ticket: repo.ticket(ticketId)!, jobId };
     });
@@ -363,7 +364,7 @@ export class Refunds {
       requireOwner(auth);
       const at = isoNow(this.ctx);
       const parts = repo.partsOf(ticket.id);
-      let n = parts.filter((p) => isDrawer(p, this)).length;
+      let n = parts.filter((p) => isDrawerPart(p, this.ctx.repos.payments)).length;
       const paid: Record<string, unknown>[] = [];
       for (const [paymentId, amountMinor] of needsCashByPayment(parts)) {
         const refundNumber = `${ticket.number}-${++n}`;
@@ -388,7 +389,10 @@ export class Refunds {
       );
       const all = repo.partsOf(ticket.id);
       repo.setTicketStatus(ticket.id, ticketStatus(all), at);
-      return { ticketId: ticket.id, jobId: this.printReceipt(repo.ticket(ticket.id)!, all, true, paid, auth) };
+      return {
+        ticketId: ticket.id,
+        jobId: queueRefundReceipt(this.deps, repo.ticket(ticket.id)!, all, { kick: true, only: paid, auth }),
+      };
     });
     const preview = this.preview(orderId);
     const view = preview.tickets.find((t) => t.id === done.ticketId)!;
@@ -435,93 +439,6 @@ export class Refunds {
     timer.unref();
     this.timers.add(timer);
   }
-
-  // ---- the refund receipt ---------------------------------------------------------------------------------
-
-  /**
-   * Inside a transaction: the refund receipt queued (with the drawer kick when the drawer paid part of it and
-   * `kick`); null without a printer (the refund stands). `only`: the parts this receipt is for (cash instead).
-   */
-  private printReceipt(
-    t: RefundTicketRow,
-    parts: TicketRefundRow[],
-    kick: boolean,
-    only?: Record<string, unknown>[],
-    auth?: Authorized,
-  ): number | null {
-    if (!this.printing.uri()) return null;
-    const order = this.open.orderById(t.order_id);
-    const s = this.ctx.settings.get();
-    const numbers = only ? new Set(only.map((p) => p.refundNumber)) : null;
-    const shown = parts.filter((p) => p.status !== 'failed' && (!numbers || numbers.has(p.refund_number)));
-    const drawer = shown.some((p) => isDrawer(p, this));
-    const lines: ReceiptLine[] = only
-      ? []
-      : this.ctx.repos.refunds.linesOf(t.id).map((l) => {
-          const line = order.lines.find((x) => x.id === l.order_line_id)!;
-          return {
-            name: line.name,
-            quantity: l.quantity,
-            unitPriceMinor: line.unitPriceMinor,
-            lineDiscountMinor: 0,
-            amountMinor: l.amount_minor,
-          };
-        });
-    const receipt = buildReceipt({
-      order,
-      shop: {
-        name: s.shopName,
-        headerLines: receiptTextLines(s.printer.header),
-        footerLines: receiptTextLines(s.printer.footer),
-        logo: null,
-      },
-      tillId: this.ctx.tillId,
-      language: s.language === 'en' ? 'en' : 'zh-CN',
-      cashier: auth?.by.name ?? t.by_name,
-      installId: this.ctx.repos.settings.get<string>(INSTALL_ID_KEY),
-      refund: {
-        at: isoNow(this.ctx),
-        totalMinor: shown.reduce((a, p) => a + p.amount_minor, 0),
-        lines,
-        number: t.number,
-        approvedBy: auth ? (auth.approvedBy?.name ?? null) : t.approved_by_name,
-        payments: shown.map((p) => {
-          const pay = order.payments.find((x) => x.id === p.payment_id)!;
-          const cash = isDrawer(p, this);
-          return {
-            method: cash ? 'cash' : pay.method,
-            provider: cash ? null : pay.provider,
-            amountMinor: p.amount_minor,
-            tradeNumber: cash ? null : pay.tradeNumber,
-            providerRef: p.refund_number,
-            maskedCode: null,
-            isDemo: pay.isDemo,
-          };
-        }),
-      },
-    });
-    const { columns, drawerPin } = this.printing.pageLayout();
-    const withKick = kick && drawer;
-    const bytes = receiptToEscPos(receipt, { columns, kickDrawer: withKick, drawerPin });
-    return this.printing.printDocument({
-      kind: 'refund',
-      orderId: t.order_id,
-      bytes,
-      retryBytes: withKick ? receiptToEscPos(receipt, { columns, kickDrawer: false, drawerPin }) : null,
-      html: receiptToHtml(receipt, { columns }),
-      kick: withKick,
-    }).jobId;
-  }
-
-  /** The payment's method as this module needs it. */
-  methodOf(paymentId: number): string | undefined {
-    return this.ctx.repos.payments.byId(paymentId)?.method;
-  }
-}
-
-/** Paid from the drawer: a cash payment's part, or one paid in cash instead. */
-function isDrawer(p: TicketRefundRow, r: Refunds): boolean {
-  return p.cash_instead === 1 || r.methodOf(p.payment_id) === 'cash';
 }
 
 function requireOwner(auth: Authorized): void {
