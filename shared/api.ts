@@ -23,6 +23,7 @@ import {
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
+import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
 
@@ -396,6 +397,16 @@ export const api = {
   ),
   /** An owner's PIN approves one action for whoever is signed in; journaled with both names. */
   'staff.approve': method(z.object({ pin: Pin, action: StaffAction }).strict(), StaffApproval),
+
+  // Refunds by line (electron/till/refunds.ts).
+  /** The order a scanned receipt QR, an order number ("0042", "T1-0042") names, with what it may still refund. */
+  'refund.find': method(z.object({ text: z.string().trim().min(1).max(64) }).strict(), RefundPreview),
+  /** Each line's and payment's refunded and refundable amounts, and the order's refund tickets. */
+  'refund.preview': method(z.object({ orderId: Id }).strict(), RefundPreview),
+  /** Refunds lines (or all) to the payments that paid them; needs 'refund' (APPROVAL_NEEDED for a cashier). */
+  'refund.make': method(RefundMakeInput, RefundResult),
+  /** Asks the provider again about a refund still on its way (the same refund numbers). */
+  'refund.check': method(z.object({ ticketId: z.string().trim().min(1).max(64) }).strict(), RefundResult),
 } as const;
 
 export type Api = typeof api;
@@ -505,6 +516,12 @@ export const ErrorCode = z.enum([
   'APPROVAL_NEEDED',
   'NOT_SIGNED_IN',
   'STAFF_NOT_FOUND',
+  // Refunds by line.
+  /** More than a line (params.lineId, params.maxQuantity) or the payments (params.maxMinor) have left to refund. */
+  'REFUND_TOO_MUCH',
+  /** Nothing of the order is left to refund (or, for cash instead, nothing waits for cash). */
+  'REFUND_NOTHING_LEFT',
+  'REFUND_NOT_FOUND',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -76,6 +76,8 @@ export function layoutReceipt(receipt: Receipt, columns: ReceiptColumns): Receip
   const till = `${t.till}: ${receipt.tillId}`;
   if (receipt.cashier) b.pair(till, `${t.cashier}: ${receipt.cashier}`);
   else b.left(till);
+  if (receipt.refundNumber) b.left(`${t.refundNumber}: ${receipt.refundNumber}`);
+  if (receipt.approvedBy) b.left(`${t.approvedBy}: ${receipt.approvedBy}`);
   b.rule();
 
   for (const line of receipt.lines) {

@@ -84,6 +84,9 @@ export interface Receipt {
   demo: boolean;
   /** Printed again: says 重打 / REPRINT. */
   reprint: boolean;
+  /** A refund receipt: the refund ticket's number ("T1-R0001") and the owner who approved it, if a cashier did it. */
+  refundNumber?: string | null;
+  approvedBy?: string | null;
 }
 
 // ---- the QR: the order's unique id ------------------------------------------------------------------------
@@ -132,6 +135,8 @@ export const RECEIPT_LABELS = {
     refundRef: '退款单号',
     paymentCode: '付款码',
     orderId: '订单编号',
+    refundNumber: '退款单',
+    approvedBy: '授权',
   },
   en: {
     sale: 'SALE',
@@ -155,6 +160,8 @@ export const RECEIPT_LABELS = {
     refundRef: 'Refund no.',
     paymentCode: 'Payment code',
     orderId: 'Order id',
+    refundNumber: 'Refund',
+    approvedBy: 'Approved by',
   },
 } as const satisfies Record<ReceiptLanguage, Record<string, string>>;
 export type ReceiptLabels = (typeof RECEIPT_LABELS)[ReceiptLanguage];
@@ -261,6 +268,10 @@ export interface RefundInput {
   lines?: ReceiptLine[];
   /** Each payment paid back: providerRef is the refund's number. */
   payments: Omit<ReceiptPayment, 'tenderedMinor' | 'changeMinor'>[];
+  /** The refund ticket's number ("T1-R0001"). */
+  number?: string;
+  /** The owner who approved a cashier's refund. */
+  approvedBy?: string | null;
 }
 
 export interface ReceiptInput {
@@ -323,5 +334,6 @@ export function buildReceipt(input: ReceiptInput): Receipt {
     qrPayload: orderQrPayload(order.id, input.installId),
     demo: order.isDemo || payments.some((p) => p.isDemo),
     reprint: input.reprint ?? false,
+    ...(refund ? { refundNumber: refund.number ?? null, approvedBy: refund.approvedBy ?? null } : {}),
   };
 }

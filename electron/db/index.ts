@@ -6,6 +6,7 @@ import { OrdersRepo } from './orders';
 import { PaymentsRepo } from './payments';
 import { PrintJobsRepo } from './print-jobs';
 import { ProductsRepo } from './products';
+import { RefundsRepo } from './refunds';
 import { SettingsRepo } from './settings';
 import { StaffRepo } from './staff';
 
@@ -17,6 +18,7 @@ export type { ImportStatus, UndoEntry } from './catalog-imports';
 export type { NewPrintJob, PrintJob, PrintJobKind, PrintJobStatus } from './print-jobs';
 export type { ProductRecord, StoredProduct } from './products';
 export type { PinAttempts, StaffRow } from './staff';
+export type { RefundLineRow, RefundTicketRow, TicketRefundRow } from './refunds';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
@@ -28,6 +30,7 @@ export interface Repos {
   catalogImports: CatalogImportsRepo;
   printJobs: PrintJobsRepo;
   staff: StaffRepo;
+  refunds: RefundsRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -42,6 +45,7 @@ export function createRepos(db: Database): Repos {
     catalogImports: new CatalogImportsRepo(db),
     printJobs: new PrintJobsRepo(db),
     staff: new StaffRepo(db),
+    refunds: new RefundsRepo(db),
   };
 }
 
@@ -52,6 +56,7 @@ export {
   PaymentsRepo,
   PrintJobsRepo,
   ProductsRepo,
+  RefundsRepo,
   SettingsRepo,
   StaffRepo,
 };

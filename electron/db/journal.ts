@@ -29,6 +29,9 @@ export type JournalKind =
   | 'payment.test'
   | 'refund.requested'
   | 'refund.updated'
+  // A refund by line (till/refunds.ts): the ticket made, and a provider's refused part paid from the drawer.
+  | 'refund.made'
+  | 'refund.cashInstead'
   | 'order.numberReserved'
   | 'product.saved'
   | 'catalog.imported'

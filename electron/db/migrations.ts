@@ -382,6 +382,48 @@ export const migrations: Migration[] = [
       ALTER TABLE orders ADD COLUMN staff_name TEXT;
     `);
   },
+
+  // 15: refunds by line (electron/till/refunds.ts). A refund ticket ("T1-R0001") is what the cashier did: which
+  // lines, how many, who, approved by whom. Its money moves as `refunds` rows, one per payment it goes back to
+  // (cash ones too, so every refund of money is a row there); `cash_instead` marks a part paid from the drawer
+  // for a payment whose provider refused (or a bank QR, which no provider refunds): the reports count it as cash.
+  (db) => {
+    db.exec(`
+      CREATE TABLE refund_tickets (
+        id               TEXT    PRIMARY KEY,
+        number           TEXT    NOT NULL UNIQUE,
+        order_id         INTEGER NOT NULL REFERENCES orders (id),
+        by_id            INTEGER NOT NULL,
+        by_name          TEXT    NOT NULL,
+        approved_by_id   INTEGER,
+        approved_by_name TEXT,
+        approval_id      TEXT,
+        reason           TEXT,
+        total_minor      INTEGER NOT NULL CHECK (total_minor >= 0),
+        -- processing: a wallet part is still on its way; needs_cash: a provider refused a part (cash offered).
+        status           TEXT    NOT NULL CHECK (status IN ('processing', 'needs_cash', 'done')),
+        created_at       TEXT    NOT NULL,
+        updated_at       TEXT    NOT NULL,
+        -- When its wallet parts had their first answers and its receipt was queued; NULL: the till stopped before.
+        answered_at      TEXT
+      ) STRICT;
+      CREATE INDEX refund_tickets_order ON refund_tickets (order_id);
+      CREATE INDEX refund_tickets_open ON refund_tickets (status) WHERE status <> 'done';
+
+      CREATE TABLE refund_lines (
+        ticket_id     TEXT    NOT NULL REFERENCES refund_tickets (id),
+        order_line_id INTEGER NOT NULL REFERENCES order_lines (id),
+        quantity      INTEGER NOT NULL CHECK (quantity > 0),
+        amount_minor  INTEGER NOT NULL CHECK (amount_minor >= 0),
+        PRIMARY KEY (ticket_id, order_line_id)
+      ) STRICT;
+      CREATE INDEX refund_lines_line ON refund_lines (order_line_id);
+
+      ALTER TABLE refunds ADD COLUMN ticket_id TEXT REFERENCES refund_tickets (id);
+      ALTER TABLE refunds ADD COLUMN cash_instead INTEGER NOT NULL DEFAULT 0 CHECK (cash_instead IN (0, 1));
+      CREATE INDEX refunds_ticket ON refunds (ticket_id) WHERE ticket_id IS NOT NULL;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

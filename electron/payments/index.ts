@@ -32,12 +32,14 @@ import { notify } from './notifications';
 import { options } from './options';
 import type { IncomingNotification, PaymentProvider } from './provider';
 import { step } from './query-loop';
+import { type PartOutcome, refundPart } from './refund-part';
 import { start, withCode } from './start';
 import { sweep } from './startup-check';
 import { TestPayments } from './test-payment';
 
 export type { CheckoutOptions } from './engine';
 export { refundNumberFor } from './trade-numbers';
+export { addRefunded, type PartOutcome } from './refund-part';
 
 export class Checkout {
   private readonly engine: Engine;
@@ -131,6 +133,11 @@ export class Checkout {
   /** pay.lookup: "I paid!" — the provider's answer about our trade number or its own number. */
   lookup(number: string): Promise<MethodOutput<'pay.lookup'>> {
     return lookup(this.engine, number);
+  }
+
+  /** One wallet part of a refund ticket, asked of its provider under its stored refund number (refund-part.ts). */
+  refundPart(refundId: number): Promise<PartOutcome> {
+    return refundPart(this.engine, refundId);
   }
 
   attentionList(): AttentionItem[] {

@@ -83,6 +83,11 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'staff.list': 'signedIn',
   'staff.save': 'signedIn',
   'staff.approve': 'signedIn',
+  // Finding and previewing is anyone's; refund.make asks for 'refund' itself, after checking the lines.
+  'refund.find': 'signedIn',
+  'refund.preview': 'signedIn',
+  'refund.make': 'signedIn',
+  'refund.check': 'signedIn',
 };
 
 /**

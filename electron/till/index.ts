@@ -38,6 +38,7 @@ import type { TillContext } from './context';
 import { Display } from './display';
 import { OpenOrder } from './open-order';
 import { Printing, type PrintingOptions } from './printing';
+import { type RefundOptions, Refunds } from './refunds';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
@@ -69,6 +70,8 @@ export interface TillOptions {
   printing?: PrintingOptions;
   /** The serial scanner: --scanner, and its retry timings (tests). */
   scanner?: ScannerOptions;
+  /** Refunds' background checks (tests: loops off). */
+  refunds?: RefundOptions;
   /** Where TILLPOINT_OWNER_PIN is read at the first start (default process.env; tests pass their own). */
   env?: Record<string, string | undefined>;
 }
@@ -124,6 +127,8 @@ export interface Till {
   scanner: TillScanner;
   /** Staff accounts and who is signed in at this till. */
   staff: Staff;
+  /** Refunds by line. */
+  refunds: Refunds;
   /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
   commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
@@ -185,6 +190,10 @@ function assemble(db: Database, opts: TillOptions): Till {
   const checkout = new Checkout(ctx, openOrder, opts.payments?.engine);
   const printing = new Printing(ctx, openOrder, opts.printing);
   const scanner = new TillScanner(ctx, opts.scanner);
+  const refunds = new Refunds(ctx, openOrder, checkout, printing, {
+    loops: opts.payments?.engine?.loops,
+    ...opts.refunds,
+  });
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -327,6 +336,11 @@ function assemble(db: Database, opts: TillOptions): Till {
       'staff.list': () => staff.list(),
       'staff.save': (input) => staff.save(input),
       'staff.approve': ({ pin, action }) => staff.approve(pin, action),
+
+      'refund.find': ({ text }) => refunds.find(text),
+      'refund.preview': ({ orderId }) => refunds.preview(orderId),
+      'refund.make': (input) => refunds.make(input),
+      'refund.check': ({ ticketId }) => refunds.check(ticketId),
     },
     staff,
   );
@@ -479,6 +493,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     if (closed) return;
     // In the background: a slow provider must not hold up the till.
     void checkout.sweep().catch((err) => console.error('[pay] startup check failed', err));
+    void refunds.resume().catch((err) => console.error('[refund] startup check failed', err));
   }
 
   return {
@@ -489,6 +504,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     printing,
     scanner,
     staff,
+    refunds,
     commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {
@@ -510,6 +526,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       printing.close();
       const scannerClosed = scanner.close();
       checkout.close();
+      refunds.close();
       catalog.close();
       display.close();
       db.close();

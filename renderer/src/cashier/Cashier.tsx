@@ -4,6 +4,7 @@ import { CashDialog } from '../dialogs/CashDialog';
 import { CatalogDialog } from '../dialogs/CatalogDialog';
 import { AttentionDialog } from '../dialogs/AttentionDialog';
 import { HistoryDialog } from '../dialogs/HistoryDialog';
+import { RefundDialog } from '../dialogs/RefundDialog';
 import { PayDialog } from '../dialogs/PayDialog';
 import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
@@ -58,6 +59,8 @@ function Dialogs() {
       return <PrintOffersDialog />;
     case 'weigh':
       return <WeighDialog />;
+    case 'refund':
+      return <RefundDialog />;
     default:
       return null;
   }

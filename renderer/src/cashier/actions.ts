@@ -13,6 +13,7 @@ import { scansSettled, usePending } from '../stores/pending';
 import { cachedProduct } from '../stores/scanCache';
 import { useSettings } from '../stores/settings';
 import { closeDialog, type DialogName, openDialog, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
+import { openRefund } from '../stores/refund';
 import { routeScan } from './scanRoute';
 import { SHORTCUTS } from './shortcutKeys';
 
@@ -60,6 +61,9 @@ export function handleScan(scan: Scan): void {
     case 'cartLocked':
       beep();
       showError({ code: 'CART_LOCKED', message: 'The cart is locked while a payment is open' });
+      return;
+    case 'refundReceipt':
+      openRefund({ text: scan.barcode });
       return;
     case 'nextSale':
       // The next customer's first scan closes the previous sale's screen.

@@ -68,4 +68,10 @@ describe('routeScan', () => {
   it('treats EAN-13 and short codes as products even when they start like a wallet code', () => {
     expect(routeScan('2850123456789', screen({ dialog: 'pay' }))).toBe('cart');
   });
+
+  it('opens the refund dialog for a scanned receipt QR, unless a payment is open', () => {
+    expect(routeScan('TPO-a1b2c3-42', screen())).toBe('refundReceipt');
+    expect(routeScan('TPO-42', screen({ dialog: 'history', saleDone: true }))).toBe('refundReceipt');
+    expect(routeScan('TPO-42', screen({ dialog: 'pay', paymentOpen: true }))).toBe('cartLocked');
+  });
 });

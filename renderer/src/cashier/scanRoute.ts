@@ -1,5 +1,6 @@
 // Where a scan goes, decided from the screen's state alone (pure, so it is tested without a DOM).
 import { looksLikePaymentCode } from '../../../shared/payment';
+import { parseOrderQrPayload } from '../../../shared/receipt';
 import { readScaleCode, type ScaleSettings } from '../../../shared/scale';
 import type { DialogName } from '../stores/ui';
 
@@ -20,6 +21,8 @@ export type ScanRoute =
    * product has goes on as the payment code it then is.
    */
   | 'scaleFirst'
+  /** A receipt's QR (TPO-…) with no payment open: the refund dialog for its order. */
+  | 'refundReceipt'
   | 'cart';
 
 export interface ScanScreen {
@@ -41,6 +44,7 @@ export function routeScan(barcode: string, screen: ScanScreen): ScanRoute {
     return screen.dialog === 'pay' ? 'payCode' : 'codeOutsideCheckout';
   }
   if (screen.paymentOpen) return 'cartLocked';
+  if (parseOrderQrPayload(barcode)) return 'refundReceipt';
   if (screen.saleDone) return 'nextSale';
   return 'cart';
 }

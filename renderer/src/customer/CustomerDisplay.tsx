@@ -1,5 +1,6 @@
 // The customer-facing screen: read at 1.5 m, no controls. Idle welcome, the cart live, the payment QR,
 // then the change and thanks after a sale.
+import type { TFunction } from 'i18next';
 import { QRCodeSVG } from 'qrcode.react';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -91,7 +92,7 @@ function DemoMoney() {
   );
 }
 
-function walletNames(t: ReturnType<typeof useTranslation>['t'], pay: DisplayPayment): string {
+function walletNames(t: TFunction, pay: DisplayPayment): string {
   return pay.wallets
     .map((w) =>
       w === 'alipay'

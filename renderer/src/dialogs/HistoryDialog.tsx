@@ -11,6 +11,7 @@ import { Modal } from '../components/Modal';
 import { PaymentLookup } from '../components/PaymentLookup';
 import { displayName, formatTime, useLocale } from '../format';
 import { statusKey } from '../paymentText';
+import { openRefund } from '../stores/refund';
 import { closeDialog } from '../stores/ui';
 import { ReceiptPreviewDialog } from './ReceiptPreview';
 
@@ -127,6 +128,14 @@ function OrderRow({ order }: { order: Order }) {
               >
                 {t('printer.preview.button')}
               </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="refund-order"
+                onClick={() => openRefund({ orderId: order.id })}
+              >
+                {t('refund.open')}
+              </button>
               {printerSet && (
                 <button
                   type="button"
@@ -167,6 +176,9 @@ export function HistoryDialog() {
   return (
     <Modal title={t('history.title')} onClose={closeDialog} testId="history-dialog" size="lg">
       <PaymentLookup />
+      <button type="button" className="btn btn-small" data-testid="refund-find-open" onClick={() => openRefund()}>
+        {t('refund.openFind')}
+      </button>
       {orders === null ? (
         <p className="empty">{t('common.loading')}</p>
       ) : orders.length === 0 ? (

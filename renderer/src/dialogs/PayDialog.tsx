@@ -3,6 +3,7 @@
 // limits show only when no wallet can take the order (saying why) or when the cashier asks for another way.
 // Then the attempt as it goes: waiting for the scan, confirming, paid; or expired/cancelled/failed with a retry.
 // Polls pay.current about once a second while open (single-flight), and follows payment.changed pushes.
+import type { TFunction } from 'i18next';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PayOption } from '../../../shared/api';
@@ -202,12 +203,7 @@ function LatePaid({ payment, currency }: { payment: Payment; currency: string })
  * "Total ¥40.00 · Cash ¥10.00 + Wallet QR ¥30.00" when the order was paid in parts; null when in one.
  * `payment` is the latest word on one of them (a push may be newer than the order's copy).
  */
-function splitText(
-  t: ReturnType<typeof useTranslation>['t'],
-  order: Order,
-  payment: Payment,
-  money: (minor: number) => string,
-) {
+function splitText(t: TFunction, order: Order, payment: Payment, money: (minor: number) => string) {
   const parts = order.payments.map((p) => (p.id === payment.id ? payment : p)).filter((p) => p.status === 'paid');
   if (parts.length < 2) return null;
   const list = parts.map((p) => `${t(`pay.method.${p.method}`)} ${money(p.amountMinor)}`).join(' + ');

@@ -18,7 +18,8 @@ export type DialogName =
   | 'attention'
   | 'startupReport'
   | 'printOffers'
-  | 'weigh';
+  | 'weigh'
+  | 'refund';
 
 export interface Toast {
   id: number;
