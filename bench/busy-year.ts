@@ -5,7 +5,7 @@
 // Deterministic: the same options give the same rows. Timestamps are UTC ISO; the shop is UTC+8, day from 05:00.
 import type { Database } from 'better-sqlite3';
 import { addBusinessDays, businessDayRange } from '../shared/business-day';
-import { priceOrder } from '../shared/pricing';
+import { type PricingLineInput, priceOrder } from '../shared/pricing';
 
 export interface BusyYearOptions {
   orders: number;
@@ -134,7 +134,7 @@ export function generateBusyYear(db: Database, o: BusyYearOptions): BusyYearResu
     for (let k = from; k < to; k++) {
       const at = start + Math.round(minutes[k] * 60_000);
       const number = String(k + 1).padStart(4, '0');
-      const input = [];
+      const input: PricingLineInput[] = [];
       for (let p = 0; p < o.linesPerOrder; p++) {
         input.push({
           unitPriceMinor: 100 * (1 + Math.floor(rnd() * 60)) + (rnd() < 0.3 ? 50 : 0),

@@ -25,6 +25,7 @@ import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPrev
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
+import { ZChecklist, ZDecision, ZReport, ZSummary } from './zreport-view';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -396,6 +397,32 @@ export const api = {
   ),
   /** An owner's PIN approves one action for whoever is signed in; journaled with both names. */
   'staff.approve': method(z.object({ pin: Pin, action: StaffAction }).strict(), StaffApproval),
+
+  // The Z report (日结): owner, or a cashier with an owner's approval for 'reports'.
+  /** What is still open before a Z (held orders, pending payments, attention items), the day it would close. */
+  'z.checklist': method(Empty, ZChecklist),
+  /**
+   * Makes the Z of the current business day, or of `businessDay` (a missed day, asked for first with Z_MISSED_DAY);
+   * every open item needs a decision. Printed when a printer is set up.
+   */
+  'z.make': method(
+    z
+      .object({
+        businessDay: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        decisions: z.array(ZDecision).max(500).optional(),
+        approvalId: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+    ZReport,
+  ),
+  /** Past Zs of this till, newest first. */
+  'z.list': method(Empty, z.array(ZSummary)),
+  'z.get': method(z.object({ id: z.string().min(1).max(100) }).strict(), ZReport),
+  /** Prints a Z again (NO_PRINTER when none is set up). */
+  'z.reprint': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ printed: z.literal(true) })),
 } as const;
 
 export type Api = typeof api;
@@ -504,6 +531,18 @@ export const ErrorCode = z.enum([
   'NOT_SIGNED_IN',
   'STAFF_NOT_FOUND',
   'INTERNAL',
+  // The Z report (日结).
+  /** A day after the last Z had sales and no Z: its Z comes first (params.day; z.make with businessDay makes it). */
+  'Z_MISSED_DAY',
+  /** This business day has its Z already (params.day, number, madeAt): a second one is refused. */
+  'Z_ALREADY_MADE',
+  /** A Z for a day not yet begun, or before the last Z's day (params.day, current, lastDay). */
+  'Z_DAY_INVALID',
+  /** Held orders or open payments have no decision yet (params.held, payments, undecided): see z.checklist. */
+  'Z_CHECKLIST_OPEN',
+  /** A decision on something not open, or a payment voided (settled on the attention list instead). */
+  'Z_DECISION_REFUSED',
+  'Z_NOT_FOUND',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -257,6 +257,8 @@ export const Settings = z.object({
   printer: PrinterSettings,
   /** A barcode scanner on a serial port (serial:/dev/ttyUSB1?baud=9600, serial:COM4?baud=9600); null: none. */
   scannerSerial: ScannerUri.nullable(),
+  /** Local hour (0-23) at which a business day starts: order numbers restart and a Z closes the day by it. */
+  businessDayStartHour: z.number().int().min(0).max(23),
 });
 export type Settings = z.infer<typeof Settings>;
 

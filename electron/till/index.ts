@@ -40,6 +40,7 @@ import { Printing, type PrintingOptions } from './printing';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
+import { ZReports } from './zreport';
 
 export { findAssetsDir } from './catalog';
 export { seedProducts } from './seed';
@@ -181,6 +182,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const checkout = new Checkout(ctx, openOrder, opts.payments?.engine);
   const printing = new Printing(ctx, openOrder, opts.printing);
   const scanner = new TillScanner(ctx, opts.scanner);
+  const zReports = new ZReports(ctx, printing);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -238,6 +240,13 @@ function assemble(db: Database, opts: TillOptions): Till {
       }
       return now;
     },
+
+    // The Z report (日结).
+    'z.checklist': () => zReports.checklist(),
+    'z.make': (input) => zReports.make(input),
+    'z.list': () => zReports.list(),
+    'z.get': ({ id }) => zReports.get(id),
+    'z.reprint': ({ id }) => zReports.reprint(id),
 
     'catalog.clearDemo': () => catalog.clearDemo(),
     'catalog.categories': () => catalog.categories(),
