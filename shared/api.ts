@@ -25,7 +25,7 @@ import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPrev
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
-import { ZChecklist, ZDecision, ZReport, ZSummary } from './zreport-view';
+import { Uuid, ZChecklist, ZDecision, ZReport, ZSummary } from './zreport-view';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -413,16 +413,16 @@ export const api = {
           .regex(/^\d{4}-\d{2}-\d{2}$/)
           .optional(),
         decisions: z.array(ZDecision).max(500).optional(),
-        approvalId: z.string().min(1).max(100).optional(),
+        approvalId: Uuid.optional(),
       })
       .strict(),
     ZReport,
   ),
   /** Past Zs of this till, newest first. */
   'z.list': method(Empty, z.array(ZSummary)),
-  'z.get': method(z.object({ id: z.string().min(1).max(100) }).strict(), ZReport),
+  'z.get': method(z.object({ id: Uuid }).strict(), ZReport),
   /** Prints a Z again (NO_PRINTER when none is set up). */
-  'z.reprint': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ printed: z.literal(true) })),
+  'z.reprint': method(z.object({ id: Uuid }).strict(), z.object({ printed: z.literal(true) })),
 } as const;
 
 export type Api = typeof api;

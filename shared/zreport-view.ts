@@ -6,6 +6,8 @@ import { PaymentState } from './payment';
 const Int = z.number().int();
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Person = z.object({ id: Int, name: z.string() });
+/** A record id (UUIDv7) or an approval id (UUID). */
+export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 export const ZDecision = z
   .object({ kind: z.enum(['held', 'payment']), id: z.number().int().positive(), action: z.enum(['keep', 'void']) })

@@ -412,7 +412,8 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a Z report is frozen'); END;
       CREATE TRIGGER z_reports_no_delete BEFORE DELETE ON z_reports
         BEGIN SELECT RAISE(ABORT, 'a Z report is frozen'); END;
-      CREATE INDEX payments_settled_at ON payments (settled_at) WHERE settled_at IS NOT NULL;
+      -- When the money moved: settled_at, or created_at for cash (recorded as it is taken).
+      CREATE INDEX payments_moved_at ON payments (IFNULL(settled_at, created_at));
       CREATE INDEX refunds_done_at ON refunds (updated_at) WHERE status = 'refunded';
       CREATE INDEX orders_voided_at ON orders (voided_at) WHERE voided_at IS NOT NULL;
       CREATE INDEX journal_kind_at ON journal (kind, at);

@@ -44,6 +44,7 @@ describe('settings', () => {
         drawerOpenSignal: 'off',
       },
       scannerSerial: null,
+      businessDayStartHour: 5,
     });
   });
 

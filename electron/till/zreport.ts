@@ -27,6 +27,8 @@ import type { Printing } from './printing';
 export const PRICE_OVERRIDE_KINDS = ['cart.priceOverridden', 'cart.priceOverride'] as const;
 const OPEN_STATES = "('created', 'pending', 'unknown', 'closing')";
 const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
+// When the money moved: a wallet's settled_at; a cash payment is taken when it is recorded.
+const MOVED_AT = 'IFNULL(p.settled_at, p.created_at)';
 const PAID_TWICE = 'paid_twice';
 
 interface ZRow {
@@ -101,7 +103,7 @@ export class ZReports {
       firstActivity: db.prepare<{ tillId: string; from: string }, { at: string | null }>(
         'SELECT min(at) AS at FROM (' +
           " SELECT min(completed_at) AS at FROM orders WHERE completed_at >= @from AND till_id = @tillId AND status = 'completed'" +
-          ` UNION ALL SELECT min(p.settled_at) FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.settled_at >= @from AND p.status IN ${MOVED_STATES} AND o.till_id = @tillId` +
+          ` UNION ALL SELECT min(${MOVED_AT}) FROM payments p JOIN orders o ON o.id = p.order_id WHERE ${MOVED_AT} >= @from AND p.status IN ${MOVED_STATES} AND o.till_id = @tillId` +
           " UNION ALL SELECT min(r.updated_at) FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN orders o ON o.id = p.order_id WHERE r.status = 'refunded' AND r.updated_at >= @from AND o.till_id = @tillId)",
       ),
       orders: db.prepare<Range, { id: number; number: string; business_day: string | null }>(
@@ -126,7 +128,7 @@ export class ZReports {
           " WHERE j.order_id = p.order_id AND j.payment_id = p.id AND j.kind = 'payment.paid' LIMIT 1), o.staff_name)" +
           ' END AS confirmedBy' +
           ' FROM payments p JOIN orders o ON o.id = p.order_id' +
-          ` WHERE p.settled_at >= @from AND p.settled_at < @to AND p.status IN ${MOVED_STATES} AND o.till_id = @tillId`,
+          ` WHERE ${MOVED_AT} >= @from AND ${MOVED_AT} < @to AND p.status IN ${MOVED_STATES} AND o.till_id = @tillId`,
       ),
       refunds: db.prepare<Range, RefundAgg>(
         'SELECT r.id, r.amount_minor AS amountMinor, p.method, p.provider, o.number AS orderNumber,' +
@@ -181,16 +183,16 @@ export class ZReports {
         if (day < current) missedDay = day;
       }
     }
-    const day = requested ?? missedDay ?? current;
+    const day = requested ?? current;
     return { tillId, current, last, missedDay, day };
   }
 
   checklist(): ZChecklist {
     const now = this.ctx.clock();
     return this.ctx.tx(() => {
-      const { last, missedDay, day } = this.plan(now);
+      const { last, missedDay, current } = this.plan(now);
       return {
-        businessDay: day,
+        businessDay: missedDay ?? current,
         missedDay,
         lastZ: last ? { id: last.id, number: last.number, businessDay: last.business_day, madeAt: last.made_at } : null,
         ...this.open(),
