@@ -124,6 +124,8 @@ export interface Till {
   scanner: TillScanner;
   /** Staff accounts and who is signed in at this till. */
   staff: Staff;
+  /** The Z reports (the benchmark computes figures without saving). */
+  zReports: ZReports;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
   start(): Promise<void>;
   payments(): PaymentsInfo;
@@ -486,6 +488,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     printing,
     scanner,
     staff,
+    zReports,
     start() {
       if (!started && !closed) {
         printing.start();

@@ -31,6 +31,8 @@ const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
 const MOVED_AT = 'IFNULL(p.settled_at, p.created_at)';
 const PAID_TWICE = 'paid_twice';
 
+type LastZ = Pick<ZRow, 'id' | 'number' | 'business_day' | 'made_at' | 'to_at' | 'grand_total_minor'>;
+
 interface ZRow {
   id: string;
   till_id: string;
@@ -80,7 +82,11 @@ export class ZReports {
   ) {
     const db = ctx.db;
     this.s = {
-      last: db.prepare<[string], ZRow>('SELECT * FROM z_reports WHERE till_id = ? ORDER BY number DESC LIMIT 1'),
+      // Without the figures: a first Z over a long history can be large, and only these are needed.
+      last: db.prepare<[string], LastZ>(
+        'SELECT id, number, business_day, made_at, to_at, grand_total_minor FROM z_reports WHERE till_id = ?' +
+          ' ORDER BY number DESC LIMIT 1',
+      ),
       byDay: db.prepare<[string, string], ZRow>('SELECT * FROM z_reports WHERE till_id = ? AND business_day = ?'),
       byId: db.prepare<[string], ZRow>('SELECT * FROM z_reports WHERE id = ?'),
       list: db.prepare<[string, number], ZRow>(
@@ -110,11 +116,14 @@ export class ZReports {
         'SELECT id, number, business_day FROM orders WHERE completed_at >= @from AND completed_at < @to' +
           " AND till_id = @tillId AND status = 'completed' ORDER BY business_day, CAST(number AS INTEGER), id",
       ),
-      lines: db.prepare<Range, LineAgg>(
-        'SELECT l.order_id AS orderId, l.gross_minor AS grossMinor, l.line_discount_minor AS lineDiscountMinor,' +
-          ' l.order_discount_share_minor AS orderDiscountShareMinor, l.total_minor AS totalMinor, l.tax_minor AS taxMinor,' +
-          ' l.tax_rate_bp AS taxRateBp FROM orders o JOIN order_lines l ON l.order_id = o.id' +
-          " WHERE o.completed_at >= @from AND o.completed_at < @to AND o.till_id = @tillId AND o.status = 'completed'",
+      // Summed per tax rate by the database; `bad` counts lines whose parts do not add up (a Z never lies).
+      lineSums: db.prepare<Range, LineAgg & { bad: number }>(
+        'SELECT l.tax_rate_bp AS taxRateBp, sum(l.gross_minor) AS grossMinor, sum(l.line_discount_minor) AS' +
+          ' lineDiscountMinor, sum(l.order_discount_share_minor) AS orderDiscountShareMinor, sum(l.total_minor) AS' +
+          ' totalMinor, sum(l.tax_minor) AS taxMinor, sum(l.gross_minor - l.line_discount_minor -' +
+          ' l.order_discount_share_minor <> l.total_minor) AS bad FROM orders o JOIN order_lines l ON l.order_id = o.id' +
+          " WHERE o.completed_at >= @from AND o.completed_at < @to AND o.till_id = @tillId AND o.status = 'completed'" +
+          ' GROUP BY l.tax_rate_bp',
       ),
       voids: db.prepare<Range, { n: number }>(
         'SELECT count(*) AS n FROM orders WHERE voided_at >= @from AND voided_at < @to AND till_id = @tillId' +
@@ -147,11 +156,16 @@ export class ZReports {
         'SELECT id AS orderId, held_label AS label, held_at AS heldAt, total_minor AS totalMinor,' +
           " item_count AS itemCount FROM orders WHERE status = 'held' AND till_id = ? ORDER BY held_at, id",
       ),
+      // Two statements, each on its partial index (one OR/IN-subquery form scanned every payment).
       openPayments: db.prepare<[string], ZChecklist['payments'][number]>(
         'SELECT p.id AS paymentId, p.order_id AS orderId, o.number AS orderNumber, p.method, p.provider, p.status,' +
           ' p.amount_minor AS amountMinor, p.attention FROM payments p JOIN orders o ON o.id = p.order_id' +
-          ` WHERE p.id IN (SELECT id FROM payments WHERE status IN ${OPEN_STATES}` +
-          ' UNION SELECT id FROM payments WHERE attention IS NOT NULL) AND o.till_id = ? ORDER BY p.id',
+          ` WHERE p.status IN ${OPEN_STATES} AND o.till_id = ?`,
+      ),
+      attentionPayments: db.prepare<[string], ZChecklist['payments'][number]>(
+        'SELECT p.id AS paymentId, p.order_id AS orderId, o.number AS orderNumber, p.method, p.provider, p.status,' +
+          ' p.amount_minor AS amountMinor, p.attention FROM payments p JOIN orders o ON o.id = p.order_id' +
+          ' WHERE p.attention IS NOT NULL AND o.till_id = ?',
       ),
       voidHeld: db.prepare<[string, string, number]>(
         "UPDATE orders SET status = 'voided', voided_at = ?, updated_at = ? WHERE id = ? AND status = 'held'",
@@ -202,25 +216,25 @@ export class ZReports {
 
   private open(): Pick<ZChecklist, 'held' | 'payments'> {
     const tillId = this.tillId();
-    return { held: this.s.held.all(tillId), payments: this.s.openPayments.all(tillId) };
+    const byId = new Map<number, ZChecklist['payments'][number]>();
+    for (const p of [...this.s.openPayments.all(tillId), ...this.s.attentionPayments.all(tillId)])
+      byId.set(p.paymentId, p);
+    return { held: this.s.held.all(tillId), payments: [...byId.values()].sort((a, b) => a.paymentId - b.paymentId) };
   }
 
   /** The figures of [from, to) for the till; read-only (the benchmark times this alone). */
-  compute(day: string, number: number, from: string, to: string, previousGrandTotalMinor: number): ZReportFigures {
+  compute(day: string, number: number, from: string, to: string, previous: LastZ | null): ZReportFigures {
+    const previousGrandTotalMinor = previous?.grand_total_minor ?? 0;
+    // Marked: money for an order of a day an earlier Z closed (a late payment, a refund of an earlier sale).
+    const closedDay = (orderDay: string | null) =>
+      previous !== null && orderDay !== null && orderDay <= previous.business_day;
     const tillId = this.tillId();
     const range: Range = { tillId, from, to };
     const orderRows = this.s.orders.all(range);
-    const linesByOrder = new Map<number, ZOrderInput['lines'][number][]>();
-    for (const l of this.s.lines.all(range)) {
-      const list = linesByOrder.get(l.orderId);
-      if (list) list.push(l);
-      else linesByOrder.set(l.orderId, [l]);
-    }
-    const orders: ZOrderInput[] = orderRows.map((o) => ({
-      number: o.number,
-      status: 'completed',
-      lines: linesByOrder.get(o.id) ?? [],
-    }));
+    const lineSums = this.s.lineSums.all(range);
+    const bad = lineSums.reduce((n, l) => n + l.bad, 0);
+    if (bad > 0) throw new Error(`${bad} order lines in ${from}..${to} do not add up (gross − discounts ≠ total)`);
+    const orders: ZOrderInput[] = orderRows.map((o) => ({ number: o.number, status: 'completed', lines: [] }));
     const voids = this.s.voids.get(range)!.n;
     for (let i = 0; i < voids; i++) orders.push({ number: '', status: 'voided', lines: [] });
 
@@ -252,6 +266,7 @@ export class ZReports {
       currency: this.currency(),
       previousGrandTotalMinor,
       orders,
+      lineSums,
       shifts: [{ payments, refunds }],
       noSaleOpenings: this.s.noSale.get(from, to)!.n,
       priceOverrides,
@@ -260,7 +275,7 @@ export class ZReports {
     const own = orderRows.filter((o) => o.business_day === day);
     const otherDays: ZOtherDayItem[] = [];
     for (const p of payRows) {
-      if (p.businessDay !== day) {
+      if (closedDay(p.businessDay)) {
         otherDays.push({
           kind: 'payment',
           id: p.id,
@@ -272,7 +287,7 @@ export class ZReports {
       }
     }
     for (const r of refundRows) {
-      if (r.businessDay !== day) {
+      if (closedDay(r.businessDay)) {
         otherDays.push({
           kind: 'refund',
           id: r.id,
@@ -293,7 +308,7 @@ export class ZReports {
       toAt: to,
       otherDays,
       latePayments: payRows
-        .filter((p) => p.attention === 'late_payment' || (p.businessDay !== null && p.businessDay < day))
+        .filter((p) => p.attention === 'late_payment' || closedDay(p.businessDay))
         .map((p) => ({
           paymentId: p.id,
           orderNumber: p.orderNumber,
@@ -374,7 +389,7 @@ export class ZReports {
       if (number !== nextZNumber(last?.number ?? null)) {
         throw new Error(`Z sequence ${number} does not follow the last Z ${last?.number ?? 'none'}`);
       }
-      const figures = this.compute(day, number, [from, to].sort()[0], to, last?.grand_total_minor ?? 0);
+      const figures = this.compute(day, number, [from, to].sort()[0], to, last);
 
       const by = { id: who.by.id, name: who.by.name };
       const voided: number[] = [];
@@ -508,7 +523,7 @@ export class ZReports {
     const last = this.s.last.get(this.tillId()) ?? null;
     const range = tillBusinessDayRange(this.ctx, day);
     const from = last ? last.to_at : range.fromIso;
-    return this.compute(day, nextZNumber(last?.number ?? null), from, range.toIso, last?.grand_total_minor ?? 0);
+    return this.compute(day, nextZNumber(last?.number ?? null), from, range.toIso, last);
   }
 }
 
@@ -519,7 +534,6 @@ interface Range {
 }
 
 interface LineAgg {
-  orderId: number;
   grossMinor: number;
   lineDiscountMinor: number;
   orderDiscountShareMinor: number;
