@@ -6,6 +6,7 @@ import { AttentionDialog } from '../dialogs/AttentionDialog';
 import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { PayDialog } from '../dialogs/PayDialog';
 import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
+import { ZDialog } from '../dialogs/ZDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
 import { WeighDialog } from '../dialogs/WeighDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
@@ -58,6 +59,8 @@ function Dialogs() {
       return <PrintOffersDialog />;
     case 'weigh':
       return <WeighDialog />;
+    case 'zReport':
+      return <ZDialog />;
     default:
       return null;
   }

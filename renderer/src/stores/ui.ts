@@ -18,7 +18,8 @@ export type DialogName =
   | 'attention'
   | 'startupReport'
   | 'printOffers'
-  | 'weigh';
+  | 'weigh'
+  | 'zReport';
 
 export interface Toast {
   id: number;
