@@ -826,7 +826,7 @@ export const en = {
     STAFF_NOT_FOUND: 'That staff member was not found',
     // The Z report (日结).
     Z_MISSED_DAY: 'The day {{day}} had sales and no Z: make its Z first',
-    Z_ALREADY_MADE: 'This business day ({{day}}) has its Z already: Z {{number}}, made {{madeAt}}',
+    Z_ALREADY_MADE: 'This business day ({{day}}) has its Z already: Z {{number}}',
     Z_DAY_INVALID: 'No Z can be made for {{day}} now',
     Z_CHECKLIST_OPEN: 'Decide on every open item first ({{undecided}} left)',
     Z_DECISION_REFUSED: 'Settle that payment on the attention list first, or carry it over',

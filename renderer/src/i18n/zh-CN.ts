@@ -806,7 +806,7 @@ export const zhCN: Messages = {
     STAFF_NOT_FOUND: '找不到该员工',
     // 日结。
     Z_MISSED_DAY: '{{day}} 有销售但还没有日结：请先做那天的日结',
-    Z_ALREADY_MADE: '这个营业日（{{day}}）已经日结：第 {{number}} 号，{{madeAt}}',
+    Z_ALREADY_MADE: '这个营业日（{{day}}）已经日结：第 {{number}} 号',
     Z_DAY_INVALID: '现在不能做 {{day}} 的日结',
     Z_CHECKLIST_OPEN: '请先处理所有未完成的项目（还有 {{undecided}} 个）',
     Z_DECISION_REFUSED: '请先在待处理付款里处理这笔付款，或转入下一天',
