@@ -137,6 +137,16 @@ describe('the Z report', () => {
     expect(today.fromAt).toBe(missed.toAt);
   });
 
+  it('refuses a day not begun yet, one before the last Z, or one that does not exist', async () => {
+    await sell(at(25, 10), [coffee]);
+    clock.set(at(25, 22));
+    await till.call('z.make', {});
+    clock.set(at(27, 22));
+    for (const businessDay of ['2026-11-28', '2026-11-24', '2026-02-30']) {
+      expect((await refusal(till.call('z.make', { businessDay }))).code, businessDay).toBe('Z_DAY_INVALID');
+    }
+  });
+
   it('goes straight to today when the days in between had nothing', async () => {
     await sell(at(20, 10), [coffee]);
     clock.set(at(20, 22));

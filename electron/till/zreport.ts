@@ -4,6 +4,7 @@
 // A Z is numbered by a sequence (never repeats or skips), frozen once made (triggers refuse UPDATE/DELETE),
 // printed with the journal chain head, and journaled with the owner's decisions on what was still open.
 import { TillError } from '../../shared/api';
+import { addBusinessDays } from '../../shared/business-day';
 import type { Currency, PaymentMethod } from '../../shared/domain';
 import type { PaymentState } from '../../shared/payment';
 import type { ShiftPaymentInput, ShiftRefundInput } from '../../shared/shift';
@@ -65,6 +66,15 @@ function toReport(r: ZRow): ZReport {
     grandTotalMinor: r.grand_total_minor,
     figures: JSON.parse(r.figures) as ZReportFigures,
   };
+}
+
+/** A calendar day that exists ('2026-02-30' does not). */
+function isDay(day: string): boolean {
+  try {
+    return addBusinessDays(day, 0) === day;
+  } catch {
+    return false;
+  }
 }
 
 function rowKey(method: string, provider: string | null): string {
@@ -342,7 +352,7 @@ export class ZReports {
           madeAt: made.made_at,
         });
       }
-      if (day > current || (last && day < last.business_day)) {
+      if (day > current || (last && day < last.business_day) || !isDay(day)) {
         throw new TillError('Z_DAY_INVALID', `No Z can be made for ${day} now`, {
           day,
           current,
