@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Product } from '../../shared/domain';
 import { journalCount, openTestTill, refusal, sqlCount, TEST_OWNER_PIN, type TestTill, testClock } from './testing';
+import { CapturePrinter } from '../printing/capture-printer';
+import { readEscPos } from '../printing/testing';
 import { zReportLines } from './zreport';
 
 // Local times: the business day is the shop's (this machine's) time, whatever zone the tests run in.
@@ -289,5 +291,32 @@ describe('the Z report', () => {
     expect(page).toContain(z.chainHead!.slice(0, 16));
     expect(page).toContain('12.50');
     expect(page).toContain('Z 0001');
+  });
+});
+
+describe('the printed Z', () => {
+  it('goes to the receipt printer with its number and the chain head, and prints again on request', async () => {
+    const printer = await CapturePrinter.start();
+    const t = openTestTill({
+      clock: clock.clock,
+      printing: { printerUri: printer.uri, retryFirstMs: 20, retryMaxMs: 50, statusEveryMs: 0 },
+    });
+    try {
+      clock.set(at(25, 22));
+      const z = await t.call('z.make', {});
+      await printer.printed(1);
+      const lines = readEscPos(printer.prints[0].bytes).lines.join('\n');
+      expect(lines).toContain('Z 0001');
+      expect(lines).toContain(z.chainHead!.slice(0, 16));
+      expect(sqlCount(t, "SELECT count(*) FROM print_jobs WHERE kind = 'report'")).toBe(1);
+
+      await t.call('z.reprint', { id: z.id });
+      await printer.printed(2);
+      expect(readEscPos(printer.prints[1].bytes).lines.join('\n')).toContain('Z 0001');
+      expect(journalCount(t, 'z.reprinted')).toBe(1);
+    } finally {
+      await t.close();
+      await printer.close();
+    }
   });
 });
