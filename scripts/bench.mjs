@@ -29,6 +29,7 @@ const GROUPS = {
     timeoutMs: 240_000,
     what: 'QR pay with the Alipay and WeChat Pay mocks in Chromium',
   },
+  z: { entry: 'bench/z.ts', timeoutMs: 240_000, what: 'Z report on a busy year (200k orders, 1M lines)' },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');

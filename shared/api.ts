@@ -26,6 +26,7 @@ import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
+import { Uuid, ZChecklist, ZDecision, ZReport, ZSummary } from './zreport-view';
 
 const Empty = z.object({}).strict();
 const Csv = z.string().max(5_000_000);
@@ -407,6 +408,31 @@ export const api = {
   'refund.make': method(RefundMakeInput, RefundResult),
   /** Asks the provider again about a refund still on its way (the same refund numbers). */
   'refund.check': method(z.object({ ticketId: z.string().trim().min(1).max(64) }).strict(), RefundResult),
+  // The Z report (日结): owner, or a cashier with an owner's approval for 'reports'.
+  /** What is still open before a Z (held orders, pending payments, attention items), the day it would close. */
+  'z.checklist': method(Empty, ZChecklist),
+  /**
+   * Makes the Z of the current business day, or of `businessDay` (a missed day, asked for first with Z_MISSED_DAY);
+   * every open item needs a decision. Printed when a printer is set up.
+   */
+  'z.make': method(
+    z
+      .object({
+        businessDay: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        decisions: z.array(ZDecision).max(500).optional(),
+        approvalId: Uuid.optional(),
+      })
+      .strict(),
+    ZReport,
+  ),
+  /** Past Zs of this till, newest first. */
+  'z.list': method(Empty, z.array(ZSummary)),
+  'z.get': method(z.object({ id: Uuid }).strict(), ZReport),
+  /** Prints a Z again (NO_PRINTER when none is set up). */
+  'z.reprint': method(z.object({ id: Uuid }).strict(), z.object({ printed: z.literal(true) })),
 } as const;
 
 export type Api = typeof api;
@@ -523,6 +549,18 @@ export const ErrorCode = z.enum([
   'REFUND_NOTHING_LEFT',
   'REFUND_NOT_FOUND',
   'INTERNAL',
+  // The Z report (日结).
+  /** A day after the last Z had sales and no Z: its Z comes first (params.day; z.make with businessDay makes it). */
+  'Z_MISSED_DAY',
+  /** This business day has its Z already (params.day, number, madeAt): a second one is refused. */
+  'Z_ALREADY_MADE',
+  /** A Z for a day not yet begun, or before the last Z's day (params.day, current, lastDay). */
+  'Z_DAY_INVALID',
+  /** Held orders or open payments have no decision yet (params.held, payments, undecided): see z.checklist. */
+  'Z_CHECKLIST_OPEN',
+  /** A decision on something not open, or a payment voided (settled on the attention list instead). */
+  'Z_DECISION_REFUSED',
+  'Z_NOT_FOUND',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

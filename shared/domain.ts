@@ -269,6 +269,8 @@ export const Settings = z.object({
   scannerSerial: ScannerUri.nullable(),
   /** The owner's rules for staff at this till. */
   staffRules: StaffRules,
+  /** Local hour (0-23) at which a business day starts: order numbers restart and a Z closes the day by it. */
+  businessDayStartHour: z.number().int().min(0).max(23),
 });
 export type Settings = z.infer<typeof Settings>;
 

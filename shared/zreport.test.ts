@@ -194,3 +194,45 @@ describe('Z figures', () => {
     expect(() => zFigures(day({ previousGrandTotalMinor: 0.5 }))).toThrow(/grand total/);
   });
 });
+
+describe('Z figures from line sums', () => {
+  it('equal the figures from each line when the database sums them', () => {
+    const a = order('#0001', [
+      [1130, 2, 1300],
+      [1060, 1, 600],
+    ]);
+    const b = order('#0002', [[2000, 1, 1300]], 200);
+    const perLine = zFigures(day({ orders: [a, b] }));
+    const sums = new Map<number, ZOrderInput['lines'][number]>();
+    for (const l of [...a.lines, ...b.lines]) {
+      const s = sums.get(l.taxRateBp) ?? {
+        ...l,
+        grossMinor: 0,
+        lineDiscountMinor: 0,
+        orderDiscountShareMinor: 0,
+        totalMinor: 0,
+        taxMinor: 0,
+      };
+      s.grossMinor += l.grossMinor;
+      s.lineDiscountMinor += l.lineDiscountMinor;
+      s.orderDiscountShareMinor += l.orderDiscountShareMinor;
+      s.totalMinor += l.totalMinor;
+      s.taxMinor += l.taxMinor;
+      sums.set(l.taxRateBp, s);
+    }
+    const summed = zFigures(day({ orders: [a, b].map((o) => ({ ...o, lines: [] })), lineSums: [...sums.values()] }));
+    expect(summed).toEqual(perLine);
+  });
+
+  it('refuses a sum that does not add up', () => {
+    const bad = {
+      grossMinor: 100,
+      lineDiscountMinor: 0,
+      orderDiscountShareMinor: 0,
+      totalMinor: 90,
+      taxMinor: 0,
+      taxRateBp: 0,
+    };
+    expect(() => zFigures(day({ lineSums: [bad] }))).toThrow(/line sum 1/);
+  });
+});

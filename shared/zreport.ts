@@ -45,6 +45,11 @@ export interface ZInput {
   orders: readonly ZOrderInput[];
   /** Each shift's (or till's) payments and refunds; summed here, and a payment in two of them is refused. */
   shifts: readonly { payments: readonly ShiftPaymentInput[]; refunds: readonly ShiftRefundInput[] }[];
+  /**
+   * The completed orders' lines already summed (by the database, e.g. per tax rate), counted with the orders'
+   * own lines: a Z over many orders need not load each line. Each sum must add up as a line does.
+   */
+  lineSums?: readonly ZLineInput[];
   /** Lines of the day's refunds, when known, so tax per rate is net of refunds. */
   refundLines?: readonly ZRefundLineInput[];
   noSaleOpenings: number;
@@ -123,6 +128,20 @@ export function zFigures(input: ZInput): ZFigures {
     return t;
   };
 
+  const addLine = (what: string, l: ZLineInput) => {
+    const gross = minor(`${what} gross`, l.grossMinor);
+    const disc = minor(`${what} discount`, l.lineDiscountMinor) + minor(`${what} share`, l.orderDiscountShareMinor);
+    const total = minor(`${what} total`, l.totalMinor);
+    if (gross - disc !== total)
+      throw new Error(`${what}: gross ${gross} − discounts ${disc} is not its total ${total}`);
+    grossMinor += gross;
+    discountsMinor += disc;
+    salesMinor += total;
+    const t = tax(rate(what, l.taxRateBp));
+    t.salesMinor += total;
+    t.taxMinor += minor(`${what} tax`, l.taxMinor);
+  };
+
   for (const o of input.orders) {
     if (o.status === 'voided') {
       voids++;
@@ -130,21 +149,10 @@ export function zFigures(input: ZInput): ZFigures {
     }
     if (o.status !== 'completed') throw new Error(`order ${o.number}: only completed or voided orders belong in a Z`);
     orderCount++;
-    for (const [i, l] of o.lines.entries()) {
-      const what = `order ${o.number} line ${i + 1}`;
-      const gross = minor(`${what} gross`, l.grossMinor);
-      const disc = minor(`${what} discount`, l.lineDiscountMinor) + minor(`${what} share`, l.orderDiscountShareMinor);
-      const total = minor(`${what} total`, l.totalMinor);
-      if (gross - disc !== total)
-        throw new Error(`${what}: gross ${gross} − discounts ${disc} is not its total ${total}`);
-      grossMinor += gross;
-      discountsMinor += disc;
-      salesMinor += total;
-      const t = tax(rate(what, l.taxRateBp));
-      t.salesMinor += total;
-      t.taxMinor += minor(`${what} tax`, l.taxMinor);
-    }
+    for (const [i, l] of o.lines.entries()) addLine(`order ${o.number} line ${i + 1}`, l);
   }
+
+  for (const [i, l] of (input.lineSums ?? []).entries()) addLine(`line sum ${i + 1}`, l);
 
   for (const [i, r] of (input.refundLines ?? []).entries()) {
     const t = tax(rate(`refund line ${i + 1}`, r.taxRateBp));

@@ -45,7 +45,10 @@ export type JournalKind =
   | 'drawer.opened'
   | 'receipt.reprinted'
   // A new chain segment: the first chained row, a new data key (the sealed one was lost), or an upgrade.
-  | 'journal.segmentStarted';
+  | 'journal.segmentStarted'
+  // The Z report (日结): made (with the owner's decisions on open items), printed again.
+  | 'z.made'
+  | 'z.reprinted';
 
 /** The order and payment a journal row is about. */
 export interface JournalRefs {

@@ -383,7 +383,7 @@ export const migrations: Migration[] = [
     `);
   },
 
-  // 15: refunds by line (electron/till/refunds.ts). A refund ticket ("T1-R0001") is what the cashier did: which
+  // 13: refunds by line (electron/till/refunds.ts). A refund ticket ("T1-R0001") is what the cashier did: which
   // lines, how many, who, approved by whom. Its money moves as `refunds` rows, one per payment it goes back to
   // (cash ones too, so every refund of money is a row there); `cash_instead` marks a part paid from the drawer
   // for a payment whose provider refused (or a bank QR, which no provider refunds): the reports count it as cash.
@@ -422,6 +422,43 @@ export const migrations: Migration[] = [
       ALTER TABLE refunds ADD COLUMN ticket_id TEXT REFERENCES refund_tickets (id);
       ALTER TABLE refunds ADD COLUMN cash_instead INTEGER NOT NULL DEFAULT 0 CHECK (cash_instead IN (0, 1));
       CREATE INDEX refunds_ticket ON refunds (ticket_id) WHERE ticket_id IS NOT NULL;
+    `);
+  },
+
+  // 14: the Z report (日结). One frozen row per till and business day, numbered by a sequence that never repeats
+  // or skips; triggers refuse UPDATE and DELETE. Indexes let a Z read only its range's rows: payments by the
+  // moment the money moved, refunds by when they completed, voids by when, and the journal by kind and time.
+  (db) => {
+    db.exec(`
+      CREATE TABLE z_reports (
+        id                TEXT    PRIMARY KEY,
+        till_id           TEXT    NOT NULL,
+        number            INTEGER NOT NULL CHECK (number >= 1),
+        business_day      TEXT    NOT NULL,
+        made_at           TEXT    NOT NULL,
+        made_by_id        INTEGER,
+        made_by_name      TEXT,
+        approved_by_id    INTEGER,
+        approved_by_name  TEXT,
+        -- The instants covered, half-open [from_at, to_at): from the previous Z's to_at.
+        from_at           TEXT    NOT NULL,
+        to_at             TEXT    NOT NULL,
+        figures           TEXT    NOT NULL CHECK (json_valid(figures)),
+        -- The journal chain's head mac when the Z was made (NULL before the chain exists).
+        chain_head        TEXT,
+        grand_total_minor INTEGER NOT NULL,
+        UNIQUE (till_id, number),
+        UNIQUE (till_id, business_day)
+      ) STRICT;
+      CREATE TRIGGER z_reports_no_update BEFORE UPDATE ON z_reports
+        BEGIN SELECT RAISE(ABORT, 'a Z report is frozen'); END;
+      CREATE TRIGGER z_reports_no_delete BEFORE DELETE ON z_reports
+        BEGIN SELECT RAISE(ABORT, 'a Z report is frozen'); END;
+      -- When the money moved: settled_at, or created_at for cash (recorded as it is taken).
+      CREATE INDEX payments_moved_at ON payments (IFNULL(settled_at, created_at));
+      CREATE INDEX refunds_done_at ON refunds (updated_at) WHERE status = 'refunded';
+      CREATE INDEX orders_voided_at ON orders (voided_at) WHERE voided_at IS NOT NULL;
+      CREATE INDEX journal_kind_at ON journal (kind, at);
     `);
   },
 ];

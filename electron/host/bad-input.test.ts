@@ -57,6 +57,9 @@ const PATTERN_EXAMPLES: Record<string, string> = {
   '^\\d{4,6}$': '1234',
   // A receipt printer's URI (settings.update printer.uri).
   '^(tcp:\\/\\/|file:|serial:|cups:|win:|system:)\\S': 'tcp://127.0.0.1:9100',
+  // A record id (UUIDv7: a Z report's) or an approval id; a business day.
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$': '0193a6b2-7c00-7000-8000-000000000001',
+  '^\\d{4}-\\d{2}-\\d{2}$': '2026-11-25',
 };
 
 /** A single property's schema, unwrapping `anyOf` (nullable) to its non-null branch. */

@@ -88,6 +88,12 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'refund.preview': 'signedIn',
   'refund.make': 'signedIn',
   'refund.check': 'signedIn',
+  // The checklist is shown before asking; z.make asks for 'reports' itself (with its approvalId).
+  'z.checklist': 'signedIn',
+  'z.make': 'signedIn',
+  'z.list': 'reports',
+  'z.get': 'reports',
+  'z.reprint': 'reports',
 };
 
 /**

@@ -264,14 +264,15 @@ describe('a cash sale', () => {
 });
 
 describe("today's orders", () => {
-  it('lists completed orders of the local day by the till clock, newest first, with lines and payments', async () => {
+  it('lists completed orders of the business day (from 05:00) by the till clock, newest first, with lines and payments', async () => {
     const sell = async (at: Date, barcode: string) => {
       clock.set(at);
       await till.call('cart.scan', { barcode });
       return (await till.call('checkout.cash', { tenderedMinor: 10_000 })).order;
     };
-    await sell(new Date(2026, 10, 24, 23, 59), coffee.barcode);
-    const morning = await sell(new Date(2026, 10, 25, 0, 1), cake.barcode);
+    // 04:59 still belongs to the 24th's business day.
+    await sell(new Date(2026, 10, 25, 4, 59), coffee.barcode);
+    const morning = await sell(new Date(2026, 10, 25, 5, 1), cake.barcode);
     const noon = await sell(new Date(2026, 10, 25, 12, 0), coffee.barcode);
     await till.call('cart.scan', { barcode: cake.barcode });
     await till.call('cart.hold', {});
@@ -283,6 +284,9 @@ describe("today's orders", () => {
     expect(today[0].payments[0].tenderedMinor).toBe(10_000);
     expect(await till.call('orders.today', { limit: 1 })).toHaveLength(1);
 
+    // After midnight, still the 25th's business day; from 05:00 the 26th's.
+    clock.set(new Date(2026, 10, 26, 1, 0));
+    expect(await till.call('orders.today', {})).toHaveLength(2);
     clock.set(new Date(2026, 10, 26, 9, 0));
     expect(await till.call('orders.today', {})).toEqual([]);
   });

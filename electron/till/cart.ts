@@ -16,7 +16,8 @@ import { crashPoint } from '../core/crash';
 import type { LineRow, OrderRow } from '../db/orders';
 import { paidTowards } from '../../shared/payment';
 import { MAX_TYPED_WEIGHT_GRAMS, type ScaleLabel, weighedPrice } from '../../shared/scale';
-import { isoNow, localDayRange, type TillContext } from './context';
+import { tillBusinessDay, tillBusinessDayRange } from './business-day';
+import { isoNow, type TillContext } from './context';
 import { assertUnlocked, type OpenOrder } from './open-order';
 
 export class Cart {
@@ -418,9 +419,9 @@ export class Cart {
     return this.orders.held(this.ctx.tillId);
   }
 
-  /** Completed orders of the local day (per the till's clock), newest first. */
+  /** Completed orders of the business day (per the till's clock and the day's start hour), newest first. */
   today(limit: number): Order[] {
-    const { from, to } = localDayRange(this.ctx.clock());
+    const { fromIso: from, toIso: to } = tillBusinessDayRange(this.ctx, tillBusinessDay(this.ctx, this.ctx.clock()));
     return this.ctx.tx(() => this.orders.completedBetween(from, to, limit).map((row) => this.load(row)));
   }
 

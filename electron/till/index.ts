@@ -41,6 +41,7 @@ import { Printing, type PrintingOptions } from './printing';
 import { type RefundOptions, Refunds } from './refunds';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
+import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
 export { findAssetsDir } from './catalog';
@@ -129,6 +130,8 @@ export interface Till {
   staff: Staff;
   /** Refunds by line. */
   refunds: Refunds;
+  /** The Z reports (the benchmark computes figures without saving). */
+  zReports: ZReports;
   /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
   commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
@@ -194,6 +197,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     loops: opts.payments?.engine?.loops,
     ...opts.refunds,
   });
+  const zReports = new ZReports(ctx, printing);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -341,6 +345,13 @@ function assemble(db: Database, opts: TillOptions): Till {
       'refund.preview': ({ orderId }) => refunds.preview(orderId),
       'refund.make': (input) => refunds.make(input),
       'refund.check': ({ ticketId }) => refunds.check(ticketId),
+
+      // The Z report (日结).
+      'z.checklist': () => zReports.checklist(),
+      'z.make': (input) => zReports.make(input),
+      'z.list': () => zReports.list(),
+      'z.get': ({ id }) => zReports.get(id),
+      'z.reprint': ({ id }) => zReports.reprint(id),
     },
     staff,
   );
@@ -505,6 +516,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     scanner,
     staff,
     refunds,
+    zReports,
     commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {

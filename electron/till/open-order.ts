@@ -9,14 +9,15 @@
 // write from outside that touches lines without one (a product deleted: its lines' product_id becomes
 // null) calls forget().
 //
-// Order numbers ("0042") are assigned when the sale completes, per till and local day, or earlier when
+// Order numbers ("0042") are assigned when the sale completes, per till and business day (business-day.ts), or earlier when
 // the order's first wallet payment starts (the customer display and the phone page show it); such a
 // reserved number stays the order's, so a number is never given twice.
 import { TillError } from '../../shared/api';
 import type { Order, Payment } from '../../shared/domain';
 import { dueOf, openPaymentOf, paidTowards } from '../../shared/payment';
 import type { LineRow, OrderRow } from '../db/orders';
-import { isoNow, localDay, type TillContext } from './context';
+import { tillBusinessDay } from './business-day';
+import { isoNow, type TillContext } from './context';
 
 /** The open order's row, lines and payments, as stored. */
 export interface OpenCart {
@@ -164,7 +165,7 @@ export class OpenOrder {
     const { draft } = open;
     if (draft.number) return;
     const now = when.toISOString();
-    const day = localDay(when);
+    const day = tillBusinessDay(this.ctx, when);
     const number = this.orders.nextNumber(this.ctx.tillId, day);
     this.orders.reserveNumber(draft, number, day, now);
     this.ctx.repos.journal.append(now, 'order.numberReserved', { orderId: draft.id }, { number, day });
@@ -207,7 +208,7 @@ export class OpenOrder {
    */
   complete(row: OrderRow, when: Date, between?: () => void, how: Omit<Completion, 'orderId'> = { how: 'cash' }): void {
     const now = when.toISOString();
-    const day = row.business_day ?? localDay(when);
+    const day = row.business_day ?? tillBusinessDay(this.ctx, when);
     const number = row.number || this.orders.nextNumber(this.ctx.tillId, day);
     this.orders.complete(row, number, day, now);
     between?.();

@@ -44,6 +44,8 @@ describe('settings', () => {
         drawerOpenSignal: 'off',
       },
       scannerSerial: null,
+      staffRules: { autoLockMinutes: 5, discountLimitPercent: 10 },
+      businessDayStartHour: 5,
     });
   });
 

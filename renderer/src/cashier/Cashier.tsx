@@ -7,6 +7,7 @@ import { HistoryDialog } from '../dialogs/HistoryDialog';
 import { RefundDialog } from '../dialogs/RefundDialog';
 import { PayDialog } from '../dialogs/PayDialog';
 import { PrintOffersDialog } from '../dialogs/PrintOffersDialog';
+import { ZDialog } from '../dialogs/ZDialog';
 import { StartupReportDialog } from '../dialogs/StartupReportDialog';
 import { WeighDialog } from '../dialogs/WeighDialog';
 import { DiscountDialog, HoldDialog, LineDiscountDialog, RecallDialog, VoidDialog } from '../dialogs/SaleDialogs';
@@ -61,6 +62,8 @@ function Dialogs() {
       return <WeighDialog />;
     case 'refund':
       return <RefundDialog />;
+    case 'zReport':
+      return <ZDialog />;
     default:
       return null;
   }

@@ -136,6 +136,9 @@ export function Header() {
         >
           {t('actions.catalog')} <Kbd k={SHORTCUTS.catalog} />
         </button>
+        <button type="button" className="btn btn-ghost" data-testid="z-button" onClick={() => openDialog('zReport')}>
+          {t('zreport.button')}
+        </button>
         <button
           type="button"
           className="btn btn-ghost"

@@ -18,6 +18,9 @@ async function saveAndSay(patch: Parameters<typeof updateSettings>[0]): Promise<
   if (await updateSettings(patch)) showToast({ kind: 'success', key: 'settings.saved' });
 }
 
+/** The hours a business day may start at. */
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+
 export function SettingsDialog() {
   const { t } = useTranslation();
   const settings = useSettings((s) => s.settings);
@@ -54,6 +57,21 @@ export function SettingsDialog() {
             {CURRENCIES.map((c) => (
               <option key={c} value={c}>
                 {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" title={t('zreport.dayStartHelp')}>
+          <span>{t('zreport.dayStart')}</span>
+          <select
+            data-testid="settings-day-start"
+            value={settings?.businessDayStartHour ?? 5}
+            disabled={busy || !settings}
+            onChange={(e) => void save({ businessDayStartHour: Number(e.target.value) })}
+          >
+            {HOURS.map((hour) => (
+              <option key={hour} value={hour}>
+                {t('zreport.hour', { hour: String(hour).padStart(2, '0') })}
               </option>
             ))}
           </select>

@@ -19,7 +19,8 @@ export type DialogName =
   | 'startupReport'
   | 'printOffers'
   | 'weigh'
-  | 'refund';
+  | 'refund'
+  | 'zReport';
 
 export interface Toast {
   id: number;
