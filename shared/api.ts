@@ -24,6 +24,7 @@ import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from 
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ScannerStatus, SerialPortList } from './scanner';
+import { shiftMethods } from './shift-api';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
 
 const Empty = z.object({}).strict();
@@ -396,6 +397,21 @@ export const api = {
   ),
   /** An owner's PIN approves one action for whoever is signed in; journaled with both names. */
   'staff.approve': method(z.object({ pin: Pin, action: StaffAction }).strict(), StaffApproval),
+
+  // Shifts (交班): selling needs an open shift; the close is blind (the expected cash only after the count).
+  /** Opens this till's shift with the counted float; lists what the last shift carried over. */
+  'shift.open': method(shiftMethods.open.input, shiftMethods.open.output),
+  /** The open shift (no expected cash unless the role may see reports) and the last shift's carry-overs. */
+  'shift.current': method(shiftMethods.current.input, shiftMethods.current.output),
+  /** Cash put in or taken out with a reason; the drawer opens. */
+  'shift.cashMove': method(shiftMethods.cashMove.input, shiftMethods.cashMove.output),
+  /** What is still open before a close: held orders, payments pending or on the attention list. */
+  'shift.checklist': method(shiftMethods.checklist.input, shiftMethods.checklist.output),
+  /** The blind close: the count and a decision per checklist item; returns the frozen report (and prints it). */
+  'shift.close': method(shiftMethods.close.input, shiftMethods.close.output),
+  'shift.report': method(shiftMethods.report.input, shiftMethods.report.output),
+  'shift.print': method(shiftMethods.print.input, shiftMethods.print.output),
+  'shift.list': method(shiftMethods.list.input, shiftMethods.list.output),
 } as const;
 
 export type Api = typeof api;
@@ -503,6 +519,14 @@ export const ErrorCode = z.enum([
   'APPROVAL_NEEDED',
   'NOT_SIGNED_IN',
   'STAFF_NOT_FOUND',
+  // Shifts.
+  /** Selling needs an open shift at this till (shift.open). */
+  'SHIFT_NOT_OPEN',
+  /** This till has an open shift already (params.number). */
+  'SHIFT_OPEN',
+  /** The close needs a decision for each open item (params.missing: how many). */
+  'SHIFT_CHECKLIST',
+  'SHIFT_NOT_FOUND',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

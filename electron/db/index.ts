@@ -7,6 +7,7 @@ import { PaymentsRepo } from './payments';
 import { PrintJobsRepo } from './print-jobs';
 import { ProductsRepo } from './products';
 import { SettingsRepo } from './settings';
+import { ShiftsRepo } from './shifts';
 import { StaffRepo } from './staff';
 
 export { DB_FILENAME, openDatabase } from './database';
@@ -17,6 +18,7 @@ export type { ImportStatus, UndoEntry } from './catalog-imports';
 export type { NewPrintJob, PrintJob, PrintJobKind, PrintJobStatus } from './print-jobs';
 export type { ProductRecord, StoredProduct } from './products';
 export type { PinAttempts, StaffRow } from './staff';
+export type { CashMovementRow, ShiftRow } from './shifts';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
@@ -28,6 +30,7 @@ export interface Repos {
   catalogImports: CatalogImportsRepo;
   printJobs: PrintJobsRepo;
   staff: StaffRepo;
+  shifts: ShiftsRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -42,6 +45,7 @@ export function createRepos(db: Database): Repos {
     catalogImports: new CatalogImportsRepo(db),
     printJobs: new PrintJobsRepo(db),
     staff: new StaffRepo(db),
+    shifts: new ShiftsRepo(db),
   };
 }
 
@@ -53,5 +57,6 @@ export {
   PrintJobsRepo,
   ProductsRepo,
   SettingsRepo,
+  ShiftsRepo,
   StaffRepo,
 };

@@ -14,7 +14,7 @@ import type { Settings } from '../../shared/domain';
 import { EventBus } from '../core/bus';
 import type { PayConfigFile, PaySettingsView, PayWallet } from '../../shared/pay-config';
 import { type DataKey, fileSecretBox } from '../core/secrets';
-import type { Handlers } from '../core/types';
+import type { CallContext, Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
 import { CHAIN_KEY_INFO } from '../db/journal-chain';
 import { verifyJournal } from '../db/journal-verify';
@@ -39,6 +39,7 @@ import { OpenOrder } from './open-order';
 import { Printing, type PrintingOptions } from './printing';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
+import { Shifts } from './shifts';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
 export { findAssetsDir } from './catalog';
@@ -317,7 +318,34 @@ function assemble(db: Database, opts: TillOptions): Till {
     'staff.list': () => staff.list(),
     'staff.save': (input) => staff.save(input),
     'staff.approve': ({ pin, action }) => staff.approve(pin, action),
+
+    'shift.open': ({ count }) => shifts.open(count),
+    'shift.current': () => shifts.current(),
+    'shift.cashMove': ({ kind, amountMinor, reason }) => shifts.cashMove(kind, amountMinor, reason),
+    'shift.checklist': () => shifts.checklist(),
+    'shift.close': (input) => shifts.close(input),
+    'shift.report': ({ shiftId }) => shifts.report(shiftId),
+    'shift.print': ({ shiftId }) => shifts.print(shiftId),
+    'shift.list': ({ limit }) => shifts.list(limit),
   };
+
+  // Selling needs an open shift at this till: these refuse with SHIFT_NOT_OPEN before they read or write anything.
+  const shifts = new Shifts(ctx, printing);
+  for (const name of [
+    'cart.scan',
+    'cart.addProduct',
+    'cart.addWeighed',
+    'checkout.cash',
+    'checkout.cashPart',
+    'pay.start',
+    'pay.withCode',
+  ] as const) {
+    const handler = handlers[name] as (args: never, call: CallContext) => unknown;
+    (handlers as Record<string, unknown>)[name] = (args: never, call: CallContext) => {
+      shifts.requireOpen();
+      return handler(args, call);
+    };
+  }
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
   // Sealed with the data key; only masked views leave. The journal records that they changed, never what.

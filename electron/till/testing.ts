@@ -69,13 +69,19 @@ export interface TestTillOptions extends Partial<TillOptions> {
    * after the lock screen; 'none': the till as it starts, nobody set up or signed in (the staff tests).
    */
   staff?: 'owner' | 'none';
+  /**
+   * true (default with staff 'owner'): a shift with a 0 float is open, as after shift.open, so tests can sell;
+   * false: no shift is opened (the shift tests). staff 'none' never opens one.
+   */
+  shift?: boolean;
 }
 
 export function openTestTill(opts: TestTillOptions = {}): TestTill {
-  const { staff = 'owner', ...tillOpts } = opts;
+  const { staff = 'owner', shift = true, ...tillOpts } = opts;
   const dataDir = opts.dataDir ?? tempDataDir();
   const till = createTill({ mode: 'host', version: 'test', ...tillOpts, dataDir });
   if (staff === 'owner') signInTestOwner(till);
+  if (staff === 'owner' && shift) openTestShift(till);
   const events: TestTill['events'] = [];
   till.bus.subscribe((e) => events.push(e));
   return {
@@ -112,6 +118,13 @@ function signInTestOwner(till: Till): void {
     owner = repo.insert('Owner', 'owner', testOwnerPin.hash, testOwnerPin.salt, at);
   }
   till.staff.signInTrusted(owner.id);
+}
+
+/** Opens a shift with a 0 float unless one is open already (a test reopening the same data folder). */
+function openTestShift(till: Till): void {
+  const call = { transport: 'http' } as const;
+  const current = till.handlers['shift.current']({}, call) as MethodOutput<'shift.current'>;
+  if (!current.shift) till.handlers['shift.open']({ count: { totalMinor: 0 } }, call);
 }
 
 /** A count (or any one number) the query reads from the till's database, for checks on what it stored. */
