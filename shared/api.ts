@@ -448,6 +448,8 @@ export const events = {
   /** A code the serial scanner read; the page that claims it first (scanner.claim) acts on it. */
   'scanner.scan': z.object({ scanId: Id, barcode: z.string().min(1).max(64) }),
   'scanner.status': ScannerStatus,
+  /** A shift opened or closed at this till (screens ask shift.current again). */
+  'shift.changed': z.object({ open: z.boolean(), number: z.string() }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -149,7 +149,7 @@ export const ShiftListItem = ShiftSummary.extend({
 });
 export type ShiftListItem = z.infer<typeof ShiftListItem>;
 
-const ShiftId = z.string().min(1).max(64);
+const ShiftId = z.string().trim().min(1).max(64);
 
 export const ShiftHeldDecision = z.object({ orderId: Id, action: z.enum(['keep', 'void']) }).strict();
 export const ShiftPaymentDecision = z.object({ paymentId: Id, action: z.enum(['keep']) }).strict();
@@ -175,7 +175,7 @@ export const shiftMethods = {
         count: CashCountInput,
         held: z.array(ShiftHeldDecision).max(500).default([]),
         payments: z.array(ShiftPaymentDecision).max(500).default([]),
-        approvalId: z.string().min(1).max(64).optional(),
+        approvalId: z.string().trim().min(1).max(64).optional(),
       })
       .strict(),
     output: ShiftReportView,

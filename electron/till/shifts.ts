@@ -107,7 +107,9 @@ export class Shifts {
         { shiftId: id, number, floatMinor: minor, count: cashCount, by: who(me), carriedIn: carriedIn.length },
       );
     });
-    return this.current();
+    const current = this.current();
+    this.ctx.bus.emit('shift.changed', { open: true, number: current.shift!.number });
+    return current;
   }
 
   cashMove(kind: 'in' | 'out', amountMinor: number, reason: string): ShiftCurrent {
@@ -241,6 +243,7 @@ export class Shifts {
       );
       return { ...partial, print };
     });
+    this.ctx.bus.emit('shift.changed', { open: false, number: view.shift.number });
     for (const v of view.carriedOver) {
       if (v.decision === 'void') this.ctx.bus.emit('orders.changed', { orderId: v.orderId!, status: 'voided' });
     }

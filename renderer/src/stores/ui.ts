@@ -18,7 +18,8 @@ export type DialogName =
   | 'attention'
   | 'startupReport'
   | 'printOffers'
-  | 'weigh';
+  | 'weigh'
+  | 'shift';
 
 export interface Toast {
   id: number;
