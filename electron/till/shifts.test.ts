@@ -136,6 +136,28 @@ describe('shift arithmetic', () => {
   });
 });
 
+describe('a bank QR confirmed by hand', () => {
+  it('has its own row and is listed with the payment it confirmed', async () => {
+    const { t, clock } = open();
+    const bankQr = { enabled: true, scheme: 'promptpay' as const, account: '0812345678', guid: '' };
+    await t.call('settings.update', { currency: 'THB', bankQr: { ...bankQr, merchantName: '', merchantCity: '' } });
+    await t.call('shift.open', { count: { totalMinor: 50000 } });
+    await t.call('cart.scan', { barcode: COFFEE });
+    const { payment } = await t.call('pay.start', { method: 'bank_qr' });
+    await t.call('pay.confirmByHand', { paymentId: payment!.id });
+    clock.advance(1000);
+    const report = await t.call('shift.close', { count: { totalMinor: 50000 } });
+    expect(report.figures.methods.map((m) => [m.key, m.salesMinor])).toEqual([
+      ['cash', 0],
+      ['bank_qr', 1800],
+    ]);
+    expect(report.figures.bankQrConfirmedByHand).toEqual([
+      { paymentId: payment!.id, amountMinor: 1800, confirmedBy: expect.toBeOneOf([null, 'Owner']) },
+    ]);
+    expect(report.figures.cash).toMatchObject({ expectedMinor: 50000, differenceMinor: 0 });
+  });
+});
+
 describe('the blind close', () => {
   it('keeps expected cash from a cashier until the count is in; an owner may see it', async () => {
     const { t } = open();
