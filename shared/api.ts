@@ -25,6 +25,7 @@ import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPrev
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { ScannerStatus, SerialPortList } from './scanner';
+import { shiftMethods } from './shift-api';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
 import { Uuid, ZChecklist, ZDecision, ZReport, ZSummary } from './zreport-view';
 
@@ -433,6 +434,20 @@ export const api = {
   'z.get': method(z.object({ id: Uuid }).strict(), ZReport),
   /** Prints a Z again (NO_PRINTER when none is set up). */
   'z.reprint': method(z.object({ id: Uuid }).strict(), z.object({ printed: z.literal(true) })),
+  // Shifts (交班): selling needs an open shift; the close is blind (the expected cash only after the count).
+  /** Opens this till's shift with the counted float; lists what the last shift carried over. */
+  'shift.open': method(shiftMethods.open.input, shiftMethods.open.output),
+  /** The open shift (no expected cash unless the role may see reports) and the last shift's carry-overs. */
+  'shift.current': method(shiftMethods.current.input, shiftMethods.current.output),
+  /** Cash put in or taken out with a reason; the drawer opens. */
+  'shift.cashMove': method(shiftMethods.cashMove.input, shiftMethods.cashMove.output),
+  /** What is still open before a close: held orders, payments pending or on the attention list. */
+  'shift.checklist': method(shiftMethods.checklist.input, shiftMethods.checklist.output),
+  /** The blind close: the count and a decision per checklist item; returns the frozen report (and prints it). */
+  'shift.close': method(shiftMethods.close.input, shiftMethods.close.output),
+  'shift.report': method(shiftMethods.report.input, shiftMethods.report.output),
+  'shift.print': method(shiftMethods.print.input, shiftMethods.print.output),
+  'shift.list': method(shiftMethods.list.input, shiftMethods.list.output),
 } as const;
 
 export type Api = typeof api;
@@ -471,6 +486,8 @@ export const events = {
   'scanner.status': ScannerStatus,
   /** Someone signed in or out at the till: windows show or lift the lock screen. */
   'staff.changed': StaffStatus,
+  /** A shift opened or closed at this till (screens ask shift.current again). */
+  'shift.changed': z.object({ open: z.boolean(), number: z.string() }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -548,6 +565,14 @@ export const ErrorCode = z.enum([
   /** Nothing of the order is left to refund (or, for cash instead, nothing waits for cash). */
   'REFUND_NOTHING_LEFT',
   'REFUND_NOT_FOUND',
+  // Shifts.
+  /** Selling needs an open shift at this till (shift.open). */
+  'SHIFT_NOT_OPEN',
+  /** This till has an open shift already (params.number). */
+  'SHIFT_OPEN',
+  /** The close needs a decision for each open item (params.missing: how many). */
+  'SHIFT_CHECKLIST',
+  'SHIFT_NOT_FOUND',
   'INTERNAL',
   // The Z report (日结).
   /** A day after the last Z had sales and no Z: its Z comes first (params.day; z.make with businessDay makes it). */

@@ -8,6 +8,7 @@ import { PrintJobsRepo } from './print-jobs';
 import { ProductsRepo } from './products';
 import { RefundsRepo } from './refunds';
 import { SettingsRepo } from './settings';
+import { ShiftsRepo } from './shifts';
 import { StaffRepo } from './staff';
 
 export { DB_FILENAME, openDatabase } from './database';
@@ -19,6 +20,7 @@ export type { NewPrintJob, PrintJob, PrintJobKind, PrintJobStatus } from './prin
 export type { ProductRecord, StoredProduct } from './products';
 export type { PinAttempts, StaffRow } from './staff';
 export type { RefundLineRow, RefundTicketRow, TicketRefundRow } from './refunds';
+export type { CashMovementRow, ShiftRow } from './shifts';
 export type { JournalNote, NewAttempt, PaymentFields, PaymentRow, RefundRow } from './payments';
 
 export interface Repos {
@@ -31,6 +33,7 @@ export interface Repos {
   printJobs: PrintJobsRepo;
   staff: StaffRepo;
   refunds: RefundsRepo;
+  shifts: ShiftsRepo;
 }
 
 /** Prepares every statement once; call after the database is migrated. */
@@ -46,6 +49,7 @@ export function createRepos(db: Database): Repos {
     printJobs: new PrintJobsRepo(db),
     staff: new StaffRepo(db),
     refunds: new RefundsRepo(db),
+    shifts: new ShiftsRepo(db),
   };
 }
 
@@ -58,5 +62,6 @@ export {
   ProductsRepo,
   RefundsRepo,
   SettingsRepo,
+  ShiftsRepo,
   StaffRepo,
 };

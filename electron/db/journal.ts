@@ -3,6 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { maskPaymentCodesIn, type PaymentState } from '../../shared/payment';
 import { type ChainedContent, entryMac, keyFingerprint, type SegmentReason } from './journal-chain';
+import type { ShiftJournalEvent } from '../../shared/shift-api';
 import type { StaffJournalEvent } from '../../shared/staff';
 
 export type JournalKind =
@@ -41,6 +42,8 @@ export type JournalKind =
   | 'catalog.demoCleared'
   | 'settings.changed'
   | `staff.${StaffJournalEvent}`
+  // Shifts: opened, cash in/out, closed (with the checklist's decisions), the report printed.
+  | `shift.${ShiftJournalEvent}`
   // The cash drawer opened without a sale ("Open drawer", "Test drawer"), and receipts printed again.
   | 'drawer.opened'
   | 'receipt.reprinted'

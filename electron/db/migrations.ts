@@ -461,6 +461,61 @@ export const migrations: Migration[] = [
       CREATE INDEX journal_kind_at ON journal (kind, at);
     `);
   },
+
+  // 15: shifts (交班): one drawer session per till, opened with a counted float and closed with a blind count;
+  // the report is frozen at close. `counts_after`: money that moved after it counts in this shift (the previous
+  // shift's close, so a payment settling between two shifts lands in the next one and never in two).
+  // Cash put in or taken out of the drawer during a shift, with a reason and who did it.
+  (db) => {
+    db.exec(`
+      CREATE TABLE shifts (
+        id               TEXT    PRIMARY KEY,
+        till_id          TEXT    NOT NULL,
+        number           TEXT    NOT NULL UNIQUE,
+        opened_by_id     INTEGER NOT NULL REFERENCES staff (id),
+        opened_by_name   TEXT    NOT NULL,
+        opened_at        TEXT    NOT NULL,
+        counts_after     TEXT    NOT NULL,
+        float_minor      INTEGER NOT NULL CHECK (float_minor >= 0),
+        float_count      TEXT    NOT NULL CHECK (json_valid(float_count)),
+        carried_in       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(carried_in)),
+        closed_by_id     INTEGER REFERENCES staff (id),
+        closed_by_name   TEXT,
+        closed_at        TEXT,
+        counted_minor    INTEGER CHECK (counted_minor >= 0),
+        count            TEXT    CHECK (count IS NULL OR json_valid(count)),
+        expected_minor   INTEGER,
+        difference_minor INTEGER,
+        report           TEXT    CHECK (report IS NULL OR json_valid(report)),
+        carried_over     TEXT    CHECK (carried_over IS NULL OR json_valid(carried_over)),
+        CHECK ((closed_at IS NULL) = (report IS NULL))
+      ) STRICT;
+      CREATE UNIQUE INDEX shifts_one_open ON shifts (till_id) WHERE closed_at IS NULL;
+      CREATE INDEX shifts_till_opened ON shifts (till_id, opened_at);
+      -- A closed shift's report is frozen.
+      CREATE TRIGGER shifts_closed_frozen BEFORE UPDATE ON shifts WHEN OLD.closed_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a closed shift is frozen'); END;
+      CREATE TRIGGER shifts_no_delete BEFORE DELETE ON shifts
+        BEGIN SELECT RAISE(ABORT, 'shifts are kept'); END;
+
+      CREATE TABLE cash_movements (
+        id          TEXT    PRIMARY KEY,
+        shift_id    TEXT    NOT NULL REFERENCES shifts (id),
+        kind        TEXT    NOT NULL CHECK (kind IN ('in', 'out')),
+        amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+        reason      TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
+        by_id       INTEGER NOT NULL REFERENCES staff (id),
+        by_name     TEXT    NOT NULL,
+        at          TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX cash_movements_shift ON cash_movements (shift_id, at);
+      -- A shift's money is read through migration 14's indexes: payments_moved_at, refunds_done_at.
+      CREATE TRIGGER cash_movements_no_update BEFORE UPDATE ON cash_movements
+        BEGIN SELECT RAISE(ABORT, 'cash movements are kept as made'); END;
+      CREATE TRIGGER cash_movements_no_delete BEFORE DELETE ON cash_movements
+        BEGIN SELECT RAISE(ABORT, 'cash movements are kept as made'); END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -259,6 +259,8 @@ describe('host command line', () => {
       const { url } = await ready(r);
       const [, gateway, note] = await printed(r, GATEWAY);
       expect(note.includes('test controls on'), note).toBe(simControls);
+      // Selling needs someone signed in and an open shift.
+      await call(url, 'shift.open', { count: { totalMinor: 0 } });
       await call(url, 'cart.scan', { barcode: '2000001000007' });
       const { payment } = await call(url, 'pay.start', { method: 'qr' });
       const pay = `${gateway}/sim/trades/${payment!.tradeNumber}/pay`;

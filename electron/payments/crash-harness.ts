@@ -191,7 +191,7 @@ async function sellerWithQr(seller: TestTill) {
 function childSource(child: CrashHarnessOptions['child']): string {
   return `${child.imports}
 import { createTill } from '@till/till/index.ts';
-import { signInTestOwner } from '@till/till/test-staff.ts';
+import { openTestShift, signInTestOwner } from '@till/till/test-staff.ts';
 async function main() {
   const [dataDir, assetsDir, providerFile, action, paymentId] = process.argv.slice(2);
   const provider = ${child.provider};
@@ -200,6 +200,7 @@ async function main() {
     payments: { provider, notify: false, engine: { loops: false } },
   });
   signInTestOwner(till);
+  openTestShift(till);
   await till.start();
   const ctx = { transport: 'http' } as const;
   const id = Number(paymentId);

@@ -94,6 +94,15 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'z.list': 'reports',
   'z.get': 'reports',
   'z.reprint': 'reports',
+  // Shifts: the module shows expected cash and others' reports only to a role allowed 'reports'.
+  'shift.open': 'signedIn',
+  'shift.current': 'signedIn',
+  'shift.cashMove': 'signedIn',
+  'shift.checklist': 'signedIn',
+  'shift.close': 'signedIn',
+  'shift.report': 'signedIn',
+  'shift.print': 'signedIn',
+  'shift.list': 'signedIn',
 };
 
 /**

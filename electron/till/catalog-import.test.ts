@@ -244,10 +244,11 @@ describe('a till killed during an import', () => {
       'tillpoint-import-crash-',
       `import fs from 'node:fs';
 import { createTill } from '@till/till/index.ts';
-import { signInTestOwner } from '@till/till/test-staff.ts';
+import { openTestShift, signInTestOwner } from '@till/till/test-staff.ts';
 const [dataDir, assetsDir, csvFile] = process.argv.slice(2);
 const till = createTill({ dataDir, assetsDir, mode: 'host', version: 'crash' });
 signInTestOwner(till);
+openTestShift(till);
 (async () => {
   if (csvFile) await till.handlers['products.import']({ csv: fs.readFileSync(csvFile, 'utf8') }, { transport: 'http' });
   await till.close();

@@ -11,10 +11,11 @@ beforeAll(() => {
   script = buildTillScript(
     'tillpoint-crash-',
     `import { createTill } from '@till/till/index.ts';
-import { signInTestOwner } from '@till/till/test-staff.ts';
+import { openTestShift, signInTestOwner } from '@till/till/test-staff.ts';
 const [dataDir, assetsDir, action] = process.argv.slice(2);
 const till = createTill({ dataDir, assetsDir, mode: 'host', version: 'crash' });
 signInTestOwner(till);
+openTestShift(till);
 const ctx = { transport: 'http' } as const;
 if (action === 'scan') till.handlers['cart.scan']({ barcode: '2000002000006', quantity: 1 }, ctx);
 else till.handlers['checkout.cash']({ tenderedMinor: 10_000 }, ctx);

@@ -14,7 +14,7 @@ import type { Settings } from '../../shared/domain';
 import { EventBus } from '../core/bus';
 import type { PayConfigFile, PaySettingsView, PayWallet } from '../../shared/pay-config';
 import { type DataKey, fileSecretBox } from '../core/secrets';
-import type { Handlers } from '../core/types';
+import type { CallContext, Handlers } from '../core/types';
 import { createRepos, DB_FILENAME, openDatabase } from '../db/index';
 import { CHAIN_KEY_INFO } from '../db/journal-chain';
 import { verifyJournal } from '../db/journal-verify';
@@ -41,6 +41,7 @@ import { Printing, type PrintingOptions } from './printing';
 import { type RefundOptions, Refunds } from './refunds';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { ShopSettings } from './settings';
+import { Shifts } from './shifts';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
@@ -198,6 +199,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     ...opts.refunds,
   });
   const zReports = new ZReports(ctx, printing);
+  const shifts = new Shifts(ctx, printing);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -246,7 +248,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   }
 
   const handlers: Handlers = guardHandlers(
-    {
+    sellingNeedsAShift({
       'app.info': () => ({
         name: 'Tillpoint',
         version: opts.version,
@@ -352,9 +354,42 @@ function assemble(db: Database, opts: TillOptions): Till {
       'z.list': () => zReports.list(),
       'z.get': ({ id }) => zReports.get(id),
       'z.reprint': ({ id }) => zReports.reprint(id),
-    },
+
+      // Shifts (交班).
+      'shift.open': ({ count }) => shifts.open(count),
+      'shift.current': () => shifts.current(),
+      'shift.cashMove': ({ kind, amountMinor, reason }) => shifts.cashMove(kind, amountMinor, reason),
+      'shift.checklist': () => shifts.checklist(),
+      'shift.close': (input) => shifts.close(input),
+      'shift.report': ({ shiftId }) => shifts.report(shiftId),
+      'shift.print': ({ shiftId }) => shifts.print(shiftId),
+      'shift.list': ({ limit }) => shifts.list(limit),
+    }),
     staff,
   );
+
+  /**
+   * Selling needs an open shift at this till: these refuse with SHIFT_NOT_OPEN before they read or write anything
+   * (after the sign-in check, which guardHandlers makes first).
+   */
+  function sellingNeedsAShift(raw: Handlers): Handlers {
+    for (const name of [
+      'cart.scan',
+      'cart.addProduct',
+      'cart.addWeighed',
+      'checkout.cash',
+      'checkout.cashPart',
+      'pay.start',
+      'pay.withCode',
+    ] as const) {
+      const handler = raw[name] as (args: never, call: CallContext) => unknown;
+      (raw as Record<string, unknown>)[name] = (args: never, call: CallContext) => {
+        shifts.requireOpen();
+        return handler(args, call);
+      };
+    }
+    return raw;
+  }
 
   // ---- wallet credentials (Settings → Payments, --pay-config) -----------------------------------------
   // Sealed with the data key; only masked views leave. The journal records that they changed, never what.

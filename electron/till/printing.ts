@@ -265,6 +265,26 @@ export class Printing {
     return { jobId: job.id };
   }
 
+  /**
+   * Queues the drawer kick alone (a shift's cash in/out) in the caller's transaction, so it is stored before it is
+   * sent; null when no printer is set up or it cannot kick (system: printers). The caller journals it.
+   */
+  queueDrawerKick(): { jobId: number } | null {
+    const uri = this.uri();
+    if (!uri || !canOpenDrawer(uri)) return null;
+    const job = this.ctx.repos.printJobs.insert({
+      orderId: null,
+      kind: 'drawer',
+      status: 'pending',
+      kick: true,
+      bytes: drawerKickEscPos(drawerPinNumber(this.settings().printer.drawerPin)),
+      printer: uri,
+      createdAt: this.ctx.clock().toISOString(),
+    });
+    setImmediate(() => this.worker.created(job.id));
+    return { jobId: job.id };
+  }
+
   /** The receipt printer's columns and drawer pin, for pages built outside this module. */
   pageLayout(): { columns: 32 | 48; drawerPin: 0 | 1 } {
     const s = this.settings();

@@ -17,7 +17,7 @@ import {
 import type { Product, ProductInput } from '../../shared/domain';
 import type { CrashPoint } from '../core/crash';
 import { createTill, type Till, type TillOptions } from './index';
-import { signInTestOwner } from './test-staff';
+import { openTestShift, signInTestOwner } from './test-staff';
 
 export { TEST_OWNER_NAME, TEST_OWNER_PIN } from './test-staff';
 
@@ -66,13 +66,19 @@ export interface TestTillOptions extends Partial<TillOptions> {
    * after the lock screen; 'none': the till as it starts, nobody set up or signed in (the staff tests).
    */
   staff?: 'owner' | 'none';
+  /**
+   * true (default with staff 'owner'): a shift with a 0 float is open, as after shift.open, so tests can sell;
+   * false: no shift is opened (the shift tests). staff 'none' never opens one.
+   */
+  shift?: boolean;
 }
 
 export function openTestTill(opts: TestTillOptions = {}): TestTill {
-  const { staff = 'owner', ...tillOpts } = opts;
+  const { staff = 'owner', shift = true, ...tillOpts } = opts;
   const dataDir = opts.dataDir ?? tempDataDir();
   const till = createTill({ mode: 'host', version: 'test', ...tillOpts, dataDir });
   if (staff === 'owner') signInTestOwner(till);
+  if (staff === 'owner' && shift) openTestShift(till);
   const events: TestTill['events'] = [];
   till.bus.subscribe((e) => events.push(e));
   return {

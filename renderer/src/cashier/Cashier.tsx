@@ -20,7 +20,10 @@ import { syncPayments } from '../stores/payment';
 import { syncPrinter } from '../stores/printer';
 import { syncScanner } from '../stores/scanner';
 import { useSettings } from '../stores/settings';
+import { syncShift, useShift } from '../stores/shift';
 import { useUi } from '../stores/ui';
+import { OpenShiftPanel } from '../shift/OpenShiftPanel';
+import { ShiftDialog } from '../shift/ShiftDialog';
 import { handleScan, handleSerialScan } from './actions';
 import { CartPanel } from './CartPanel';
 import { Header } from './Header';
@@ -64,6 +67,8 @@ function Dialogs() {
       return <RefundDialog />;
     case 'zReport':
       return <ZDialog />;
+    case 'shift':
+      return <ShiftDialog />;
     default:
       return null;
   }
@@ -71,6 +76,8 @@ function Dialogs() {
 
 export function Cashier() {
   const dialogOpen = useUi((s) => s.dialog !== null);
+  // Selling needs an open shift: until one is open the float count takes the products' place.
+  const noShift = useShift((s) => s.current !== null && s.current.shift === null);
   const scanMaxGapMs = useSettings((s) => s.settings?.scanMaxGapMs);
 
   const scanPrefix = useSettings((s) => s.settings?.scanPrefix);
@@ -94,6 +101,7 @@ export function Cashier() {
       syncScanner(handleSerialScan),
       bindScanner(handleScan),
       bindShortcuts(),
+      syncShift(),
     ];
     return () => {
       for (const off of offs) off();
@@ -105,7 +113,7 @@ export function Cashier() {
       <div className="cashier" inert={dialogOpen}>
         <Header />
         <main className="cashier-main">
-          <ProductArea />
+          {noShift ? <OpenShiftPanel /> : <ProductArea />}
           <CartPanel />
         </main>
       </div>

@@ -120,6 +120,9 @@ export function Header() {
             </span>
           )}
         </button>
+        <button type="button" className="btn btn-ghost" data-testid="shift-button" onClick={() => openDialog('shift')}>
+          {t('shift.button')}
+        </button>
         <button
           type="button"
           className="btn btn-ghost"

@@ -20,7 +20,8 @@ export type DialogName =
   | 'printOffers'
   | 'weigh'
   | 'refund'
-  | 'zReport';
+  | 'zReport'
+  | 'shift';
 
 export interface Toast {
   id: number;
