@@ -210,6 +210,10 @@ export const JournalVerifyReport = z.object({
   problems: z.array(z.object({ entryId: z.number().int(), why: z.string() })),
   orders: z.object({
     checked: z.number().int(),
+    lines: z.number().int(),
+    payments: z.number().int(),
+    refunds: z.number().int(),
+    differing: z.number().int(),
     firstBad: z.object({ orderId: z.number().int(), number: z.string(), why: z.string() }).nullable(),
   }),
   head: z.object({ entryId: z.number().int(), mac: z.string().nullable(), short: z.string().nullable() }).nullable(),
