@@ -9,11 +9,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScriptedProvider } from '../payments/testing';
 import { deriveFromKey, readKeyFile, SECRET_KEY_FILE } from '../core/secrets';
-import { openTestTill, type TestTill, testClock } from '../till/testing';
-import { DB_FILENAME } from './database';
-import { CHAIN_KEY_INFO, entryMac } from './journal-chain';
-import { type JournalKind, JournalRepo } from './journal';
-import { verifyJournal } from './journal-verify';
+import { openTestTill, type TestTill, testClock } from './testing';
+import { DB_FILENAME } from '../db/database';
+import { CHAIN_KEY_INFO, entryMac } from '../db/journal-chain';
+import { type JournalKind, JournalRepo } from '../db/journal';
+import { verifyJournal } from '../db/journal-verify';
 
 const COFFEE = '2000001000007'; // 18.00
 const LATTE = '2000002000006'; // 22.00
