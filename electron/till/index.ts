@@ -309,7 +309,11 @@ function assemble(db: Database, opts: TillOptions): Till {
     'scanner.ports': () => scanner.ports(),
     'scanner.claim': ({ scanId }) => scanner.claim(scanId),
 
-    'journal.verify': () => verifyJournal(db, chainKey ? [chainKey] : []),
+    'journal.verify': ({ approvalId }) => {
+      // Read only: the approval (if any) is used up here, nothing is written.
+      ctx.staff.authorize('reports', approvalId);
+      return verifyJournal(db, chainKey ? [chainKey] : []);
+    },
     'staff.status': () => staff.status(),
     'staff.setupOwner': ({ name, pin }) => staff.setupOwner(name, pin),
     'staff.unlock': ({ pin }) => staff.unlock(pin),

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScriptedProvider } from '../payments/testing';
 import { deriveFromKey, readKeyFile, SECRET_KEY_FILE } from '../core/secrets';
-import { openTestTill, type TestTill, testClock } from './testing';
+import { openTestTill, refusal, TEST_OWNER_PIN, type TestTill, testClock } from './testing';
 import { DB_FILENAME } from '../db/database';
 import { CHAIN_KEY_INFO, entryMac } from '../db/journal-chain';
 import { type JournalKind, JournalRepo } from '../db/journal';
@@ -267,5 +267,17 @@ describe('verify journal, the tables against the journal', () => {
     expect((await till.call('journal.verify', {})).orders.firstBad?.why).toBe(
       `order ${DAY} #0003: refund T1-R0001: 400 in the table, 500 in the journal`,
     );
+  });
+
+  it("needs the 'reports' permission: a cashier asks the owner, whose approval is used once", async () => {
+    await till.call('staff.save', { name: '小李', pin: '3579' });
+    await till.call('staff.lock', {});
+    expect((await refusal(till.call('journal.verify', {}))).code).toBe('NOT_SIGNED_IN');
+    await till.call('staff.unlock', { pin: '3579' });
+    const refused = await refusal(till.call('journal.verify', {}));
+    expect(refused).toMatchObject({ code: 'APPROVAL_NEEDED', params: { action: 'reports' } });
+    const { approvalId } = await till.call('staff.approve', { pin: TEST_OWNER_PIN, action: 'reports' });
+    expect(await till.call('journal.verify', { approvalId })).toMatchObject({ ok: true });
+    expect((await refusal(till.call('journal.verify', { approvalId }))).code).toBe('APPROVAL_NEEDED');
   });
 });
