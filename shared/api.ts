@@ -378,10 +378,7 @@ export const api = {
 
   /** Recomputes the journal's chain and every completed order against it. Needs 'reports' (a cashier: an owner's
    * approval, staff.approve, then the same call with its approvalId). */
-  'journal.verify': method(
-    z.object({ approvalId: z.string().min(1).max(64).optional() }).strict(),
-    JournalVerifyReport,
-  ),
+  'journal.verify': method(z.object({ approvalId: z.uuid().optional() }).strict(), JournalVerifyReport),
   /** Whether the owner is set up (first run: not yet), and who is signed in at this till. */
   'staff.status': method(Empty, StaffStatus),
   /** First run only (no owner yet): the owner's name and PIN; answers the recovery code, this once. */
