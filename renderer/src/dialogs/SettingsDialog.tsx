@@ -11,6 +11,7 @@ import { PaymentSettings } from './PaymentSettings';
 import { PrinterSettings } from './PrinterSettings';
 import { ScannerSettings } from './ScannerSettings';
 import { useBusy } from './useBusy';
+import { VerifyJournal } from './VerifyJournal';
 import { WalletSettings } from './WalletSettings';
 
 async function saveAndSay(patch: Parameters<typeof updateSettings>[0]): Promise<void> {
@@ -64,6 +65,7 @@ export function SettingsDialog() {
       <WalletSettings />
       {settings && <PrinterSettings settings={settings} />}
       {settings && <ScannerSettings key={settings.scannerSerial ?? ''} settings={settings} />}
+      <VerifyJournal />
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>
