@@ -29,6 +29,7 @@ const GROUPS = {
     timeoutMs: 240_000,
     what: 'QR pay with the Alipay and WeChat Pay mocks in Chromium',
   },
+  verify: { entry: 'bench/verify.ts', timeoutMs: 600_000, what: 'verify journal over a busy year (200k orders)' },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');
