@@ -543,12 +543,20 @@ function orderProblem(
       const t = stored.get(id);
       if (!t) return `line ${id} is in the journal, not in the table`;
       const p = priced.lines[i];
-      const why =
-        differs(`line ${id}: unit price`, t.unit_price_minor, l.unitPriceMinor) ??
-        differs(`line ${id}: quantity`, t.quantity, l.quantity) ??
-        differs(`line ${id}: discount`, t.line_discount_minor, p.lineDiscountMinor) ??
-        differs(`line ${id}: total`, t.total_minor, p.totalMinor);
-      if (why) return why;
+      // Compared first, worded only when they differ (a year has a million lines).
+      if (
+        t.unit_price_minor !== l.unitPriceMinor ||
+        t.quantity !== l.quantity ||
+        t.line_discount_minor !== p.lineDiscountMinor ||
+        t.total_minor !== p.totalMinor
+      ) {
+        return (
+          differs(`line ${id}: unit price`, t.unit_price_minor, l.unitPriceMinor) ??
+          differs(`line ${id}: quantity`, t.quantity, l.quantity) ??
+          differs(`line ${id}: discount`, t.line_discount_minor, p.lineDiscountMinor) ??
+          differs(`line ${id}: total`, t.total_minor, p.totalMinor)
+        );
+      }
       stored.delete(id);
     }
     const extra = stored.keys().next();
@@ -587,7 +595,7 @@ function orderProblem(
     }
     facts.payments.delete(p.id);
     const why =
-      differs(`payment ${p.id}:`, p.amount_minor, jp.amount) ??
+      (p.amount_minor !== jp.amount ? differs(`payment ${p.id}:`, p.amount_minor, jp.amount) : null) ??
       (moved !== jp.moved
         ? `payment ${p.id} is ${p.status} in the table, ${jp.last ?? 'not paid'} in the journal`
         : null);
