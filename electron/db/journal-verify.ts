@@ -1,7 +1,7 @@
 // "Verify journal": recomputes the HMAC chain segment by segment (journal-chain.ts) and every completed
 // order's total and payments from the tables against what the journal recorded. Plain Node, read only: the
 // till's API (journal.verify) and `npm run verify-journal` both call it.
-import type { Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { maskPaymentCodesIn } from '../../shared/payment';
 import { priceOrder } from '../../shared/pricing';
 import { type ChainedContent, entryMac, keyFingerprint, type SegmentReason } from './journal-chain';
@@ -58,6 +58,18 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** The head recorded earlier: an entry id ("1204") or the first 16+ hex digits of its mac (a Z's). */
   expect?: string;
+  /** Rows read between two pauses of the asynchronous check (verifyJournalAsync); default 2000. */
+  step?: number;
+}
+
+/** Pauses of the asynchronous check: one per `step` rows read. */
+type Steps<T> = Generator<void, T, void>;
+
+function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 interface Row extends ChainedContent {
@@ -82,7 +94,47 @@ interface SegmentState {
   other: Problem[];
 }
 
+/** The whole check at once (the CLI, tests). */
 export function verifyJournal(db: Database, keys: Buffer | Buffer[], opts: VerifyOptions = {}): VerifyReport {
+  return runSteps(verifySteps(db, keys, opts));
+}
+
+/** The same check, pausing for the event loop every `opts.step` rows: a year takes a while, the till keeps working. */
+export async function verifyJournalAsync(
+  db: Database,
+  keys: Buffer | Buffer[],
+  opts: VerifyOptions = {},
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+): Promise<VerifyReport> {
+  const steps = verifySteps(db, keys, opts);
+  try {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      await pause();
+    }
+  } finally {
+    steps.return(undefined as never);
+  }
+}
+
+/**
+ * The till's "Verify journal": its own read-only connection on the till's file, one read transaction (WAL:
+ * a snapshot; sales go on beside it), pausing between steps so the till answers meanwhile.
+ */
+export async function verifyJournalFile(file: string, keys: Buffer[], opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    reader.exec('BEGIN');
+    return await verifyJournalAsync(reader, keys, opts);
+  } finally {
+    reader.close();
+  }
+}
+
+function* verifySteps(db: Database, keys: Buffer | Buffer[], opts: VerifyOptions): Steps<VerifyReport> {
+  const step = opts.step ?? 2000;
+  let read = 0;
   const keyList = Array.isArray(keys) ? keys : [keys];
   const byFingerprint = new Map(keyList.map((k) => [keyFingerprint(k), k]));
   const segRows = db
@@ -111,6 +163,7 @@ export function verifyJournal(db: Database, keys: Buffer | Buffer[], opts: Verif
 
   const rows = db.prepare('SELECT id, at, kind, order_id, payment_id, data, mac, segment FROM journal ORDER BY id');
   for (const row of rows.iterate() as IterableIterator<Row>) {
+    if (++read % step === 0) yield;
     const afterGap = row.id !== prevId + 1;
     if (afterGap) {
       const missing =
@@ -219,7 +272,7 @@ export function verifyJournal(db: Database, keys: Buffer | Buffer[], opts: Verif
   }
   problems.sort((a, b) => a.entryId - b.entryId);
 
-  const orders = verifyOrders(db, loose);
+  const orders = yield* ordersSteps(db, loose, step);
   return {
     ok: !problems.length && reports.every((s) => s.verified) && !orders.firstBad,
     entries: db.prepare('SELECT count(*) FROM journal').pluck().get() as number,
@@ -431,6 +484,10 @@ function replayCart(facts: OrderFacts, kind: string, d: Record<string, unknown>)
  * order id, side by side (no query per order), so a year takes seconds.
  */
 export function verifyOrders(db: Database, loose?: LooseRefunds): OrdersReport {
+  return runSteps(ordersSteps(db, loose, 2000));
+}
+
+function* ordersSteps(db: Database, loose: LooseRefunds | undefined, step: number): Steps<OrdersReport> {
   const report: OrdersReport = { checked: 0, lines: 0, payments: 0, refunds: 0, differing: 0, firstBad: null };
   const found = (orderId: number, number: string, why: string) => {
     report.differing++;
@@ -487,7 +544,8 @@ export function verifyOrders(db: Database, loose?: LooseRefunds): OrdersReport {
   };
   try {
     for (const o of orders) {
-      report.checked++;
+      // An order is some ten rows (entries, lines, payments).
+      if (++report.checked % Math.max(1, Math.round(step / 10)) === 0) yield;
       const entries = cursors.entries.take(o.id, notCompleted);
       const lines = cursors.lines.take(o.id);
       const payments = cursors.payments.take(o.id);

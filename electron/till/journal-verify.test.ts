@@ -13,7 +13,7 @@ import { openTestTill, refusal, TEST_OWNER_PIN, type TestTill, testClock } from 
 import { DB_FILENAME } from '../db/database';
 import { CHAIN_KEY_INFO, entryMac } from '../db/journal-chain';
 import { type JournalKind, JournalRepo } from '../db/journal';
-import { verifyJournal } from '../db/journal-verify';
+import { verifyJournal, verifyJournalAsync } from '../db/journal-verify';
 
 const COFFEE = '2000001000007'; // 18.00
 const LATTE = '2000002000006'; // 22.00
@@ -279,5 +279,26 @@ describe('verify journal, the tables against the journal', () => {
     const { approvalId } = await till.call('staff.approve', { pin: TEST_OWNER_PIN, action: 'reports' });
     expect(await till.call('journal.verify', { approvalId })).toMatchObject({ ok: true });
     expect((await refusal(till.call('journal.verify', { approvalId }))).code).toBe('APPROVAL_NEEDED');
+  });
+
+  it('runs in steps on its own snapshot: a sale made meanwhile neither waits nor disturbs it', async () => {
+    await aDayOfSales();
+    const key = deriveFromKey(readKeyFile(path.join(till.dataDir, SECRET_KEY_FILE)), CHAIN_KEY_INFO);
+    const reader = new Database(path.join(till.dataDir, DB_FILENAME), { readonly: true });
+    reader.exec('BEGIN');
+    let pauses = 0;
+    let sold: number | null = null;
+    const report = await verifyJournalAsync(reader, [key], { step: 1 }, async () => {
+      // Between two steps the till sells, as a cashier would while the owner verifies.
+      if (++pauses === 1) {
+        await till.call('cart.scan', { barcode: LATTE });
+        sold = (await till.call('checkout.cash', { tenderedMinor: 2200 })).order.id;
+      }
+    });
+    reader.close();
+    expect(sold).not.toBeNull();
+    expect(pauses).toBeGreaterThan(10);
+    expect(report).toMatchObject({ ok: true, orders: { checked: 3 } });
+    expect(await till.call('journal.verify', {})).toMatchObject({ ok: true, orders: { checked: 4 } });
   });
 });
