@@ -344,7 +344,8 @@ interface JournalRefund {
 interface OrderFacts {
   completed: Record<string, unknown> | null;
   /** Lines by id after every cart entry; null when an entry cannot be replayed (it names no line). */
-  lines: Map<number, { unitPriceMinor: number; quantity: number; discountMinor: number }> | null;
+  /** In priceOrder's shape (the tax rate is not journaled, and totals do not depend on it). */
+  lines: Map<number, { unitPriceMinor: number; quantity: number; lineDiscountMinor: number; taxRateBp: number }> | null;
   orderDiscount: number;
   payments: Map<number, { amount: unknown; moved: boolean; last: string | null }>;
   refunds: Map<string, JournalRefund>;
@@ -427,7 +428,7 @@ function factsOf(entries: EntryRow[], loose: LooseRefunds | undefined): OrderFac
       }
     }
   }
-  if (loose) {
+  if (loose?.size) {
     for (const id of facts.payments.keys()) refundEntries.push(...(loose.get(id) ?? []));
     refundEntries.sort((a, b) => a.id - b.id);
   }
@@ -469,12 +470,12 @@ function replayCart(facts: OrderFacts, kind: string, d: Record<string, unknown>)
   }
   let line = facts.lines.get(lineId);
   if (!line) {
-    line = { unitPriceMinor: 0, quantity: 0, discountMinor: 0 };
+    line = { unitPriceMinor: 0, quantity: 0, lineDiscountMinor: 0, taxRateBp: 0 };
     facts.lines.set(lineId, line);
   }
   line.unitPriceMinor = num(d.unitPriceMinor) ?? line.unitPriceMinor;
   line.quantity = num(d.quantity) ?? line.quantity;
-  if (kind === 'cart.lineDiscount') line.discountMinor = num(d.discountMinor) ?? line.discountMinor;
+  if (kind === 'cart.lineDiscount') line.lineDiscountMinor = num(d.discountMinor) ?? line.lineDiscountMinor;
 }
 
 /**
@@ -593,7 +594,7 @@ function orderProblem(
   if (facts.lines) {
     const replayed = [...facts.lines];
     const priced = priceOrder(
-      replayed.map(([, l]) => ({ ...l, lineDiscountMinor: l.discountMinor, taxRateBp: 0 })),
+      replayed.map(([, l]) => l),
       facts.orderDiscount,
     );
     const stored = new Map(lines.map((l) => [l.id, l]));
