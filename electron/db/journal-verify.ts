@@ -343,8 +343,8 @@ interface JournalRefund {
 /** What the journal says about one order: its completion, its cart replayed, its payments and refunds. */
 interface OrderFacts {
   completed: Record<string, unknown> | null;
-  /** Lines by id after every cart entry; null when an entry cannot be replayed (it names no line). */
-  /** In priceOrder's shape (the tax rate is not journaled, and totals do not depend on it). */
+  /** Lines by id after every cart entry, in priceOrder's shape (the tax rate is not journaled; totals do not
+   * depend on it); null when an entry cannot be replayed (it names no line). */
   lines: Map<number, { unitPriceMinor: number; quantity: number; lineDiscountMinor: number; taxRateBp: number }> | null;
   orderDiscount: number;
   payments: Map<number, { amount: unknown; moved: boolean; last: string | null }>;
@@ -458,7 +458,9 @@ function replayCart(facts: OrderFacts, kind: string, d: Record<string, unknown>)
     facts.orderDiscount = num(d.discountMinor) ?? facts.orderDiscount;
     return;
   }
-  if (!facts.lines || d.lineId === undefined) return; // held, recalled, voided: no line changes
+  if (!facts.lines) return;
+  // Held, recalled, voided: no line changes. A line entry without its line cannot be replayed.
+  if (d.lineId === undefined && !kind.startsWith('cart.line')) return;
   const lineId = num(d.lineId);
   if (lineId === null) {
     facts.lines = null;
@@ -681,12 +683,16 @@ function orderProblem(
   for (const [number, jr] of facts.refunds) {
     return `refund ${number} (${jr.amount}, ${jr.status}) is in the journal, not in the table`;
   }
-  // What a payment says was refunded is what its refund rows paid out.
+  // What a payment says was refunded is what its refund rows paid out, and its state what the journal's
+  // refunds (compared above, row by row) make it.
   for (const p of payments) {
+    if (!MOVED.has(p.status)) continue;
     const refunded = refundedBy.get(p.id) ?? 0;
-    if (MOVED.has(p.status) && p.refunded_minor !== refunded) {
+    if (p.refunded_minor !== refunded) {
       return `payment ${p.id}: ${p.refunded_minor} refunded in the table, its refunds come to ${refunded}`;
     }
+    const state = refunded === 0 ? 'paid' : refunded >= p.amount_minor ? 'refunded' : 'partially_refunded';
+    if (p.status !== state) return `payment ${p.id} is ${p.status} in the table, ${state} by its refunds`;
   }
   return null;
 }

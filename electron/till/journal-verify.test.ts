@@ -142,6 +142,10 @@ describe('verify journal, the tables against the journal', () => {
         `order ${DAY} #0003: refund ${refundNumber} is failed in the table, refunded in the journal`,
       ],
       [
+        "UPDATE payments SET status = 'partially_refunded' WHERE status = 'refunded'",
+        `order ${DAY} #0003: payment 4 is partially_refunded in the table, refunded by its refunds`,
+      ],
+      [
         'DELETE FROM refunds',
         `order ${DAY} #0003: refund ${refundNumber} (1800, refunded) is in the journal, not in the table`,
       ],
