@@ -3,7 +3,7 @@
 // recorded; a wallet or bank QR created then paid), its completion, and its refunds ('refund.made' and the
 // payment's move to refunded), through the real JournalRepo chained with `chainKey`, so "Verify journal"
 // passes on it. Reads each table once, sorted by order id; one transaction per few thousand orders.
-import type { Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { type JournalKind, JournalRepo } from '../electron/db/journal';
 
 const BATCH = 2000;
@@ -77,9 +77,8 @@ export function writeBusyYearJournal(db: Database, chainKey: Buffer): BusyYearJo
   const first = db.prepare('SELECT min(created_at) FROM orders').pluck().get() as string | null;
   journal.chainWith(chainKey, first ?? new Date().toISOString());
 
-  // Written into a scratch copy first would cost a second pass: instead the reads run on a second
-  // connection (a snapshot), and the writes here, in batches.
-  const reader = new (db.constructor as new (file: string, o: object) => Database)(db.name, { readonly: true });
+  // The tables are read on a second connection (WAL: a snapshot) while the journal is written on this one.
+  const reader = new BetterSqlite3(db.name, { readonly: true, fileMustExist: true });
   try {
     const orders = reader
       .prepare(
