@@ -1,7 +1,7 @@
 // The journal a till would have written for a generated busy year (bench/busy-year.ts writes only the
 // tables): for every completed order its cart (lines added, line and order discounts), its payments (cash
-// recorded; a wallet or bank QR created then paid), its completion, and its refunds ('refund.made' and the
-// payment's move to refunded), through the real JournalRepo chained with `chainKey`, so "Verify journal"
+// recorded; a wallet or bank QR created then paid), its completion, and its refunds ('refund.made' with its
+// parts, and the payment's move), through the real JournalRepo chained with `chainKey`, so "Verify journal"
 // passes on it. Reads each table once, sorted by order id; one transaction per few thousand orders.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { type JournalKind, JournalRepo } from '../electron/db/journal';
@@ -180,21 +180,36 @@ export function writeBusyYearJournal(db: Database, chainKey: Buffer): BusyYearJo
           day: o.business_day,
         },
       );
+      // As refunds by line journal them: one 'refund.made' per ticket with its money parts (here: one, from the
+      // drawer for cash, through the provider for a wallet), then the payment's move as the money goes back.
       for (const r of refunds(orderId)) {
-        const refs = { orderId, paymentId: r.payment_id };
         const p = paid.find((x) => x.id === r.payment_id);
-        journal.appendMasked(r.updated_at, 'refund.made' as JournalKind, refs, {
-          refundNumber: r.refund_number,
-          amountMinor: r.amount_minor,
-          paymentId: r.payment_id,
-        });
+        const fromDrawer = p?.method === 'cash';
+        journal.append(
+          r.updated_at,
+          'refund.made' as JournalKind,
+          { orderId },
+          {
+            number: r.refund_number,
+            totalMinor: r.amount_minor,
+            parts: [
+              { refundNumber: r.refund_number, paymentId: r.payment_id, amountMinor: r.amount_minor, fromDrawer },
+            ],
+          },
+        );
         if (p) {
-          journal.appendMasked(r.updated_at, `payment.${p.status}` as JournalKind, refs, {
-            from: 'paid',
-            to: p.status,
-            refundNumber: r.refund_number,
-            amountMinor: r.amount_minor,
-          });
+          journal.appendMasked(
+            r.updated_at,
+            `payment.${p.status}` as JournalKind,
+            { orderId, paymentId: p.id },
+            {
+              from: 'paid',
+              to: p.status,
+              refundedMinor: r.amount_minor,
+              refundNumber: r.refund_number,
+              amountMinor: r.amount_minor,
+            },
+          );
         }
       }
     };

@@ -434,20 +434,30 @@ function factsOf(entries: EntryRow[], loose: LooseRefunds | undefined): OrderFac
   }
   for (const e of refundEntries) {
     const d = JSON.parse(e.data) as Record<string, unknown>;
-    if (typeof d.refundNumber !== 'string') continue;
-    let r = facts.refunds.get(d.refundNumber);
-    if (!r) {
-      r = { paymentId: null, amount: undefined, status: 'requested' };
-      facts.refunds.set(d.refundNumber, r);
+    // A refund ticket names its money parts ({refundNumber, paymentId, amountMinor, fromDrawer}); an entry about
+    // one refund row carries its number itself.
+    const parts = Array.isArray(d.parts) ? (d.parts as Record<string, unknown>[]) : [d];
+    for (const part of parts) {
+      if (typeof part?.refundNumber !== 'string') continue;
+      let r = facts.refunds.get(part.refundNumber);
+      if (!r) {
+        r = { paymentId: null, amount: undefined, status: 'requested' };
+        facts.refunds.set(part.refundNumber, r);
+      }
+      r.paymentId ??= num(part.paymentId) ?? e.payment_id;
+      if (r.amount === undefined) r.amount = part.amountMinor;
+      if (e.kind.startsWith('payment.')) {
+        // The payment's move that paid this refund out.
+        r.status = 'refunded';
+      } else if (part === d && e.kind === 'refund.made') {
+        r.amount = d.amountMinor;
+        r.status = 'refunded';
+      } else if (part.fromDrawer === true || e.kind === 'refund.cashInstead') {
+        r.status = 'refunded';
+      } else if (typeof part.status === 'string') {
+        r.status = part.status;
+      }
     }
-    r.paymentId ??= num(d.paymentId) ?? e.payment_id;
-    if (e.kind.startsWith('payment.')) {
-      r.status = 'refunded';
-      continue;
-    }
-    if (r.amount === undefined || e.kind === 'refund.made') r.amount = d.amountMinor ?? r.amount;
-    if (e.kind === 'refund.made') r.status = 'refunded';
-    else if (typeof d.status === 'string') r.status = d.status;
   }
   return facts;
 }

@@ -273,6 +273,62 @@ describe('verify journal, the tables against the journal', () => {
     );
   });
 
+  it("checks a refund ticket's parts: one from the drawer, one still on its way to a wallet", async () => {
+    await aDayOfSales();
+    // #0001 was paid 800 in cash and 4450 by QR: a refund by line goes back to both (refunds by line journal
+    // one 'refund.made' per ticket, its parts inside, and the payment's move when money went back).
+    const [cash, qr] = till.db
+      .prepare(
+        "SELECT id, order_id FROM payments WHERE order_id = (SELECT id FROM orders WHERE number = '0001') AND status = 'paid' ORDER BY id",
+      )
+      .all() as { id: number; order_id: number }[];
+    const at = clock.clock().toISOString();
+    const journal = new JournalRepo(till.db);
+    journal.chainWith(deriveFromKey(readKeyFile(path.join(till.dataDir, SECRET_KEY_FILE)), CHAIN_KEY_INFO), at);
+    const insert = till.db.prepare(
+      'INSERT INTO refunds (refund_number, payment_id, amount_minor, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    till.db.transaction(() => {
+      insert.run('T1-R0001-1', cash.id, 300, 'refunded', at, at);
+      insert.run('T1R0001QR', qr.id, 1000, 'requested', at, at);
+      till.db
+        .prepare("UPDATE payments SET status = 'partially_refunded', refunded_minor = 300 WHERE id = ?")
+        .run(cash.id);
+      journal.append(
+        at,
+        'refund.made' as JournalKind,
+        { orderId: cash.order_id },
+        {
+          number: 'T1-R0001',
+          totalMinor: 1300,
+          parts: [
+            { refundNumber: 'T1-R0001-1', paymentId: cash.id, amountMinor: 300, fromDrawer: true },
+            { refundNumber: 'T1R0001QR', paymentId: qr.id, amountMinor: 1000, fromDrawer: false },
+          ],
+        },
+      );
+      journal.append(
+        at,
+        'payment.partially_refunded',
+        { orderId: cash.order_id, paymentId: cash.id },
+        {
+          from: 'paid',
+          to: 'partially_refunded',
+          refundedMinor: 300,
+          refundNumber: 'T1-R0001-1',
+          amountMinor: 300,
+        },
+      );
+    })();
+    expect((await till.call('journal.verify', {})).orders).toMatchObject({ refunds: 3, firstBad: null });
+    // The wallet part said paid out in the table, with nothing in the journal to say so.
+    till.db.prepare("UPDATE refunds SET status = 'refunded' WHERE refund_number = 'T1R0001QR'").run();
+    till.db.prepare("UPDATE payments SET status = 'partially_refunded', refunded_minor = 1000 WHERE id = ?").run(qr.id);
+    expect((await till.call('journal.verify', {})).orders.firstBad?.why).toBe(
+      `order ${DAY} #0001: refund T1R0001QR is refunded in the table, requested in the journal`,
+    );
+  });
+
   it("needs the 'reports' permission: a cashier asks the owner, whose approval is used once", async () => {
     await till.call('staff.save', { name: '小李', pin: '3579' });
     await till.call('staff.lock', {});
