@@ -1,6 +1,9 @@
-// "Verify journal": recomputes the HMAC chain segment by segment (journal-chain.ts) and every completed
-// order's total and payments from the tables against what the journal recorded. Plain Node, read only: the
-// till's API (journal.verify) and `npm run verify-journal` both call it.
+// "Verify journal": recomputes the HMAC chain segment by segment (journal-chain.ts), then every completed
+// order from the tables against what the journal recorded (its completion, its cart replayed line by line,
+// its payments and refunds), naming the first entry and the first order that differ. Plain Node, read only:
+// the till's API (journal.verify, on its own snapshot in steps) and `npm run verify-journal` both call it.
+// Streams: the journal is read twice (in id order for the chain; by order through its index for the orders,
+// beside the orders, lines, payments and refunds, each read once sorted by order id), so memory stays flat.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { maskPaymentCodesIn } from '../../shared/payment';
 import { priceOrder } from '../../shared/pricing';
