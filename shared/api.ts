@@ -213,6 +213,10 @@ export const JournalVerifyReport = z.object({
   problems: z.array(z.object({ entryId: z.number().int(), why: z.string() })),
   orders: z.object({
     checked: z.number().int(),
+    lines: z.number().int(),
+    payments: z.number().int(),
+    refunds: z.number().int(),
+    differing: z.number().int(),
     firstBad: z.object({ orderId: z.number().int(), number: z.string(), why: z.string() }).nullable(),
   }),
   head: z.object({ entryId: z.number().int(), mac: z.string().nullable(), short: z.string().nullable() }).nullable(),
@@ -375,8 +379,9 @@ export const api = {
    */
   'scanner.claim': method(z.object({ scanId: Id }).strict(), z.object({ claimed: z.boolean() })),
 
-  /** Recomputes the journal's chain and every completed order against it (owner-only once roles exist). */
-  'journal.verify': method(Empty, JournalVerifyReport),
+  /** Recomputes the journal's chain and every completed order against it. Needs 'reports' (a cashier: an owner's
+   * approval, staff.approve, then the same call with its approvalId). */
+  'journal.verify': method(z.object({ approvalId: z.uuid().optional() }).strict(), JournalVerifyReport),
   /** Whether the owner is set up (first run: not yet), and who is signed in at this till. */
   'staff.status': method(Empty, StaffStatus),
   /** First run only (no owner yet): the owner's name and PIN; answers the recovery code, this once. */

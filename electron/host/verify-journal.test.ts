@@ -27,8 +27,19 @@ it('verifies a data folder in words, and exits 1 naming the entry once one was c
   const clean = run('--data-dir', dataDir, '--expect', head!.short!);
   expect(clean.code).toBe(0);
   expect(clean.out).toContain(`Segment 1 (first, entries 1–${head!.entryId}): verified`);
-  expect(clean.out).toContain('Orders: 1 completed, all agree with the journal');
+  expect(clean.out).toContain('Orders: 1 completed (1 lines, 1 payments, 0 refunds), all agree with the journal');
   expect(clean.out.at(-1)).toBe('Verified.');
+
+  // An order's amount edited in the file (the journal untouched): named in words.
+  const edit = new Database(path.join(dataDir, DB_FILENAME));
+  edit.prepare('UPDATE orders SET total_minor = 100 WHERE total_minor = 350').run();
+  const edited = run('--data-dir', dataDir);
+  expect(edited.code).toBe(1);
+  expect(edited.out.find((l) => l.startsWith('Orders:'))).toMatch(
+    /^Orders: 1 completed \(1 lines, 1 payments, 0 refunds\); 1 differ, the first: order T1 \d{4}-\d\d-\d\d #0001: total 100 in the table, 350 in the journal$/,
+  );
+  edit.prepare('UPDATE orders SET total_minor = 350 WHERE total_minor = 100').run();
+  edit.close();
 
   const db = new Database(path.join(dataDir, DB_FILENAME));
   db.exec('DROP TRIGGER journal_no_update');

@@ -68,10 +68,11 @@ function sayReport(report: VerifyReport, print: (line: string) => void): void {
   }
   for (const p of report.problems) print(`Problem: ${p.why}`);
   const o = report.orders;
+  const counted = `${o.checked} completed (${o.lines} lines, ${o.payments} payments, ${o.refunds} refunds)`;
   print(
     o.firstBad
-      ? `Orders: ${o.checked} completed; the first that differs: ${o.firstBad.why}`
-      : `Orders: ${o.checked} completed, all agree with the journal`,
+      ? `Orders: ${counted}; ${o.differing} differ, the first: ${o.firstBad.why}`
+      : `Orders: ${counted}, all agree with the journal`,
   );
   print(report.ok ? 'Verified.' : 'NOT verified.');
 }

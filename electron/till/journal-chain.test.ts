@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveFromKey, readKeyFile, SECRET_KEY_FILE } from '../core/secrets';
 import { openTestTill, type TestTill, testClock } from './testing';
 import { DB_FILENAME, openDatabase } from '../db/database';
-import { JournalRepo } from '../db/journal';
+import { type JournalKind, JournalRepo } from '../db/journal';
 import { CHAIN_KEY_INFO, entryMac } from '../db/journal-chain';
 import { verifyJournal } from '../db/journal-verify';
 import { migrate, migrations } from '../db/migrations';
@@ -79,7 +79,7 @@ describe('the journal chain', () => {
     expect(report.orders.firstBad).toEqual({
       orderId: edited.id,
       number: edited.number,
-      why: `order ${edited.number}: the journal recorded 2400 fen, the order says 300 fen`,
+      why: `order T1 2026-12-04 #${edited.number}: total 300 in the table, 2400 in the journal`,
     });
   });
 
@@ -88,9 +88,10 @@ describe('the journal chain', () => {
     await till.close();
     const db = new Database(path.join(till.dataDir, DB_FILENAME));
     db.prepare('UPDATE order_lines SET quantity = 1 WHERE order_id = ?').run(edited.id);
+    const lineId = db.prepare('SELECT id FROM order_lines WHERE order_id = ?').pluck().get(edited.id);
     db.close();
     expect(verify(till.dataDir).orders.firstBad?.why).toBe(
-      `order ${edited.number}: its lines come to 800 fen, the order says 2400 fen`,
+      `order T1 2026-12-04 #${edited.number}: line ${lineId}: quantity 1 in the table, 3 in the journal`,
     );
   });
 
@@ -202,11 +203,15 @@ describe('the journal chain', () => {
         "INSERT INTO refunds (refund_number, payment_id, amount_minor, status, created_at, updated_at) VALUES ('T1_R1', ?, 300, 'refunded', ?, ?)",
       )
       .run(paymentId, at, at);
+    till.db
+      .prepare("UPDATE payments SET status = 'partially_refunded', refunded_minor = 300 WHERE id = ?")
+      .run(paymentId);
+    // A refund module's entry: the refund row's number, amount and payment, checked when present.
     repo.appendMasked(
       at,
-      'refund.requested',
+      'refund.made' as JournalKind,
       { orderId: sold.id, paymentId },
-      { refundNumber: 'T1_R1', amountMinor: 300 },
+      { refundNumber: 'T1_R1', amountMinor: 300, paymentId },
     );
     // The till's own repo finds its head moved by that other writer, re-reads it and chains on.
     await sell('TEA-1');
@@ -216,7 +221,7 @@ describe('the journal chain', () => {
     db.prepare('UPDATE refunds SET amount_minor = 800').run();
     db.close();
     expect(verify(till.dataDir).orders.firstBad?.why).toBe(
-      `order ${sold.number}: refund T1_R1 is 800 fen, the journal recorded 300 fen`,
+      `order T1 2026-12-04 #${sold.number}: refund T1_R1: 800 in the table, 300 in the journal`,
     );
   });
 

@@ -216,7 +216,15 @@ export class OpenOrder {
       now,
       'sale.completed',
       { orderId: row.id },
-      { number, totalMinor: row.total_minor, itemCount: row.item_count, currency: row.currency },
+      // Tax and day too: "Verify journal" compares them with the order row.
+      {
+        number,
+        totalMinor: row.total_minor,
+        itemCount: row.item_count,
+        currency: row.currency,
+        taxMinor: row.tax_minor,
+        day,
+      },
     );
     for (const hook of this.completionHooks) hook({ orderId: row.id, ...how });
   }

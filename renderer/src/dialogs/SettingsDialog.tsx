@@ -12,6 +12,7 @@ import { PrinterSettings } from './PrinterSettings';
 import { ScannerSettings } from './ScannerSettings';
 import { StaffSettings } from './StaffSettings';
 import { useBusy } from './useBusy';
+import { VerifyJournal } from './VerifyJournal';
 import { WalletSettings } from './WalletSettings';
 
 async function saveAndSay(patch: Parameters<typeof updateSettings>[0]): Promise<void> {
@@ -84,6 +85,7 @@ export function SettingsDialog() {
       {settings && <PrinterSettings settings={settings} />}
       {settings && <ScannerSettings key={settings.scannerSerial ?? ''} settings={settings} />}
       {settings && <StaffSettings key={JSON.stringify(settings.staffRules)} settings={settings} />}
+      <VerifyJournal />
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>
         <p>{info?.isDemoData ? t('settings.demoActive') : t('settings.demoNone')}</p>

@@ -901,6 +901,18 @@ export const en = {
     print: 'Print report',
     method: { cash: 'Cash', alipay: 'Alipay', wechat: 'WeChat Pay', demo: 'Demo wallet', bank_qr: 'Bank QR' },
   },
+  verifyJournal: {
+    title: 'Verify journal',
+    help: 'Recomputes the journal chain and every completed order, its payments and refunds from the records, and names the first thing that differs.',
+    run: 'Verify journal',
+    running: 'Verifying…',
+    ok: 'Verified: nothing was changed',
+    bad: 'NOT verified',
+    counted: '{{entries}} entries in {{segments}} segment(s); {{orders}} completed orders compared',
+    head: 'Chain head:',
+    first: 'First difference:',
+    ordersDiffer: '{{count}} orders differ from the journal',
+  },
   errors: {
     unsure: 'The till did not answer: it may have done it. Check the cart before trying again.',
     offline: 'Cannot reach the till. Retrying…',

@@ -886,6 +886,18 @@ export const zhCN: Messages = {
     print: '打印报告',
     method: { cash: '现金', alipay: '支付宝', wechat: '微信支付', demo: '演示钱包', bank_qr: '银行码' },
   },
+  verifyJournal: {
+    title: '校验流水账',
+    help: '重新计算流水账的校验链，并根据记录重新核算每一笔已完成订单及其付款和退款，指出第一处不一致。',
+    run: '校验流水账',
+    running: '正在校验…',
+    ok: '校验通过：没有被改动',
+    bad: '校验未通过',
+    counted: '{{entries}} 条记录，{{segments}} 段；已核对 {{orders}} 笔已完成订单',
+    head: '校验链末端：',
+    first: '第一处不一致：',
+    ordersDiffer: '共有 {{count}} 笔订单与流水账不一致',
+  },
   errors: {
     unsure: '收银机没有回应，可能已经处理了。请先看一下购物车再重试。',
     offline: '无法连接收银主机，正在重试…',
