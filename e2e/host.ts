@@ -74,11 +74,12 @@ export async function hostCall<T = unknown>(url: string, method: string, input: 
 }
 
 /**
- * Starts a host on its own data folder. By default the owner (E2E_OWNER_PIN) is signed in before the page opens,
- * as after the lock screen: tests of selling start at the cart; `signIn: false` leaves the lock screen up.
+ * Starts a host on its own data folder. By default the owner (E2E_OWNER_PIN) is signed in and a shift is open
+ * (a 0 float) before the page opens, as after the lock screen and the open-shift panel: tests of selling start at
+ * the cart. `signIn: false` leaves the lock screen up; `shift: false` leaves the open-shift panel.
  */
 export async function startHost(
-  opts: { dataDir?: string; env?: Record<string, string>; args?: string[]; signIn?: boolean } = {},
+  opts: { dataDir?: string; env?: Record<string, string>; args?: string[]; signIn?: boolean; shift?: boolean } = {},
 ): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? newDataDir();
   const args = opts.args ?? LOOPBACK_PAY_ARGS;
@@ -91,7 +92,15 @@ export async function startHost(
     /ready at (http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*\npayments: [^\n]*?(?:phone pages at (\S+))?\n/,
   );
   if (opts.signIn !== false) {
-    await hostCall(`${match[1]}/`, 'staff.unlock', { pin: E2E_OWNER_PIN }).catch(async (err: unknown) => {
+    const url = `${match[1]}/`;
+    const ready = async () => {
+      await hostCall(url, 'staff.unlock', { pin: E2E_OWNER_PIN });
+      if (opts.shift === false) return;
+      // A host restarted on the same data finds its shift still open.
+      const { shift } = await hostCall<{ shift: unknown }>(url, 'shift.current');
+      if (!shift) await hostCall(url, 'shift.open', { count: { totalMinor: 0 } });
+    };
+    await ready().catch(async (err: unknown) => {
       proc.kill('SIGKILL');
       await exited;
       throw err;

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/refund';
 import { request } from '../api/call';
 import { client } from '../api/client';
-import { ApprovalPromptHost, requestApproval } from '../components/ApprovalPrompt';
+import { requestApproval } from '../components/ApprovalPrompt';
 import { Modal } from '../components/Modal';
 import { displayName, formatTime, useLocale } from '../format';
 import { useRefundTarget } from '../stores/refund';
@@ -188,7 +188,6 @@ export function RefundDialog() {
         )
       }
     >
-      <ApprovalPromptHost />
       {!preview && <FindOrder onFound={show} />}
       {(ticket || offer) && (
         <div className="refund-result" data-testid="refund-result" data-status={ticket?.status} aria-live="polite">

@@ -23,7 +23,14 @@ export function setShift(current: ShiftCurrent): void {
 /** Keeps it current from pushes (another screen opened or closed the shift); returns the unsubscribe. */
 export function syncShift(): () => void {
   void loadShift();
-  const offs = [client.on('shift.changed', () => void loadShift()), client.onConnect(() => void loadShift())];
+  const offs = [
+    client.on('shift.changed', () => void loadShift()),
+    // Only someone signed in may read it: asked again when someone signs in (the lock screen covers it before).
+    client.on('staff.changed', (s) => {
+      if (s.signedIn) void loadShift();
+    }),
+    client.onConnect(() => void loadShift()),
+  ];
   return () => {
     for (const off of offs) off();
   };

@@ -33,9 +33,13 @@ export function isOwner(): boolean {
   return useStaff.getState().status?.signedIn?.role === 'owner';
 }
 
-/** Nobody signed in (or not known yet): keys belong to the lock screen, not to the scanner or shortcuts. */
+/**
+ * The lock screen is up: keys belong to it, not to the scanner or shortcuts. Not yet known (the first moment
+ * after loading) is not locked: a scan then still reaches the till, which refuses it if nobody is signed in.
+ */
 export function isLocked(): boolean {
-  return !useStaff.getState().status?.signedIn;
+  const { status } = useStaff.getState();
+  return status !== null && status.signedIn === null;
 }
 
 /** Screens that are the owner's: a cashier gets the owner's PIN on the spot before they open. */
