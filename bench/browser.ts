@@ -347,7 +347,8 @@ runMain(async () => {
   try {
     log(`seeding ${CATALOG_SIZE} products`);
     seedDataDir(dir);
-    const host = await startBuiltHost(dir);
+    // Signed in with a shift open before the page opens, so it shows the cart, not the lock screen.
+    const host = await startBuiltHost(dir, { sell: true });
     try {
       log(`filling the cart with ${CART_LINES} lines`);
       for (let k = 0; k < CART_LINES; k++) await api(host.url, 'cart.scan', { barcode: seededBarcode(k) });

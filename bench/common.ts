@@ -59,8 +59,10 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tillpoint-bench-${prefix}-`));
 }
 
+/** Removes a temp folder, and the data key folder a host started on it kept beside it (hostEnv). */
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${dir}-keys`, { recursive: true, force: true });
 }
 
 /** The barcode seedProducts gives product number k (0-based). */
@@ -99,9 +101,18 @@ export interface SpawnedProcess {
  * Spawns a built entry (`node <entry> ...args`) and resolves once its stdout matches `ready`. (Like
  * e2e/host.ts, whose paths are relative to its own file and so cannot be bundled into out/bench/.)
  */
-export async function spawnReady(entry: string, args: string[], ready: RegExp): Promise<SpawnedProcess> {
+export async function spawnReady(
+  entry: string,
+  args: string[],
+  ready: RegExp,
+  env?: Record<string, string>,
+): Promise<SpawnedProcess> {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
-  const proc = spawn(process.execPath, [entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [entry, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);
@@ -136,15 +147,54 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-/** Starts the built host (`node out/host/host.mjs`) on port 0 and waits for its ready line. */
-export async function startBuiltHost(dataDir: string): Promise<RunningHost> {
+/** The owner's PIN of bench hosts (TILLPOINT_OWNER_PIN at their first start). */
+export const BENCH_OWNER_PIN = '1357';
+
+/**
+ * The env of a bench host on `dataDir`: the owner's PIN for its first start, and its data key beside the temp
+ * data folder (not in the user's own config folder; removeDir removes both).
+ */
+export function hostEnv(dataDir: string): Record<string, string> {
+  return { TILLPOINT_KEY_DIR: `${dataDir}-keys`, TILLPOINT_OWNER_PIN: BENCH_OWNER_PIN };
+}
+
+/**
+ * Signs the owner in at a host and opens a shift with a 0 float (unless one is open), as a cashier does after
+ * the lock screen: since issue #10 selling needs both. A page opened afterwards shows the cart. `pin`: the owner's,
+ * for a host started elsewhere (e2e/host.ts sets up E2E_OWNER_PIN).
+ */
+export async function readyToSell(baseUrl: string, pin = BENCH_OWNER_PIN): Promise<void> {
+  await api(baseUrl, 'staff.unlock', { pin });
+  const current = await api<{ shift: unknown }>(baseUrl, 'shift.current', {});
+  if (!current.shift) await api(baseUrl, 'shift.open', { count: { totalMinor: 0 } });
+}
+
+/**
+ * Starts the built host (`node out/host/host.mjs`) on port 0 and waits for its ready line. `sell`: the owner
+ * signed in and a shift open (readyToSell) before it resolves; the ready line's time is measured before that.
+ */
+export async function startBuiltHost(
+  dataDir: string,
+  opts: { sell?: boolean; args?: string[] } = {},
+): Promise<RunningHost> {
   const started = performance.now();
   const host = await spawnReady(
     HOST_ENTRY,
-    ['--data-dir', dataDir, '--port', '0'],
+    ['--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])],
     /ready at (http:\/\/127\.0\.0\.1:\d+\/)/,
+    hostEnv(dataDir),
   );
-  return { url: host.match[1], proc: host.proc, startMs: performance.now() - started, stop: host.stop };
+  const startMs = performance.now() - started;
+  const url = host.match[1];
+  if (opts.sell) {
+    try {
+      await readyToSell(url);
+    } catch (err) {
+      await host.stop();
+      throw new Error(`${err instanceof Error ? err.message : err}\nhost output:\n${host.output()}`);
+    }
+  }
+  return { url, proc: host.proc, startMs, stop: host.stop };
 }
 
 /** POST /api/<method> to a host, as the renderer's client does; throws on a refusal. */

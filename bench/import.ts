@@ -122,7 +122,8 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   const dir = tempDir('import');
-  const host = await startBuiltHost(dir);
+  // Importing is the owner's (catalog access): signed in first.
+  const host = await startBuiltHost(dir, { sell: true });
   try {
     const csv = seedCsv(ROWS);
     const changed = seedCsv(ROWS, { priceStep: 1 });

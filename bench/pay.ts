@@ -17,6 +17,7 @@ import type { PayView } from '../shared/api';
 import {
   api,
   HOST_ENTRY,
+  hostEnv,
   log,
   median,
   ms,
@@ -24,6 +25,7 @@ import {
   removeDir,
   report,
   ROOT,
+  readyToSell,
   runMain,
   spawnReady,
   tempDir,
@@ -363,11 +365,14 @@ runMain(async () => {
         HOST_ENTRY,
         ['--data-dir', dataDir, '--port', '0', '--gateway', gatewayUrl, ...LOOPBACK_PAY_ARGS],
         /ready at (http:\/\/127\.0\.0\.1:\d+\/)[\s\S]*\npayments: [^\n]*\n/,
+        hostEnv(dataDir),
       );
       try {
         const hostUrl = host.match[1];
         const payments = /payments: [^\n]*/.exec(host.output())![0];
         if (!payments.includes('gateway at')) throw new Error(`the host did not take the gateway: ${payments}`);
+        // Signed in with a shift open before the pages open, so the cashier's shows the cart (issue #10).
+        await readyToSell(hostUrl);
 
         const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
         try {

@@ -157,7 +157,7 @@ runMain(async () => {
   try {
     log(`seeding ${CATALOG_SIZE} products`);
     seedDataDir(dir);
-    const host = await startBuiltHost(dir);
+    const host = await startBuiltHost(dir, { sell: true });
     const peer = await startPeer(dir);
     const socket = await openSocket(host.url);
     try {

@@ -12,6 +12,7 @@ import { migrate } from '../electron/db/index';
 import { localDay } from '../electron/till/context';
 import { createTill, seedProducts, type Till } from '../electron/till/index';
 import { seededRandom } from '../electron/till/seed';
+import { openTestShift, signInTestOwner } from '../electron/till/test-staff';
 import type { Order } from '../shared/domain';
 import { taxIncluded } from '../shared/pricing';
 import {
@@ -507,6 +508,9 @@ runMain(async () => {
     seedDataDir(dir);
     const till = createTill({ dataDir: dir, mode: 'host', version: 'bench' });
     try {
+      // Selling needs someone signed in and an open shift (issue #10).
+      signInTestOwner(till);
+      openTestShift(till);
       const heldBefore = heldBytes();
       benchLookup(till);
       benchSearch(till, heldBefore);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILENAME, openDatabase } from '../electron/db/index';
 import { verifyJournal, verifyJournalAsync, verifyOrders } from '../electron/db/journal-verify';
-import { generateBusyYear } from './busy-year';
+import { busyYearInto } from './busy-year-file';
 import { writeBusyYearJournal } from './busy-year-journal';
 import { log, ms, removeDir, report, runMain, tempDir } from './common';
 
@@ -28,11 +28,17 @@ runMain(async () => {
   try {
     const file = path.join(dir, DB_FILENAME);
     const key = randomBytes(32);
-    const db = openDatabase(file);
-    const [year, genMs] = timed(() =>
-      generateBusyYear(db, { orders: ORDERS, linesPerOrder: LINES_PER_ORDER, days: DAYS, startDay: START_DAY }),
+    // The same year as the z group's (same options): generated once, into out/bench/.
+    const { year, genMs, reused } = busyYearInto(file, {
+      orders: ORDERS,
+      linesPerOrder: LINES_PER_ORDER,
+      days: DAYS,
+      startDay: START_DAY,
+    });
+    log(
+      `${reused ? 'reused' : 'generated'} ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds (${ms(genMs)})`,
     );
-    log(`generated ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds in ${ms(genMs)}`);
+    const db = openDatabase(file);
     const [written, journalMs] = timed(() => writeBusyYearJournal(db, key));
     log(`journaled ${written.entries} entries for ${written.orders} orders in ${ms(journalMs)}`);
     db.close();
@@ -62,7 +68,8 @@ runMain(async () => {
           `${result.ok ? 'Verified' : 'NOT verified'}: chain of ${rows} entries in ${result.segments.length} segment(s), ` +
           `${result.orders.checked} orders, ${result.orders.lines} lines, ${result.orders.payments} payments, ` +
           `${result.orders.refunds} refunds compared. RSS ${Math.round(rss / 1e6)} MB after. ` +
-          `Year generated in ${ms(genMs)}, journaled in ${ms(journalMs)}.`,
+          `Year generated in ${ms(genMs)}${reused ? ' (by an earlier group or run; copied from out/bench/)' : ''}, ` +
+          `journaled in ${ms(journalMs)}.`,
         data: {
           verifyMs,
           ordersMs,

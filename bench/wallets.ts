@@ -13,10 +13,11 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { E2E_OWNER_PIN } from '../e2e/host';
 import { startWalletShop, type Wallet, type WalletShop } from '../e2e/wallets';
 import type { PayView } from '../shared/api';
 import type { DisplayState } from '../shared/domain';
-import { api, log, median, ms, percentile, removeDir, report, runMain, tempDir } from './common';
+import { api, log, median, ms, percentile, readyToSell, removeDir, report, runMain, tempDir } from './common';
 import { awaitArmed, nodeWall, offsetSampler, type Recorder, recorder, WAIT_MS } from './page';
 
 /** A product of the demo catalog a fresh data folder starts with. */
@@ -364,6 +365,8 @@ runMain(async () => {
     const payments = /payments: [^\n]*/.exec(shop.host.output())?.[0] ?? '';
     if (!WALLETS.every((w) => payments.includes(w))) throw new Error(`the host did not take both wallets: ${payments}`);
     const hostUrl = shop.host.url;
+    // startHost signed the owner in; selling also needs an open shift (issue #10), before the pages open.
+    await readyToSell(hostUrl, E2E_OWNER_PIN);
     stampArrivals('alipay', shop.alipay!.requests);
     stampArrivals('wechat', shop.wechat!.requests);
 

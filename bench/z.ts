@@ -3,10 +3,10 @@
 // figures are computed repeatedly (compute only, nothing saved) and its Z is made once, against a baseline
 // measured in the same run: a plain count and sum over the same day's orders.
 import path from 'node:path';
-import { DB_FILENAME, openDatabase } from '../electron/db/index';
+import { DB_FILENAME } from '../electron/db/index';
 import { createTill } from '../electron/till/index';
 import { addBusinessDays } from '../shared/business-day';
-import { generateBusyYear } from './busy-year';
+import { busyYearInto } from './busy-year-file';
 import { log, median, ms, percentile, removeDir, report, runMain, tempDir } from './common';
 
 const ORDERS = 200_000;
@@ -34,12 +34,16 @@ runMain(async () => {
   process.env.TZ = 'Asia/Shanghai';
   const dir = tempDir('z');
   try {
-    const db = openDatabase(path.join(dir, DB_FILENAME));
-    const [year, genMs] = timed(() =>
-      generateBusyYear(db, { orders: ORDERS, linesPerOrder: LINES_PER_ORDER, days: DAYS, startDay: START_DAY }),
+    // The same year as the verify group's (same options): generated once, into out/bench/.
+    const { year, genMs, reused } = busyYearInto(path.join(dir, DB_FILENAME), {
+      orders: ORDERS,
+      linesPerOrder: LINES_PER_ORDER,
+      days: DAYS,
+      startDay: START_DAY,
+    });
+    log(
+      `${reused ? 'reused' : 'generated'} ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds (${ms(genMs)})`,
     );
-    db.close();
-    log(`generated ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds in ${ms(genMs)}`);
 
     const lastDay = addBusinessDays(START_DAY, DAYS - 1);
     const dayBefore = addBusinessDays(lastDay, -1);
@@ -92,7 +96,8 @@ runMain(async () => {
         pass: p95 <= TARGET_MS && makeMs <= TARGET_MS && agrees,
         note:
           `Compute only (figures, not saved) repeated ${computeMs.length}x after 3 warm-ups; z.make once (saved, journaled, ` +
-          `not printed). Figures ${agrees ? 'agree' : 'DISAGREE'} with the baseline's count and sum. Generated in ${ms(genMs)}.`,
+          `not printed). Figures ${agrees ? 'agree' : 'DISAGREE'} with the baseline's count and sum. Generated in ${ms(genMs)}` +
+          `${reused ? ' (by an earlier group or run; copied from out/bench/)' : ''}.`,
         data: {
           computeMedianMs: median(computeMs),
           computeP95Ms: p95,
