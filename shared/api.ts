@@ -272,6 +272,8 @@ export const api = {
   'cart.removeLine': method(z.object({ lineId: Id }).strict(), Order),
   'cart.setLineDiscount': method(z.object({ lineId: Id, discountMinor: Minor }).strict(), Order),
   'cart.setOrderDiscount': method(z.object({ discountMinor: Minor }).strict(), Order),
+  /** Sells a line at another unit price (a price override): the owner's, or a cashier's with their approval. */
+  'cart.setPrice': method(z.object({ lineId: Id, unitPriceMinor: Minor }).strict(), Order),
   'cart.void': method(Empty, Order),
   'cart.hold': method(z.object({ label: z.string().trim().max(40).optional() }).strict(), Order),
   'cart.recall': method(z.object({ orderId: Id }).strict(), Order),

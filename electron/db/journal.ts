@@ -11,6 +11,7 @@ export type JournalKind =
   | 'cart.lineChanged'
   | 'cart.lineRemoved'
   | 'cart.lineDiscount'
+  | 'cart.priceOverridden'
   | 'cart.orderDiscount'
   | 'cart.voided'
   | 'cart.held'

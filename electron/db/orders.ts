@@ -163,6 +163,12 @@ export class OrdersRepo {
     line.line_discount_minor = discountMinor;
   }
 
+  /** A price typed over the catalog's for this sale only (a price override). */
+  setUnitPrice(line: LineRow, unitPriceMinor: number): void {
+    this.s.setUnitPrice.run(unitPriceMinor, line.id);
+    line.unit_price_minor = unitPriceMinor;
+  }
+
   deleteLine(lineId: number): void {
     this.s.deleteLine.run(lineId);
   }
@@ -338,6 +344,7 @@ function prepare(db: Database) {
     setQuantity: db.prepare<[number, number]>('UPDATE order_lines SET quantity = ? WHERE id = ?'),
     setLineDiscount: db.prepare<[number, number]>('UPDATE order_lines SET line_discount_minor = ? WHERE id = ?'),
     deleteLine: db.prepare<[number]>('DELETE FROM order_lines WHERE id = ?'),
+    setUnitPrice: db.prepare<[number, number]>('UPDATE order_lines SET unit_price_minor = ? WHERE id = ?'),
     setCurrency: db.prepare<[string, string, number]>(
       'UPDATE orders SET currency = ?, updated_at = ?, revision = revision + 1 WHERE id = ?',
     ),

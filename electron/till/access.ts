@@ -33,6 +33,7 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'cart.removeLine': 'signedIn',
   'cart.setLineDiscount': 'signedIn',
   'cart.setOrderDiscount': 'signedIn',
+  'cart.setPrice': 'signedIn',
   'cart.void': 'signedIn',
   'cart.hold': 'signedIn',
   'cart.recall': 'signedIn',

@@ -302,6 +302,33 @@ export class Cart {
     });
   }
 
+  /**
+   * Sells one line at another price than the catalog's (this sale only): needs the owner (or their approval).
+   * A line discount larger than the new line amount is refused, as when it is set.
+   */
+  setUnitPrice(lineId: number, unitPriceMinor: number): Order {
+    return this.change((draft, lines) => {
+      const line = this.line(lines, lineId);
+      const gross = unitPriceMinor * line.quantity;
+      if (line.line_discount_minor > gross) {
+        throw new TillError('DISCOUNT_TOO_LARGE', 'The line discount is larger than the line at this price', {
+          discountMinor: line.line_discount_minor,
+          maxMinor: gross,
+        });
+      }
+      const was = line.unit_price_minor;
+      if (was === unitPriceMinor) return;
+      this.ctx.staff.authorize('priceOverride');
+      this.orders.setUnitPrice(line, unitPriceMinor);
+      this.journal.append(
+        isoNow(this.ctx),
+        'cart.priceOverridden',
+        { orderId: draft.id },
+        { lineId, barcode: line.barcode, unitPriceMinor, was },
+      );
+    });
+  }
+
   setOrderDiscount(discountMinor: number): Order {
     return this.change((draft, lines) => {
       const net = lines.reduce((a, l) => a + l.unit_price_minor * l.quantity - l.line_discount_minor, 0);

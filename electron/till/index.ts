@@ -287,6 +287,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'cart.removeLine': ({ lineId }) => cart.removeLine(lineId),
       'cart.setLineDiscount': ({ lineId, discountMinor }) => cart.setLineDiscount(lineId, discountMinor),
       'cart.setOrderDiscount': ({ discountMinor }) => cart.setOrderDiscount(discountMinor),
+      'cart.setPrice': ({ lineId, unitPriceMinor }) => cart.setUnitPrice(lineId, unitPriceMinor),
       'cart.void': () => cart.void(),
       'cart.hold': ({ label }) => cart.hold(label),
       'cart.recall': ({ orderId }) => cart.recall(orderId),

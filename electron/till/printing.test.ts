@@ -86,6 +86,8 @@ describe('receipts for a cash sale', () => {
     expect(has(bytes, [0xc2, 0xa5])).toBe(false);
     const read = readEscPos(bytes);
     expect(read.lines.some((l) => l.includes('18.00') && /合计/.test(l))).toBe(true);
+    // The receipt names who rang it up.
+    expect(read.lines.some((l) => l.includes(`收银员: ${TEST_OWNER_NAME}`))).toBe(true);
     expect(read.commands).toContainEqual({ op: 'qr', data: expect.stringMatching(new RegExp(`-${order.id}$`)) });
     expect(read.commands.filter((c) => c.op === 'kick')).toHaveLength(1);
     expect(has(bytes, KICK)).toBe(true);

@@ -162,6 +162,8 @@ export class Printing {
         logo: null,
       },
       tillId: this.ctx.tillId,
+      // Who rang it up (the receipt names the cashier); null for a sample or an order from before staff accounts.
+      cashier: this.ctx.repos.orders.byId(order.id)?.staff_name ?? null,
       language: s.language === 'en' ? 'en' : 'zh-CN',
       installId: this.ctx.repos.settings.get<string>(INSTALL_ID_KEY),
       reprint,

@@ -25,7 +25,7 @@ import type { TillContext } from './context';
 import type { Printing } from './printing';
 
 /** Journal kinds that mean a price was overridden at the till (none is journaled yet; counted once one is). */
-export const PRICE_OVERRIDE_KINDS = ['cart.priceOverridden', 'cart.priceOverride'] as const;
+export const PRICE_OVERRIDE_KINDS = ['cart.priceOverridden'] as const;
 const OPEN_STATES = "('created', 'pending', 'unknown', 'closing')";
 const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
 // When the money moved: a wallet's settled_at; a cash payment is taken when it is recorded.
