@@ -1,7 +1,7 @@
 // The smaller dialogs on the open sale: hold, recall, void, order and line discount.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HeldOrder } from '../../../shared/domain';
+import type { Currency, HeldOrder, OrderLine } from '../../../shared/domain';
 import { divHalfUp, formatMoney, minorToDecimal, parseMoney } from '../../../shared/money';
 import { request } from '../api/call';
 import { Modal } from '../components/Modal';
@@ -226,7 +226,49 @@ export function DiscountDialog({ lineId }: { lineId: number | null }) {
           </button>
         </div>
       </form>
+      {line && <PriceForm line={line} currency={currency} />}
     </Modal>
+  );
+}
+
+/** A line's price for this sale only (a price override): journaled, counted on the Z. */
+function PriceForm({ line, currency }: { line: OrderLine; currency: Currency }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const [text, setText] = useState(minorToDecimal(line.unitPriceMinor, currency));
+  const [busy, run] = useBusy();
+  const parsed = parseMoney(text, currency);
+  const error = moneyInputError(t, parsed, currency);
+  return (
+    <form
+      className="price-override"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (error || !parsed.ok) return;
+        const minor = parsed.minor;
+        void run(async () => {
+          if (await cart.setPrice(line.id, minor)) closeDialog();
+        });
+      }}
+    >
+      <label className="field">
+        <span>{t('discount.price')}</span>
+        <input
+          className={`money-input${error ? ' invalid' : ''}`}
+          data-testid="line-price-input"
+          inputMode="decimal"
+          autoComplete="off"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <small className={error ? 'reason-error' : 'hint'}>
+          {error ?? t('discount.priceHint', { amount: formatMoney(line.unitPriceMinor, currency, locale) })}
+        </small>
+      </label>
+      <button type="submit" className="btn" data-testid="line-price-apply" disabled={busy || error !== null}>
+        {t('discount.priceApply')}
+      </button>
+    </form>
   );
 }
 

@@ -120,6 +120,9 @@ export const en = {
     none: 'No discount',
     apply: 'Apply discount',
     tooLarge: 'More than {{amount}}',
+    price: 'Price for this sale (each)',
+    priceApply: 'Change price',
+    priceHint: 'Now {{amount}} each; a cashier needs the owner',
   },
   history: {
     title: 'Today’s orders',

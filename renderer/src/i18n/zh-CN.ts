@@ -114,6 +114,9 @@ export const zhCN: Messages = {
     done: '已作废',
   },
   discount: {
+    price: '本单单价',
+    priceApply: '改价',
+    priceHint: '当前单价 {{amount}}；收银员改价需店主批准',
     orderTitle: '整单优惠',
     lineTitle: '单品优惠：{{name}}',
     amount: '优惠金额',

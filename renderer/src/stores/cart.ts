@@ -219,6 +219,9 @@ export const cart = {
   setLineDiscount: (lineId: number, discountMinor: number) =>
     afterScans(lineId, (id) => mutate('cart.setLineDiscount', { lineId: id, discountMinor })),
   setOrderDiscount: (discountMinor: number) => mutate('cart.setOrderDiscount', { discountMinor }),
+  /** A price override for this sale: the owner's, or a cashier's with the owner's PIN (asked by request()). */
+  setPrice: (lineId: number, unitPriceMinor: number) =>
+    afterScans(lineId, (id) => mutate('cart.setPrice', { lineId: id, unitPriceMinor })),
   void: () => mutate('cart.void', {}),
   hold: (label?: string) => mutate('cart.hold', label ? { label } : {}),
   recall: (orderId: number) => mutate('cart.recall', { orderId }),
