@@ -33,6 +33,9 @@ const stem = (o: BusyYearOptions) => `busy-year-${o.orders}o-${o.linesPerOrder}l
  * it was generated with the same options and sources, else generated there first. The copy is the benchmark's own
  * to change (a journal, a Z).
  */
+/** The year both the z and the verify groups measure on (issue #10: 200k orders, 1M lines). */
+export const BUSY_YEAR = { orders: 200_000, linesPerOrder: 5, days: 365, startDay: '2026-01-01' } as const;
+
 export function busyYearInto(file: string, o: BusyYearOptions): BusyYearFile {
   const name = cacheName(o);
   const cached = path.join(CACHE_DIR, `${name}.db`);

@@ -47,6 +47,13 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (samples: readonly number[]) => percentile(samples, 50);
 
+/** The value and how long `fn` took, in ms. */
+export function timed<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const value = fn();
+  return [value, performance.now() - t0];
+}
+
 /** Milliseconds, with a precision that suits the size. */
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';

@@ -7,21 +7,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILENAME, openDatabase } from '../electron/db/index';
 import { verifyJournal, verifyJournalAsync, verifyOrders } from '../electron/db/journal-verify';
-import { busyYearInto } from './busy-year-file';
+import { BUSY_YEAR, busyYearInto } from './busy-year-file';
 import { writeBusyYearJournal } from './busy-year-journal';
-import { log, ms, removeDir, report, runMain, tempDir } from './common';
+import { log, ms, removeDir, report, runMain, tempDir, timed } from './common';
 
 // A smaller year for a quick look: VERIFY_BENCH_ORDERS=20000 npm run bench -- verify
-const ORDERS = Number(process.env.VERIFY_BENCH_ORDERS) || 200_000;
-const LINES_PER_ORDER = 5;
-const DAYS = 365;
-const START_DAY = '2026-01-01';
-
-function timed<T>(fn: () => T): [T, number] {
-  const t0 = performance.now();
-  const value = fn();
-  return [value, performance.now() - t0];
-}
+const ORDERS = Number(process.env.VERIFY_BENCH_ORDERS) || BUSY_YEAR.orders;
+const { linesPerOrder: LINES_PER_ORDER, days: DAYS, startDay: START_DAY } = BUSY_YEAR;
 
 runMain(async () => {
   const dir = tempDir('verify');

@@ -6,22 +6,13 @@ import path from 'node:path';
 import { DB_FILENAME } from '../electron/db/index';
 import { createTill } from '../electron/till/index';
 import { addBusinessDays } from '../shared/business-day';
-import { busyYearInto } from './busy-year-file';
-import { log, median, ms, percentile, removeDir, report, runMain, tempDir } from './common';
+import { BUSY_YEAR, busyYearInto } from './busy-year-file';
+import { log, median, ms, percentile, removeDir, report, runMain, tempDir, timed } from './common';
 
-const ORDERS = 200_000;
-const LINES_PER_ORDER = 5;
-const DAYS = 365;
-const START_DAY = '2026-01-01';
+const { orders: ORDERS, linesPerOrder: LINES_PER_ORDER, days: DAYS, startDay: START_DAY } = BUSY_YEAR;
 const ROUNDS = 40;
 const TARGET_MS = 50;
 const OWNER_PIN = '2468';
-
-function timed<T>(fn: () => T): [T, number] {
-  const t0 = performance.now();
-  const value = fn();
-  return [value, performance.now() - t0];
-}
 
 /** The local moment `hour`:00 on business day `day` (hour ≥ 24: after midnight). */
 function localAt(day: string, hour: number): Date {
