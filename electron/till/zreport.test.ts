@@ -107,6 +107,28 @@ describe('the Z report', () => {
     expect(await till.call('z.get', { id: z1.id })).toEqual(z1);
   });
 
+  it('takes the tax of refunded lines off the tax per rate, on the day they were refunded', async () => {
+    const order = await sell(at(25, 10), [coffee, cake]); // 1250 at 13 %, 800 at 6 %
+    clock.set(at(25, 11));
+    const line = order.lines.find((l) => l.barcode === 'COFFEE')!;
+    await till.call('refund.make', { orderId: order.id, lines: [{ lineId: line.id, quantity: 1 }] });
+    clock.set(at(25, 22));
+    const z = await till.call('z.make', {});
+    expect(z.figures.taxByRate).toEqual([
+      expect.objectContaining({ taxRateBp: 600, salesMinor: 800, taxMinor: 45, refundedTaxMinor: 0, netTaxMinor: 45 }),
+      // 1250 × 13 / 113 = 143.8 → 144 included, all of it given back.
+      expect.objectContaining({
+        taxRateBp: 1300,
+        salesMinor: 1250,
+        taxMinor: 144,
+        refundedMinor: 1250,
+        refundedTaxMinor: 144,
+        netTaxMinor: 0,
+      }),
+    ]);
+    expect(z.figures).toMatchObject({ refundsMinor: 1250, netMinor: 800 });
+  });
+
   it('refuses a second Z for the same business day, writing nothing', async () => {
     await sell(at(25, 10), [coffee]);
     clock.set(at(25, 22));

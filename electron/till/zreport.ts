@@ -3,6 +3,7 @@
 // after a Z (a late payment, a refund) counts on the Z of the day it moved, marked with its order's day.
 // A Z is numbered by a sequence (never repeats or skips), frozen once made (triggers refuse UPDATE/DELETE),
 // printed with the journal chain head, and journaled with the owner's decisions on what was still open.
+import { taxIncluded } from '../../shared/pricing';
 import { TillError } from '../../shared/api';
 import { addBusinessDays } from '../../shared/business-day';
 import type { Currency, PaymentMethod } from '../../shared/domain';
@@ -134,6 +135,13 @@ export class ZReports {
           ' l.order_discount_share_minor <> l.total_minor) AS bad FROM orders o JOIN order_lines l ON l.order_id = o.id' +
           " WHERE o.completed_at >= @from AND o.completed_at < @to AND o.till_id = @tillId AND o.status = 'completed'" +
           ' GROUP BY l.tax_rate_bp',
+      ),
+      // Lines given back by the refund tickets made in the range (goods back: their tax comes off the day's).
+      refundLines: db.prepare<Range, { taxRateBp: number; amountMinor: number }>(
+        'SELECT ol.tax_rate_bp AS taxRateBp, rl.amount_minor AS amountMinor FROM refund_tickets t' +
+          ' JOIN refund_lines rl ON rl.ticket_id = t.id JOIN order_lines ol ON ol.id = rl.order_line_id' +
+          ' JOIN orders o ON o.id = t.order_id' +
+          ' WHERE t.created_at >= @from AND t.created_at < @to AND o.till_id = @tillId',
       ),
       voids: db.prepare<Range, { n: number }>(
         'SELECT count(*) AS n FROM orders WHERE voided_at >= @from AND voided_at < @to AND till_id = @tillId' +
@@ -277,6 +285,10 @@ export class ZReports {
       previousGrandTotalMinor,
       orders,
       lineSums,
+      // Tax per rate net of the lines refunded: the tax a refunded part included, by the same rule as a sale's.
+      refundLines: this.s.refundLines
+        .all(range)
+        .map((l) => ({ ...l, taxMinor: taxIncluded(l.amountMinor, l.taxRateBp) })),
       shifts: [{ payments, refunds }],
       noSaleOpenings: this.s.noSale.get(from, to)!.n,
       priceOverrides,
