@@ -318,7 +318,11 @@ export const api = {
     z.array(AttentionItem),
   ),
 
-  'orders.today': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(Order)),
+  /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
+  'orders.today': method(
+    z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),
+    z.array(Order),
+  ),
 
   'display.get': method(Empty, DisplayState),
   /** Asks the customer for something (their payment code) or stops asking (null). */

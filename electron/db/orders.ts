@@ -271,8 +271,23 @@ export class OrdersRepo {
   }
 
   /** Completed orders with completed_at in [from, to), newest first. */
-  completedBetween(from: string, to: string, limit: number): OrderRow[] {
-    return this.s.completedBetween.all(from, to, limit);
+  /**
+   * A page of the orders completed in [from, to), newest first, after the order `beforeId` (the last one of the
+   * page before). With linesOf and the payments' forOrders, a page is three queries whatever its size.
+   */
+  completedBetween(from: string, to: string, limit: number, beforeId?: number): OrderRow[] {
+    const before = beforeId === undefined ? undefined : this.s.byId.get(beforeId);
+    if (beforeId !== undefined && !before?.completed_at) return [];
+    return before
+      ? this.s.completedBefore.all({ from, to, limit, at: before.completed_at!, id: before.id })
+      : this.s.completedBetween.all(from, to, limit);
+  }
+
+  /** The lines of these orders, in one query, by order. */
+  linesOf(orderIds: readonly number[]): Map<number, LineRow[]> {
+    const byOrder = new Map<number, LineRow[]>(orderIds.map((id) => [id, []]));
+    for (const l of this.s.linesOf.all(JSON.stringify(orderIds))) byOrder.get(l.order_id)?.push(l);
+    return byOrder;
   }
 
   toOrder(row: OrderRow, lines: readonly LineRow[], payments: Payment[]): Order {
@@ -396,6 +411,13 @@ function prepare(db: Database) {
         ' o.total_minor AS totalMinor, coalesce((SELECT name FROM order_lines WHERE order_id = o.id' +
         " ORDER BY position, id LIMIT 1), '') AS firstLineName" +
         " FROM orders o WHERE o.status = 'held' AND o.till_id = ? ORDER BY o.held_at DESC, o.id DESC",
+    ),
+    completedBefore: db.prepare<[{ from: string; to: string; limit: number; at: string; id: number }], OrderRow>(
+      "SELECT * FROM orders WHERE completed_at >= @from AND completed_at < @to AND status = 'completed'" +
+        ' AND (completed_at < @at OR (completed_at = @at AND id < @id)) ORDER BY completed_at DESC, id DESC LIMIT @limit',
+    ),
+    linesOf: db.prepare<[string], LineRow>(
+      'SELECT * FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, position, id',
     ),
     completedBetween: db.prepare<[string, string, number], OrderRow>(
       "SELECT * FROM orders WHERE completed_at >= ? AND completed_at < ? AND status = 'completed'" +

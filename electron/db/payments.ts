@@ -228,6 +228,13 @@ export class PaymentsRepo {
     return this.s.inGroup.all(groupId).map(toPayment);
   }
 
+  /** The payments of these orders, in one query, by order. */
+  forOrders(orderIds: readonly number[]): Map<number, Payment[]> {
+    const byOrder = new Map<number, Payment[]>(orderIds.map((id) => [id, []]));
+    for (const r of this.s.forOrders.all(JSON.stringify(orderIds))) byOrder.get(r.order_id)?.push(toPayment(r));
+    return byOrder;
+  }
+
   forOrder(orderId: number): Payment[] {
     return this.s.forOrder.all(orderId).map(toPayment);
   }
@@ -323,6 +330,9 @@ function prepare(db: Database) {
     byId: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE id = ?'),
     byTrade: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE trade_number = ?'),
     forOrder: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE order_id = ? ORDER BY id'),
+    forOrders: db.prepare<[string], PaymentRow>(
+      'SELECT * FROM payments WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, id',
+    ),
     inGroup: db.prepare<[number], PaymentRow>('SELECT * FROM payments WHERE group_id = ? ORDER BY id'),
     open: db.prepare<[], PaymentRow>(`SELECT * FROM payments WHERE status IN (${open}) ORDER BY id`),
     attention: db.prepare<[], PaymentRow>('SELECT * FROM payments WHERE attention IS NOT NULL ORDER BY id'),

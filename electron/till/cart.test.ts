@@ -290,6 +290,34 @@ describe("today's orders", () => {
     clock.set(new Date(2026, 10, 26, 9, 0));
     expect(await till.call('orders.today', {})).toEqual([]);
   });
+
+  it('pages: each page after the last order of the one before, together every order once, as a single order reads', async () => {
+    const sold: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      // Two sales in the same millisecond: the id orders them.
+      clock.set(new Date(2026, 10, 25, 10, k < 2 ? 0 : k));
+      await till.call('cart.scan', { barcode: k % 2 ? cake.barcode : coffee.barcode, quantity: k + 1 });
+      sold.push((await till.call('checkout.cash', { tenderedMinor: 50_000 })).order.id);
+    }
+    clock.set(new Date(2026, 10, 25, 18, 0));
+    const pages: number[][] = [];
+    let beforeId: number | undefined;
+    for (;;) {
+      const page = await till.call('orders.today', { limit: 2, beforeId });
+      if (!page.length) break;
+      // Each order of a page is the order as it is stored, its lines and payments with it.
+      for (const o of page) {
+        expect(o.lines.map((l) => l.quantity)).toEqual([sold.indexOf(o.id) + 1]);
+        expect(o.payments).toHaveLength(1);
+        expect(o.payments[0].orderId).toBe(o.id);
+      }
+      pages.push(page.map((o) => o.id));
+      beforeId = page.at(-1)!.id;
+    }
+    expect(pages).toEqual([[sold[4], sold[3]], [sold[2], sold[1]], [sold[0]]]);
+    // A page after an order that is not today's is empty rather than all of today.
+    expect(await till.call('orders.today', { beforeId: 999_999 })).toEqual([]);
+  });
 });
 
 describe('after a restart', () => {

@@ -39,10 +39,6 @@ export class Cart {
     return this.open.get();
   }
 
-  /** An order other than the open cart, with its lines and payments, read. */
-  private load(row: OrderRow): Order {
-    return this.orders.toOrder(row, this.orders.lines(row.id), this.ctx.repos.payments.forOrder(row.id));
-  }
 
   /**
    * One cart change: `edit` runs inside the transaction on the draft and its lines as read (writing
@@ -447,9 +443,19 @@ export class Cart {
   }
 
   /** Completed orders of the business day (per the till's clock and the day's start hour), newest first. */
-  today(limit: number): Order[] {
+  /**
+   * A page of today's orders (the business day), newest first, after `beforeId`: three queries per page (orders,
+   * their lines, their payments), however many orders the day has or the page holds.
+   */
+  today(limit: number, beforeId?: number): Order[] {
     const { fromIso: from, toIso: to } = tillBusinessDayRange(this.ctx, tillBusinessDay(this.ctx, this.ctx.clock()));
-    return this.ctx.tx(() => this.orders.completedBetween(from, to, limit).map((row) => this.load(row)));
+    return this.ctx.tx(() => {
+      const rows = this.orders.completedBetween(from, to, limit, beforeId);
+      const ids = rows.map((r) => r.id);
+      const lines = this.orders.linesOf(ids);
+      const payments = this.ctx.repos.payments.forOrders(ids);
+      return rows.map((row) => this.orders.toOrder(row, lines.get(row.id)!, payments.get(row.id)!));
+    });
   }
 
   /**

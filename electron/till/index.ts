@@ -307,7 +307,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'pay.startupReport': () => checkout.startupReport(),
       'attention.list': () => checkout.attentionList(),
       'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
-      'orders.today': ({ limit }) => cart.today(limit),
+      'orders.today': ({ limit, beforeId }) => cart.today(limit, beforeId),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),

@@ -297,7 +297,7 @@ export class Staff implements StaffGate {
    */
   signInTrusted(id: number): StaffPerson {
     const row = this.deps.repos.staff.byId(id);
-    if (!row || row.active !== 1) throw new TillError('STAFF_NOT_FOUND', 'No such staff member');
+    if (row?.active !== 1) throw new TillError('STAFF_NOT_FOUND', 'No such staff member');
     this.signedIn = person(row);
     return this.signedIn;
   }

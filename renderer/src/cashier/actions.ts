@@ -12,7 +12,7 @@ import { chargeCode, checkoutShowsPaid, codeOutsideCheckout, paymentIsOpenForCar
 import { scansSettled, usePending } from '../stores/pending';
 import { cachedProduct } from '../stores/scanCache';
 import { useSettings } from '../stores/settings';
-import { closeDialog, type DialogName, openDialog, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
+import { closeDialog, type DialogName, openWeighDialog, showError, showToast, useUi } from '../stores/ui';
 import { openRefund } from '../stores/refund';
 import { routeScan } from './scanRoute';
 import { SHORTCUTS } from './shortcutKeys';

@@ -1,5 +1,5 @@
 // Today's orders, newest first; a row opens to show its lines. Reloads when an order changes.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Order, Payment } from '../../../shared/domain';
 import { formatMoney } from '../../../shared/money';
@@ -155,16 +155,27 @@ function OrderRow({ order }: { order: Order }) {
   );
 }
 
+/** Orders a page of History brings (three queries on the till, whatever the day's size). */
+const HISTORY_PAGE = 50;
+
 export function HistoryDialog() {
   const { t } = useTranslation();
   const [orders, setOrders] = useState<Order[] | null>(null);
+  const [more, setMore] = useState(false);
+  const shown = useRef(0);
+  shown.current = orders?.length ?? 0;
 
   useEffect(() => {
     let live = true;
-    const load = () =>
-      void request('orders.today', { limit: 200 }).then((list) => {
-        if (live && list) setOrders(list);
+    // Again from the newest, as many as are shown: a sale or a refund meanwhile keeps the list in place.
+    const load = () => {
+      const limit = Math.min(500, Math.max(HISTORY_PAGE, shown.current));
+      void request('orders.today', { limit }).then((list) => {
+        if (!live || !list) return;
+        setOrders(list);
+        setMore(list.length === limit);
       });
+    };
     load();
     const off = client.on('orders.changed', load);
     return () => {
@@ -172,6 +183,14 @@ export function HistoryDialog() {
       off();
     };
   }, []);
+
+  const loadMore = async () => {
+    const beforeId = orders?.at(-1)?.id;
+    const page = await request('orders.today', { limit: HISTORY_PAGE, beforeId });
+    if (!page) return;
+    setOrders((now) => [...(now ?? []), ...page.filter((o) => !now?.some((n) => n.id === o.id))]);
+    setMore(page.length === HISTORY_PAGE);
+  };
 
   return (
     <Modal title={t('history.title')} onClose={closeDialog} testId="history-dialog" size="lg">
@@ -200,6 +219,11 @@ export function HistoryDialog() {
               <OrderRow key={o.id} order={o} />
             ))}
           </ul>
+          {more && (
+            <button type="button" className="btn" data-testid="history-more" onClick={() => void loadMore()}>
+              {t('history.more')}
+            </button>
+          )}
         </>
       )}
     </Modal>

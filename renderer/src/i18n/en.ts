@@ -127,6 +127,7 @@ export const en = {
   history: {
     title: 'Today’s orders',
     empty: 'No orders yet today',
+    more: 'Earlier orders',
     number: 'Order',
     time: 'Time',
     items: 'Items',

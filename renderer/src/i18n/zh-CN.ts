@@ -127,6 +127,7 @@ export const zhCN: Messages = {
     tooLarge: '超过了 {{amount}}',
   },
   history: {
+    more: '更早的订单',
     title: '今日订单',
     empty: '今天还没有订单',
     number: '单号',
