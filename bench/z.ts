@@ -99,6 +99,27 @@ runMain(async () => {
           generateMs: genMs,
         },
       });
+
+      // The accountant's CSV of the last 30 business days (issue #11: reported).
+      const monthFrom = addBusinessDays(lastDay, -29);
+      const parts: string[] = [];
+      let csvMs = 0;
+      let bytes = 0;
+      for (const kind of ['orders', 'lines', 'payments'] as const) {
+        const [file, took] = timed(() => call('reports.exportCsv', { kind, fromDay: monthFrom, toDay: lastDay }));
+        csvMs += took;
+        bytes += Buffer.byteLength(file.csv);
+        parts.push(`${kind} ${file.rows} rows ${ms(took)}`);
+      }
+      report({
+        id: 'X1',
+        name: "A month's CSV export (orders, lines, payments; 30 business days)",
+        figures: `${ms(csvMs)} for ${(bytes / 1_048_576).toFixed(1)} MB (${parts.join(', ')})`,
+        target: 'reported',
+        pass: null,
+        note: 'reports.exportCsv handler in-process, the whole file built in memory as the API answers it.',
+        data: { totalMs: csvMs, bytes },
+      });
     } finally {
       await till.close();
     }

@@ -1,6 +1,7 @@
 // A cashier's shift and the owner's day close, as issue #10 names it: a cashier opens a shift, sells in cash and by
 // QR, refunds one line with the owner's approval, closes with a blind count that is short; the shift report's
 // figures are exactly the sales; the owner makes the Z, whose number follows yesterday's; a second Z is refused.
+import { readFileSync } from 'node:fs';
 import { callApi, DEMO, expect, payShot, payTest, startTestHost } from './fixtures';
 import { E2E_OWNER_PIN } from './host';
 
@@ -150,4 +151,16 @@ test('a cashier sells, refunds a line with the owner, closes the shift blind; th
   await page.getByTestId('make-z').click();
   const refusal = page.locator('[data-testid="toast"][data-code="Z_ALREADY_MADE"]');
   await expect(refusal).toContainText('has its Z already: Z 2');
+
+  // The accountant's CSV of the day's orders: Excel-ready, and its totals sum to the day's sales (¥52.00).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-orders').click()]);
+  expect(download.suggestedFilename()).toMatch(/^tillpoint-T1-orders-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.startsWith('\uFEFF')).toBe(true);
+  const [header, ...rows] = csv
+    .trim()
+    .split('\r\n')
+    .map((line) => line.split(','));
+  const totalColumn = header.indexOf('合计 total');
+  expect(rows.map((r) => r[totalColumn])).toEqual(['30.00', '22.00']);
 });

@@ -318,6 +318,20 @@ export const api = {
     z.array(AttentionItem),
   ),
 
+  /**
+   * CSV for the accountant (UTF-8 with BOM, amounts as plain numbers in major units, text neutralised against
+   * formulas): the orders, lines or payments of the business days fromDay..toDay. Reports: the owner's.
+   */
+  'reports.exportCsv': method(
+    z
+      .object({
+        kind: z.enum(['orders', 'lines', 'payments']),
+        fromDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        toDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      })
+      .strict(),
+    z.object({ filename: z.string(), csv: z.string(), rows: z.number().int().min(0) }),
+  ),
   /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
   'orders.today': method(
     z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),

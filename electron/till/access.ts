@@ -76,6 +76,7 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'scanner.ports': 'settings',
   'scanner.claim': 'open',
   'journal.verify': 'reports',
+  'reports.exportCsv': 'reports',
   'staff.status': 'open',
   'staff.setupOwner': 'open',
   'staff.unlock': 'open',

@@ -40,6 +40,7 @@ import { OpenOrder } from './open-order';
 import { Printing, type PrintingOptions } from './printing';
 import { type RefundOptions, Refunds } from './refunds';
 import { type ScannerOptions, TillScanner } from './scanner';
+import { Exports } from './exports';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
 import { ZReports } from './zreport';
@@ -200,6 +201,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   });
   const zReports = new ZReports(ctx, printing);
   const shifts = new Shifts(ctx, printing);
+  const exports = new Exports(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -308,6 +310,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'attention.list': () => checkout.attentionList(),
       'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
       'orders.today': ({ limit, beforeId }) => cart.today(limit, beforeId),
+      'reports.exportCsv': ({ kind, fromDay, toDay }) => exports.csv(kind, fromDay, toDay),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),

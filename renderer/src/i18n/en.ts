@@ -799,6 +799,8 @@ export const en = {
     status: { processing: 'on its way', needs_cash: 'refused: cash offered', done: 'done' },
   },
   zreport: {
+    csv: 'CSV for the accountant ({{day}}):',
+    csvKind: { orders: 'Orders', lines: 'Lines', payments: 'Payments' },
     button: 'Close day (Z)',
     title: 'Close the day (Z report)',
     dayStart: 'Business day starts at',

@@ -784,6 +784,8 @@ export const zhCN: Messages = {
     status: { processing: '处理中', needs_cash: '被拒：可改现金', done: '已完成' },
   },
   zreport: {
+    csv: '导出给会计的 CSV（{{day}}）：',
+    csvKind: { orders: '订单', lines: '明细', payments: '支付' },
     button: '日结 (Z)',
     title: '日结（Z 报表）',
     dayStart: '营业日开始时间',
