@@ -8,7 +8,7 @@ import type { StaffAction } from '../../../shared/staff';
 import { client } from '../api/client';
 import { errorText } from '../i18n';
 import { Modal } from './Modal';
-import { PinPad } from './PinPad';
+import { PinPad, pinDigits } from './PinPad';
 
 interface Asking {
   action: StaffAction;
@@ -76,7 +76,7 @@ function ApprovalPrompt({ action }: { action: StaffAction }) {
             value={pin}
             data-autofocus
             data-testid="approval-pin"
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 6))}
+            onChange={(e) => setPin(pinDigits(e.target.value))}
           />
         </label>
         <PinPad value={pin} onChange={setPin} onSubmit={() => void submit()} busy={busy} testId="approval-pad" />

@@ -7,7 +7,7 @@ import { client } from '../api/client';
 import { errorText } from '../i18n';
 import { useSettings } from '../stores/settings';
 import { useStaff } from '../stores/staff';
-import { PinPad } from './PinPad';
+import { PinInput, PinPad } from './PinPad';
 
 export function LockScreen() {
   const status = useStaff((s) => s.status);
@@ -87,7 +87,6 @@ function OwnerSetup({ onCode }: { onCode: (code: string) => void }) {
     onCode(r.value.recoveryCode);
     useStaff.setState({ status: { ownerSetUp: true, signedIn: r.value.person } });
   };
-  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 6);
   return (
     <Shell testId="owner-setup">
       <h2>{t('staff.setup.title')}</h2>
@@ -105,25 +104,11 @@ function OwnerSetup({ onCode }: { onCode: (code: string) => void }) {
         </label>
         <label className="field">
           {t('staff.setup.pin')}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            value={pin}
-            data-testid="setup-pin"
-            onChange={(e) => setPin(digits(e.target.value))}
-          />
+          <PinInput value={pin} onChange={setPin} testId="setup-pin" />
         </label>
         <label className="field">
           {t('staff.setup.again')}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            value={again}
-            data-testid="setup-pin-again"
-            onChange={(e) => setAgain(digits(e.target.value))}
-          />
+          <PinInput value={again} onChange={setAgain} testId="setup-pin-again" />
         </label>
         {problem && (
           <p className="form-error" role="alert" data-testid="setup-error">

@@ -74,3 +74,34 @@ export function PinPad({ value, onChange, onSubmit, busy, testId, globalKeys }: 
     </div>
   );
 }
+
+/** Only the digits of what was typed or pasted, at most PIN_MAX. */
+export function pinDigits(text: string): string {
+  return text.replace(/\D/g, '').slice(0, PIN_MAX);
+}
+
+/** A PIN typed into a form (never shown): digits only. */
+export function PinInput({
+  value,
+  onChange,
+  testId,
+  label,
+}: {
+  value: string;
+  onChange: (pin: string) => void;
+  testId: string;
+  label?: string;
+}) {
+  return (
+    <input
+      type="password"
+      inputMode="numeric"
+      autoComplete="new-password"
+      aria-label={label}
+      placeholder={label}
+      value={value}
+      data-testid={testId}
+      onChange={(e) => onChange(pinDigits(e.target.value))}
+    />
+  );
+}

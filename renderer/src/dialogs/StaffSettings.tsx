@@ -1,5 +1,6 @@
 // Settings → Staff (the owner): cashiers with their PINs, who is active, and the till's rules (auto-lock, the
 // discount limit). A cashier sees only that this is the owner's.
+import { PinInput } from '../components/PinPad';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/domain';
@@ -9,8 +10,6 @@ import { updateSettings } from '../stores/settings';
 import { useStaff } from '../stores/staff';
 import { showToast } from '../stores/ui';
 import { useBusy } from './useBusy';
-
-const digits = (v: string) => v.replace(/\D/g, '').slice(0, 6);
 
 export function StaffSettings({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
@@ -59,14 +58,11 @@ export function StaffSettings({ settings }: { settings: Settings }) {
               {t(`staff.settings.role.${m.role}`)}
               {!m.active && ` · ${t('staff.settings.inactive')}`}
             </span>
-            <input
-              type="password"
-              inputMode="numeric"
-              autoComplete="new-password"
-              placeholder={t('staff.settings.newPin')}
-              aria-label={`${t('staff.settings.newPin')} ${m.name}`}
+            <PinInput
               value={newPins[m.id] ?? ''}
-              onChange={(e) => setNewPins({ ...newPins, [m.id]: digits(e.target.value) })}
+              onChange={(pin) => setNewPins({ ...newPins, [m.id]: pin })}
+              testId="staff-pin"
+              label={`${t('staff.settings.newPin')} ${m.name}`}
             />
             <button
               type="button"
@@ -106,14 +102,7 @@ export function StaffSettings({ settings }: { settings: Settings }) {
         </label>
         <label className="field">
           <span>{t('staff.settings.pin')}</span>
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            value={pin}
-            data-testid="staff-new-pin"
-            onChange={(e) => setPin(digits(e.target.value))}
-          />
+          <PinInput value={pin} onChange={setPin} testId="staff-new-pin" />
         </label>
         <button
           type="submit"
