@@ -1,10 +1,10 @@
 // The attention list: late payments (refund with a stored refund number, or apply to their order),
 // attempts abandoned or left unsettled, and amounts that differ from ours.
+import { askRefund } from './refund-part';
 import { TillError } from '../../shared/api';
 import type { AttentionItem } from '../../shared/api';
 import type { Order, Payment } from '../../shared/domain';
 import { dueOf, isOpen, openPaymentOf } from '../../shared/payment';
-import { crashPoint } from '../core/crash';
 import type { RefundRow } from '../db/index';
 import { isoNow } from '../till/context';
 import { ProviderError, type RefundResult } from './provider';
@@ -131,19 +131,7 @@ export async function refund(engine: Engine, p: Payment): Promise<void> {
   });
   let answer: RefundResult;
   try {
-    crashPoint('pay.beforeRefundCall');
-    // Asked before and still on its way: ask how it went (a repeat would say "accepted" again, not "paid out").
-    answer =
-      refund.status === 'processing' && provider.refundStatus
-        ? await provider.refundStatus({ tradeNumber: p.tradeNumber!, refundNumber: refund.refund_number })
-        : await provider.refund({
-            tradeNumber: p.tradeNumber!,
-            refundNumber: refund.refund_number,
-            amountMinor: refund.amount_minor,
-            totalMinor: p.amountMinor,
-            reason: 'late_payment',
-          });
-    crashPoint('pay.afterRefundCall');
+    answer = await askRefund(provider, p, refund, 'late_payment');
   } catch (err) {
     engine.alive();
     const e = err instanceof ProviderError ? err : new ProviderError('server_error', String(err));

@@ -7,7 +7,33 @@ import { crashPoint } from '../core/crash';
 import type { TicketRefundRow } from '../db/index';
 import { isoNow } from '../till/context';
 import type { Engine } from './engine';
-import { ProviderError, type RefundResult } from './provider';
+import { type PaymentProvider, ProviderError, type RefundResult } from './provider';
+
+/**
+ * Asks the provider for one stored refund: its status when it was asked before and is still on its way (a repeat
+ * would say "accepted" again, not "paid out"), else the refund itself under its stored number. Crash points around
+ * the call; errors are the provider's, for the caller to read.
+ */
+export async function askRefund(
+  provider: PaymentProvider,
+  p: Pick<Payment, 'tradeNumber' | 'amountMinor'>,
+  r: { status: string; refund_number: string; amount_minor: number },
+  reason: string,
+): Promise<RefundResult> {
+  crashPoint('pay.beforeRefundCall');
+  const answer =
+    r.status === 'processing' && provider.refundStatus
+      ? await provider.refundStatus({ tradeNumber: p.tradeNumber!, refundNumber: r.refund_number })
+      : await provider.refund({
+          tradeNumber: p.tradeNumber!,
+          refundNumber: r.refund_number,
+          amountMinor: r.amount_minor,
+          totalMinor: p.amountMinor,
+          reason,
+        });
+  crashPoint('pay.afterRefundCall');
+  return answer;
+}
 
 /** How the ask went: the row's status now, and for a refusal the provider's code. */
 export interface PartOutcome {
@@ -27,19 +53,7 @@ export async function refundPart(engine: Engine, refundId: number): Promise<Part
   if (!provider || !p.tradeNumber) return { status: row.status, pending: 'unreachable', failure: null };
   let answer: RefundResult;
   try {
-    crashPoint('pay.beforeRefundCall');
-    // Asked before and still on its way: ask how it went (a repeat would say "accepted" again, not "paid out").
-    answer =
-      row.status === 'processing' && provider.refundStatus
-        ? await provider.refundStatus({ tradeNumber: p.tradeNumber, refundNumber: row.refund_number })
-        : await provider.refund({
-            tradeNumber: p.tradeNumber,
-            refundNumber: row.refund_number,
-            amountMinor: row.amount_minor,
-            totalMinor: p.amountMinor,
-            reason: 'refund',
-          });
-    crashPoint('pay.afterRefundCall');
+    answer = await askRefund(provider, p, row, 'refund');
   } catch (err) {
     engine.alive();
     const e = err instanceof ProviderError ? err : new ProviderError('server_error', String(err));

@@ -295,31 +295,19 @@ export class ZReports {
     });
     // First and last numbers of this day's own orders (late completions of earlier days are listed apart).
     const own = orderRows.filter((o) => o.business_day === day);
-    const otherDays: ZOtherDayItem[] = [];
-    for (const p of payRows) {
-      if (closedDay(p.businessDay)) {
-        otherDays.push({
-          kind: 'payment',
-          id: p.id,
-          orderNumber: p.orderNumber,
-          orderBusinessDay: p.businessDay,
-          key: rowKey(p.method, p.provider),
-          amountMinor: p.amountMinor,
-        });
-      }
-    }
-    for (const r of refundRows) {
-      if (closedDay(r.businessDay)) {
-        otherDays.push({
-          kind: 'refund',
-          id: r.id,
-          orderNumber: r.orderNumber,
-          orderBusinessDay: r.businessDay,
-          key: rowKey(r.method, r.provider),
-          amountMinor: r.amountMinor,
-        });
-      }
-    }
+    // Money that moved today for orders of a day already closed: listed with their order's day.
+    const lateItem = (kind: ZOtherDayItem['kind'], r: (typeof payRows)[number] | (typeof refundRows)[number]) => ({
+      kind,
+      id: r.id,
+      orderNumber: r.orderNumber,
+      orderBusinessDay: r.businessDay,
+      key: rowKey(r.method, r.provider),
+      amountMinor: r.amountMinor,
+    });
+    const otherDays: ZOtherDayItem[] = [
+      ...payRows.filter((p) => closedDay(p.businessDay)).map((p) => lateItem('payment', p)),
+      ...refundRows.filter((r) => closedDay(r.businessDay)).map((r) => lateItem('refund', r)),
+    ];
     return {
       ...base,
       firstOrderNumber: own[0]?.number ?? null,
