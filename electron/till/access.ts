@@ -77,6 +77,8 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'scanner.claim': 'open',
   'journal.verify': 'reports',
   'reports.exportCsv': 'reports',
+  'reports.get': 'reports',
+  'reports.printable': 'reports',
   'staff.status': 'open',
   'staff.setupOwner': 'open',
   'staff.unlock': 'open',

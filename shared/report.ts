@@ -1,0 +1,119 @@
+// What the owners' reports API answers (/reports): a business day or a range of them, with the same figures a
+// Z report has for the same days, plus the breakdowns an owner looks at on a phone (per product, category,
+// cashier and hour, a 30-day trend). Money in integer minor units; days are business days ("2026-12-04").
+import { z } from 'zod';
+import { Currency } from './domain';
+
+const Int = z.number().int();
+export const ReportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as yyyy-mm-dd');
+
+/** The longest range one report covers (a leap year and a day to spare). */
+export const MAX_REPORT_DAYS = 367;
+
+export const ReportRange = z
+  .object({ fromDay: ReportDay, toDay: ReportDay })
+  .strict()
+  .refine((r) => r.fromDay <= r.toDay, { message: 'fromDay must not be after toDay', path: ['toDay'] });
+export type ReportRange = z.infer<typeof ReportRange>;
+
+export const ReportTotals = z.object({
+  /** Completed orders. */
+  orderCount: Int,
+  /** Before any discount. */
+  grossMinor: Int,
+  /** Line discounts and order-discount shares. */
+  discountsMinor: Int,
+  /** gross − discounts. */
+  salesMinor: Int,
+  refundsMinor: Int,
+  /** sales − refunds. */
+  netMinor: Int,
+  /** sales ÷ orders, rounded half up; 0 without orders. */
+  averageTicketMinor: Int,
+  /** Money received over every method (cash net of change). */
+  receivedMinor: Int,
+  voids: Int,
+  noSaleOpenings: Int,
+  priceOverrides: Int,
+});
+export type ReportTotals = z.infer<typeof ReportTotals>;
+
+export const ReportTaxRate = z.object({
+  taxRateBp: Int,
+  salesMinor: Int,
+  taxMinor: Int,
+  refundedMinor: Int,
+  refundedTaxMinor: Int,
+  netTaxMinor: Int,
+});
+
+/** Per payment method, as on the Z: key 'cash', 'alipay', 'wechat', 'bank_qr', 'demo:alipay', ... */
+export const ReportMethod = z.object({
+  key: z.string(),
+  receivedMinor: Int,
+  refundedMinor: Int,
+  netMinor: Int,
+  count: Int,
+});
+
+export const ReportProduct = z.object({
+  /** null: a line whose product was deleted since (its name is the line's snapshot). */
+  productId: Int.nullable(),
+  barcode: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  category: z.string(),
+  /** Pieces sold; a sold-by-weight line counts 1 piece. */
+  quantity: Int,
+  /** Grams sold of a sold-by-weight product, else 0. */
+  weightG: Int,
+  /** After discounts (what the lines came to). */
+  salesMinor: Int,
+  orderCount: Int,
+});
+export type ReportProduct = z.infer<typeof ReportProduct>;
+
+export const ReportCategory = z.object({ category: z.string(), quantity: Int, salesMinor: Int });
+
+export const ReportCashier = z.object({
+  /** null: orders rung up before staff existed. */
+  staffId: Int.nullable(),
+  name: z.string(),
+  orderCount: Int,
+  salesMinor: Int,
+  voids: Int,
+});
+
+/** Local hour of the till (0-23) of the order's completion. */
+export const ReportHour = z.object({ hour: Int, orderCount: Int, salesMinor: Int });
+
+export const ReportTrendDay = z.object({ day: ReportDay, orderCount: Int, salesMinor: Int, netMinor: Int });
+
+export const Report = z.object({
+  fromDay: ReportDay,
+  toDay: ReportDay,
+  /** The instants covered, [fromAt, toAt): a day with a Z covers exactly its Z's span, so the figures equal it. */
+  fromAt: z.string(),
+  toAt: z.string(),
+  currency: Currency,
+  totals: ReportTotals,
+  taxByRate: z.array(ReportTaxRate),
+  methods: z.array(ReportMethod),
+  /** Every product sold in the range, best-selling (by sales) first. */
+  products: z.array(ReportProduct),
+  categories: z.array(ReportCategory),
+  cashiers: z.array(ReportCashier),
+  /** 24 entries, hour 0 to 23. */
+  hours: z.array(ReportHour),
+  /** The 30 business days ending with toDay, oldest first. */
+  trend: z.array(ReportTrendDay),
+  /** The Zs made for days of the range (the report equals them). */
+  zReports: z.array(z.object({ id: z.string(), number: Int, businessDay: ReportDay })),
+  /** Days of the range still open (no Z yet): their figures can still change. */
+  openDays: z.array(ReportDay),
+});
+export type Report = z.infer<typeof Report>;
+
+/** The printable report: a whole HTML page (inline SVG charts drawn on the server), to print or save as PDF. */
+export const PrintableReport = z.object({ html: z.string(), filename: z.string() });
+export type PrintableReport = z.infer<typeof PrintableReport>;
