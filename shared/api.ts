@@ -24,7 +24,7 @@ import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from 
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
-import { PrintableReport, Report, ReportRange } from './report';
+import { PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { shiftMethods } from './shift-api';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
@@ -336,7 +336,7 @@ export const api = {
   /** The owners' report of the business days fromDay..toDay (at most MAX_REPORT_DAYS); equals the Zs of those days. */
   'reports.get': method(ReportRange, Report),
   /** The same report as a printable HTML page with its charts drawn on the server (print, or save as PDF). */
-  'reports.printable': method(ReportRange, PrintableReport),
+  'reports.printable': method(PrintableReportInput, PrintableReport),
   /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
   'orders.today': method(
     z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),

@@ -10,10 +10,16 @@ export const ReportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as yyyy-
 /** The longest range one report covers (a leap year and a day to spare). */
 export const MAX_REPORT_DAYS = 367;
 
-export const ReportRange = z
-  .object({ fromDay: ReportDay, toDay: ReportDay })
+const rangeFields = { fromDay: ReportDay, toDay: ReportDay };
+const inOrder = (r: { fromDay: string; toDay: string }) => r.fromDay <= r.toDay;
+const inOrderMessage = { message: 'fromDay must not be after toDay', path: ['toDay'] };
+
+export const ReportRange = z.object(rangeFields).strict().refine(inOrder, inOrderMessage);
+/** The printable report: a range, in the language the owner reads (default: the till's). */
+export const PrintableReportInput = z
+  .object({ ...rangeFields, language: z.enum(['zh-CN', 'en']).optional() })
   .strict()
-  .refine((r) => r.fromDay <= r.toDay, { message: 'fromDay must not be after toDay', path: ['toDay'] });
+  .refine(inOrder, inOrderMessage);
 export type ReportRange = z.infer<typeof ReportRange>;
 
 export const ReportTotals = z.object({
