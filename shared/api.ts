@@ -23,6 +23,7 @@ import {
 import { ConnectionTestView, PaySettingsSave, PaySettingsView, PayWallet } from './pay-config';
 import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPreview } from './printer';
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
+import { ReconcileDay, ReconcileDayInput } from './reconcile';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
 import { ScannerStatus, SerialPortList } from './scanner';
@@ -337,6 +338,13 @@ export const api = {
   'reports.get': method(ReportRange, Report),
   /** The same report as a printable HTML page with its charts drawn on the server (print, or save as PDF). */
   'reports.printable': method(PrintableReportInput, PrintableReport),
+  /**
+   * Reconciliation of a business day with the providers' daily bills (matched, missing on either side, amount
+   * differs, other source, fees, net settled); fetches the bills around the day that are not final yet.
+   */
+  'reconcile.day': method(ReconcileDayInput, ReconcileDay),
+  /** The same, fetching again every bill that is not ready (a "no bill" too). */
+  'reconcile.refresh': method(ReconcileDayInput, ReconcileDay),
   /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
   'orders.today': method(
     z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),

@@ -516,6 +516,24 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'cash movements are kept as made'); END;
     `);
   },
+  // 16: the providers' daily bills, for reconciliation (electron/till/reconcile.ts): one row per provider and
+  // Beijing date with what the last fetch found. Only 'ready' is final; 'not_ready', 'none' and 'error' are
+  // fetched again. rows: the bill's rows (BillRow JSON) when ready.
+  (db) => {
+    db.exec(`
+      CREATE TABLE provider_bills (
+        id         TEXT    PRIMARY KEY,
+        provider   TEXT    NOT NULL,
+        bill_date  TEXT    NOT NULL,
+        state      TEXT    NOT NULL CHECK (state IN ('ready', 'not_ready', 'none', 'error')),
+        message    TEXT,
+        rows       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(rows)),
+        fetched_at TEXT    NOT NULL,
+        UNIQUE (provider, bill_date)
+      ) STRICT;
+      CREATE INDEX provider_bills_open ON provider_bills (state) WHERE state <> 'ready';
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

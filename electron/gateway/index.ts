@@ -14,6 +14,12 @@
 //   POST /v1/trades/<no>/reverse        → {status: 'closed'|'refunded', retry: false}
 //   POST /v1/trades/<no>/refunds        {refundNumber, amountMinor, totalMinor, reason} → RefundAnswer
 //                                       (idempotent by refundNumber; never more than was paid)
+//   GET  /v1/bills?date=yyyy-mm-dd      the daily bill of a Beijing (UTC+8) date (bills.ts) →
+//          {date, status: 'not_ready'}   before the next day's billReadyHour (default 09:00 Beijing)
+//          {date, status: 'none'}        no payment or refund that date
+//          {date, status: 'ready', rows: [{kind: 'payment'|'refund', tradeNumber, providerRef,
+//            time ('2026-12-03T10:11:12+08:00'), amountMinor, feeMinor (payment: 0.6% half up; refund: its share
+//            returned), refundNumber (refunds) | null}]}, in time order
 // Rules: trade numbers match [0-9A-Za-z_-]{6,32} and are unique per merchant (a second create answers
 // TRADE_EXISTS, or TRADE_PAID when that trade is paid); amounts are integer minor units ≥ 1; a trade closes
 // itself at expiresAt; paying a closed trade is refused (unless the fault payAfterClose is on).
@@ -42,6 +48,11 @@
 //                                         notificationsAcked), without its token
 //   POST /sim/trades/<no>/pay           what the phone page's Pay does → {trade} or 409 {code, message}
 //   POST /sim/trades/<no>/decline       what the phone page's Decline does
+//   GET  /sim/bills/<date>              → BillEdit {ready, drop, add} of that date's bill (every merchant's)
+//   POST /sim/bills/<date>              {ready?: boolean, drop?: string[], add?: BillRowWire[]} → BillEdit:
+//          ready: serve the bill now, whatever the hour; drop: leave out these trade numbers' payment rows (or
+//          these refund numbers' rows); add: extra rows. drop and add accumulate; kept in memory only.
+//   POST /sim/bills/reset               forgets every bill edit
 //
 // Phone pages, on their own server (payPort, bound to payBind): GET /pay/<token>, POST /pay/<token>/pay,
 // POST /pay/<token>/decline, /favicon.ico; everything else is a 404 page (pages.ts).
@@ -60,6 +71,7 @@ import {
   type SameMachineGuard,
   sameMachineGuard,
 } from '../core/http';
+import { type BillEdit, buildBill, DEFAULT_BILL_READY_HOUR } from './bills';
 import { codeOutcome } from './codes';
 import { type Notifier, startNotifier } from './notifier';
 import {
@@ -114,6 +126,8 @@ export interface GatewayOptions {
   clock?: () => Date;
   /** Waits between notification attempts (the last repeats); tests may shorten them. */
   notifyBackoffMs?: readonly number[];
+  /** The Beijing hour of the next day at which a date's bill is ready (default 9, like the wallets). */
+  billReadyHour?: number;
   /** One line per notable event (payment codes masked); default silent. */
   log?: (line: string) => void;
 }
@@ -202,6 +216,23 @@ const CodePayBody = z.object({
   orderNumber: z.string().max(32),
   notifyUrl: NotifyUrl,
 });
+const BillDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+const BillRowBody = z
+  .object({
+    kind: z.enum(['payment', 'refund']),
+    tradeNumber: z.string().min(1).max(64),
+    providerRef: z.string().min(1).max(64),
+    time: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date'),
+    amountMinor: Amount,
+    feeMinor: z.number().int().min(0),
+    refundNumber: z.string().min(1).max(64).nullable(),
+  })
+  .strict();
+const BillEditPatch = z
+  .object({ ready: z.boolean(), drop: z.array(z.string().max(64)).max(1000), add: z.array(BillRowBody).max(1000) })
+  .partial()
+  .strict();
+
 const RefundBody = z.object({
   refundNumber: TradeNumber,
   amountMinor: Amount,
@@ -264,6 +295,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const held = new Set<http.ServerResponse>();
   const sleeps = new Set<NodeJS.Timeout>();
   let payUrl = '';
+  const billEdits = new Map<string, BillEdit>();
+  const billReadyHour = opts.billReadyHour ?? DEFAULT_BILL_READY_HOUR;
 
   // --- Trade rules ---------------------------------------------------------------------------------------
 
@@ -395,9 +428,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // --- Provider API --------------------------------------------------------------------------------------
 
-  function route(method: string, path: string, merchantId: string, body: unknown): Answer {
+  function route(method: string, path: string, merchantId: string, body: unknown, query: URLSearchParams): Answer {
     const ok = (b: unknown): Answer => ({ status: 200, body: b });
     if (method === 'GET' && path === '/v1/ping') return ok({ ok: true, merchantId });
+    if (method === 'GET' && path === '/v1/bills') {
+      const date = BillDate.safeParse(query.get('date') ?? '');
+      if (!date.success) throw new ApiError(400, 'INVALID_REQUEST', 'date must be yyyy-mm-dd');
+      const trades = Object.values(state.trades[merchantId] ?? {});
+      return ok(buildBill(date.data, trades, now(), billReadyHour, billEdits.get(date.data)));
+    }
     if (method === 'POST' && path === '/v1/merchants') {
       const reg = parse(RegisterBody, body);
       const existing = state.merchants[merchantId];
@@ -694,7 +733,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const merchantId = authenticate(req, url.pathname, raw, body);
         // route() saves what it changes; a query or ping writes nothing (the nonce it used is kept with
         // the next change, and the 300 s skew limit bounds a replay after a restart).
-        a = route(req.method ?? '', url.pathname, merchantId, body);
+        a = route(req.method ?? '', url.pathname, merchantId, body, url.searchParams);
       } catch (err) {
         a = errorAnswer(err);
       }
@@ -753,6 +792,24 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const all = Object.values(state.trades).flatMap((byNo) => Object.values(byNo));
         for (const t of all) refresh(t);
         return { status: 200, body: all.map(simTrade) };
+      }
+      if (path === '/sim/bills/reset' && method === 'POST') {
+        billEdits.clear();
+        return { status: 200, body: {} };
+      }
+      const bill = /^\/sim\/bills\/([^/]+)$/.exec(path);
+      if (bill && (method === 'GET' || method === 'POST')) {
+        const date = BillDate.safeParse(bill[1]);
+        if (!date.success) throw new ApiError(400, 'INVALID_REQUEST', 'date must be yyyy-mm-dd');
+        const edit = billEdits.get(date.data) ?? { ready: false, drop: [], add: [] };
+        if (method === 'POST') {
+          const patch = parse(BillEditPatch, body);
+          if (patch.ready !== undefined) edit.ready = patch.ready;
+          edit.drop.push(...(patch.drop ?? []));
+          edit.add.push(...(patch.add ?? []));
+          billEdits.set(date.data, edit);
+        }
+        return { status: 200, body: edit };
       }
       const m = /^\/sim\/trades\/([^/]+)(\/pay|\/decline)?$/.exec(path);
       if (m) {

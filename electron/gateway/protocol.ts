@@ -159,3 +159,25 @@ export interface NotificationBody {
   paidAt: string;
   createdAt: string;
 }
+
+// --- Daily bills (GET /v1/bills?date=yyyy-mm-dd) ---------------------------------------------------------
+
+/** One row of a Demo bill: a payment (money in) or a refund (money back), in Beijing time. */
+export interface BillRowWire {
+  kind: 'payment' | 'refund';
+  tradeNumber: string;
+  providerRef: string;
+  /** ISO 8601 with +08:00. */
+  time: string;
+  /** A payment's amount, or a refund's. */
+  amountMinor: number;
+  /** Charged on a payment; returned with a refund (its share of the payment's fee). */
+  feeMinor: number;
+  /** A refund's number (ours), else null. */
+  refundNumber: string | null;
+}
+
+export type BillAnswerWire =
+  | { date: string; status: 'ready'; rows: BillRowWire[] }
+  | { date: string; status: 'not_ready' }
+  | { date: string; status: 'none' };

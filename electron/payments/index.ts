@@ -63,6 +63,11 @@ export class Checkout {
     this.engine.setProviders(providers, notifyBase);
   }
 
+  /** The providers in use now (reconciliation asks them for their bills). */
+  providers(): readonly PaymentProvider[] {
+    return this.engine.providers;
+  }
+
   /** The local notification listener's base (…/notify); a provider's path is `<base>/<provider id>`. */
   notifyBase(): string | null {
     return this.engine.notifyBase;

@@ -79,6 +79,8 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'reports.exportCsv': 'reports',
   'reports.get': 'reports',
   'reports.printable': 'reports',
+  'reconcile.day': 'reports',
+  'reconcile.refresh': 'reports',
   'staff.status': 'open',
   'staff.setupOwner': 'open',
   'staff.unlock': 'open',

@@ -41,6 +41,7 @@ import { Printing, type PrintingOptions } from './printing';
 import { type RefundOptions, Refunds } from './refunds';
 import { type ScannerOptions, TillScanner } from './scanner';
 import { Exports } from './exports';
+import { Reconciliation } from './reconcile';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
 import { ZReports } from './zreport';
@@ -202,6 +203,8 @@ function assemble(db: Database, opts: TillOptions): Till {
   const zReports = new ZReports(ctx, printing);
   const shifts = new Shifts(ctx, printing);
   const exports = new Exports(ctx);
+  const reconciliation = new Reconciliation(ctx, () => checkout.providers());
+  let stopBillTimer: (() => void) | undefined;
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -318,6 +321,8 @@ function assemble(db: Database, opts: TillOptions): Till {
       'reports.printable': () => {
         throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
       },
+      'reconcile.day': ({ day }) => reconciliation.day(day),
+      'reconcile.refresh': ({ day }) => reconciliation.refresh(day),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),
@@ -570,6 +575,8 @@ function assemble(db: Database, opts: TillOptions): Till {
       if (!started && !closed) {
         printing.start();
         scanner.start();
+        // Bills not ready yet (wallets publish them the next morning) are fetched again every ~30 min.
+        stopBillTimer = reconciliation.startBillTimer();
       }
       started ??= Promise.resolve()
         .then(startPayments)
@@ -583,6 +590,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     close() {
       if (closing) return closing;
       closed = true;
+      stopBillTimer?.();
       printing.close();
       const scannerClosed = scanner.close();
       checkout.close();

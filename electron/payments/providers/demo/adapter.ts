@@ -23,6 +23,7 @@ import {
   unixSeconds,
 } from '../../../gateway/protocol';
 import {
+  type BillAnswer as ProviderBillAnswer,
   type CloseResult,
   type CreateQrResult,
   type IncomingNotification,
@@ -35,6 +36,7 @@ import {
 } from '../../provider';
 import { NOT_REACHED } from '../net';
 import {
+  BillAnswer,
   CloseAnswer,
   CodePayAnswer,
   CreateQrAnswer,
@@ -417,6 +419,42 @@ export function createDemoProvider(opts: DemoProviderOptions): PaymentProvider {
         merchantId: parsed.merchantId,
         providerRef: parsed.providerRef,
         paidAt: parsed.paidAt,
+      };
+    },
+
+    /** The gateway's signed daily bill (GET /v1/bills), as BillRows: refunds carry their amount in refundMinor. */
+    async fetchBill(date): Promise<ProviderBillAnswer> {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+        throw new ProviderError('rejected', `Invalid bill date "${date}"`, 'INVALID_REQUEST');
+      }
+      const r = shape(BillAnswer, await call('GET', `/v1/bills?date=${date}`));
+      if (r.date !== date) throw new ProviderError('bad_response', `Asked for the bill of ${date}, got ${r.date}`);
+      if (r.status !== 'ready') return { status: r.status };
+      return {
+        status: 'ready',
+        rows: r.rows.map((row) =>
+          row.kind === 'payment'
+            ? {
+                tradeNumber: row.tradeNumber,
+                providerRef: row.providerRef,
+                time: row.time,
+                amountMinor: row.amountMinor,
+                feeMinor: row.feeMinor,
+                refundMinor: 0,
+                refundNumber: null,
+                status: 'paid' as const,
+              }
+            : {
+                tradeNumber: row.tradeNumber,
+                providerRef: row.providerRef,
+                time: row.time,
+                amountMinor: 0,
+                feeMinor: row.feeMinor,
+                refundMinor: row.amountMinor,
+                refundNumber: row.refundNumber,
+                status: 'refunded' as const,
+              },
+        ),
       };
     },
 

@@ -36,3 +36,17 @@ export const Notification = z.object({
   providerRef: z.string().nullable(),
   paidAt: Iso,
 });
+const BillRowAnswer = z.object({
+  kind: z.enum(['payment', 'refund']),
+  tradeNumber: z.string(),
+  providerRef: z.string(),
+  time: Iso,
+  amountMinor: z.number().int().min(0),
+  feeMinor: z.number().int().min(0),
+  refundNumber: z.string().nullable(),
+});
+export const BillAnswer = z.discriminatedUnion('status', [
+  z.object({ date: z.string(), status: z.literal('ready'), rows: z.array(BillRowAnswer) }),
+  z.object({ date: z.string(), status: z.literal('not_ready') }),
+  z.object({ date: z.string(), status: z.literal('none') }),
+]);
