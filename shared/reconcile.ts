@@ -3,7 +3,16 @@
 // around it, matched by trade number (payments) and refund number (refunds).
 import { z } from 'zod';
 
-export const ReconcileDayInput = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict();
+/** A calendar date yyyy-mm-dd that exists (2026-02-30 does not). */
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, 'must be a date yyyy-mm-dd');
+
+export const ReconcileDayInput = z.object({ day: Day }).strict();
 
 /**
  * A bill's state for one provider and Beijing date. ready: fetched, final. not_ready: the provider publishes it

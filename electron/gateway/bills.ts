@@ -73,9 +73,7 @@ export function buildBill(
       });
     }
   }
-  const kept = rows.filter(
-    (r) => !edit?.drop.includes(r.kind === 'refund' ? (r.refundNumber ?? '') : r.tradeNumber),
-  );
+  const kept = rows.filter((r) => !edit?.drop.includes(r.kind === 'refund' ? (r.refundNumber ?? '') : r.tradeNumber));
   kept.push(...(edit?.add ?? []));
   kept.sort((a, b) => a.time.localeCompare(b.time));
   return kept.length ? { date, status: 'ready', rows: kept } : { date, status: 'none' };

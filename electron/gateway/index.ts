@@ -216,7 +216,10 @@ const CodePayBody = z.object({
   orderNumber: z.string().max(32),
   notifyUrl: NotifyUrl,
 });
-const BillDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+const BillDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
 const BillRowBody = z
   .object({
     kind: z.enum(['payment', 'refund']),

@@ -90,7 +90,13 @@ const wechat = (date: string, rows: BillRow[]): ProviderBill => ({
   fetchedAt: null,
   rows: rows.length ? parseWechatTradeBill(buildWechatTradeBill(rows)) : [],
 });
-const notReady = (date: string): ProviderBill => ({ date, state: 'not_ready', message: null, fetchedAt: null, rows: [] });
+const notReady = (date: string): ProviderBill => ({
+  date,
+  state: 'not_ready',
+  message: null,
+  fetchedAt: null,
+  rows: [],
+});
 
 function run(provider: string, bills: ProviderBill[], payments: TillPayment[], refunds: TillRefund[] = []) {
   const [out] = reconcile({
@@ -105,7 +111,11 @@ function run(provider: string, bills: ProviderBill[], payments: TillPayment[], r
 }
 
 const byState = (out: ReturnType<typeof run>) =>
-  Object.fromEntries(Object.entries(out.counts).filter(([, c]) => c.count > 0).map(([s, c]) => [s, c.count]));
+  Object.fromEntries(
+    Object.entries(out.counts)
+      .filter(([, c]) => c.count > 0)
+      .map(([s, c]) => [s, c.count]),
+  );
 
 describe('which bills and whose trade numbers', () => {
   it('reads the Beijing dates the day overlaps and one either side', () => {
@@ -272,7 +282,11 @@ describe('bills not final', () => {
     // Once both bills are in, the one missing is missing.
     const ready = run(
       'alipay',
-      [...bills.slice(0, 2), alipay('2026-12-04', [paidRow(ours(2), 1200, 7, '2026-12-04 00:00:02')]), alipay('2026-12-05', [])],
+      [
+        ...bills.slice(0, 2),
+        alipay('2026-12-04', [paidRow(ours(2), 1200, 7, '2026-12-04 00:00:02')]),
+        alipay('2026-12-05', []),
+      ],
       [early, late],
     );
     expect(ready.items.map((i) => [i.tradeNumber, i.state])).toEqual([
@@ -283,8 +297,16 @@ describe('bills not final', () => {
   });
 
   it('a provider without bills leaves every payment awaiting and says unsupported', () => {
-    const unsupported = (date: string): ProviderBill => ({ date, state: 'unsupported', message: null, fetchedAt: null, rows: [] });
-    const out = run('demo', billDatesFor(FROM, TO).map(unsupported), [{ ...pay(1, 100, '2026-12-03T02:00:00.000Z'), provider: 'demo' }]);
+    const unsupported = (date: string): ProviderBill => ({
+      date,
+      state: 'unsupported',
+      message: null,
+      fetchedAt: null,
+      rows: [],
+    });
+    const out = run('demo', billDatesFor(FROM, TO).map(unsupported), [
+      { ...pay(1, 100, '2026-12-03T02:00:00.000Z'), provider: 'demo' },
+    ]);
     expect(byState(out)).toEqual({ awaiting_bill: 1 });
     expect(out.bills.every((b) => b.state === 'unsupported')).toBe(true);
     expect(out.feesMinor).toBe(0);

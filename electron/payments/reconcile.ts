@@ -136,7 +136,8 @@ export function reconcile(input: ReconcileInput): ReconcileProvider[] {
     for (const bill of bills) {
       if (bill.state !== 'ready') continue;
       for (const row of bill.rows) {
-        if (row.status === 'paid' && !paidRows.has(row.tradeNumber)) paidRows.set(row.tradeNumber, { row, date: bill.date });
+        if (row.status === 'paid' && !paidRows.has(row.tradeNumber))
+          paidRows.set(row.tradeNumber, { row, date: bill.date });
         else if (row.status === 'refunded' && row.refundNumber && !refundRows.has(row.refundNumber))
           refundRows.set(row.refundNumber, { row, date: bill.date });
       }
@@ -169,7 +170,8 @@ export function reconcile(input: ReconcileInput): ReconcileProvider[] {
       const billAmount = found ? found.row.amountMinor : null;
       let state: ReconcileState;
       if (OPEN.has(p.status)) state = 'pending';
-      else if (!moved) state = 'missing_at_till'; // the till says failed; the bill says paid
+      else if (!moved)
+        state = 'missing_at_till'; // the till says failed; the bill says paid
       else if (!found) state = awaiting(p.at) ? 'awaiting_bill' : 'missing_at_provider';
       else state = billAmount === p.amountMinor ? 'matched' : 'amount_differs';
       push(

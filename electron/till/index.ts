@@ -135,6 +135,8 @@ export interface Till {
   refunds: Refunds;
   /** The Z reports (the benchmark computes figures without saving). */
   zReports: ZReports;
+  /** Reconciliation with the providers' bills (tests drive its timer's step). */
+  reconciliation: Reconciliation;
   /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
   commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
@@ -570,6 +572,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     staff,
     refunds,
     zReports,
+    reconciliation,
     commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {

@@ -258,8 +258,13 @@ export class Reconciliation {
         item.journalIds = ids.length ? ids : (byPayment.all(item.paymentId) as number[]);
       }
     }
-    const waiting = providers.some((p) =>
-      p.bills.some((b) => b.state === 'not_ready' || b.state === 'error'),
+    // Waiting: an item awaits its bill, or a bill of a date the day overlaps (not a neighbour read in case)
+    // is not final, so rows missing at the till could still turn up.
+    const overlapped = dates.slice(1, -1);
+    const waiting = providers.some(
+      (p) =>
+        p.counts.awaiting_bill.count > 0 ||
+        p.bills.some((b) => overlapped.includes(b.date) && (b.state === 'not_ready' || b.state === 'error')),
     );
     return { day, fromIso, toIso, billDates: dates, providers, waiting };
   }
