@@ -219,7 +219,10 @@ const CodePayBody = z.object({
 const BillDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d); // 2026-02-30 is not a date
+  });
 const BillRowBody = z
   .object({
     kind: z.enum(['payment', 'refund']),
