@@ -264,7 +264,7 @@ describe('a WeChat Pay day (backtick CSV) with refunds', () => {
 
 describe('bills not final', () => {
   it('a payment whose bill is not ready is awaiting its bill, never missing at the provider', () => {
-    const late = pay(2, 1200, '2026-12-03T15:30:00.000Z'); // 23:30 Beijing 12-03: the 12-03 or 12-04 bill
+    const late = pay(2, 1200, '2026-12-03T15:50:00.000Z'); // 23:50 Beijing 12-03: the 12-03 or 12-04 bill
     const early = pay(1, 800, '2026-12-03T01:00:00.000Z'); // 09:00 Beijing 12-03
     const bills = [
       alipay('2026-12-02', []),
@@ -273,10 +273,10 @@ describe('bills not final', () => {
       notReady('2026-12-05'),
     ];
     const out = run('alipay', bills, [early, late]);
-    // 09:00 on 12-03 could still be in 12-04's bill (a trade settled after midnight), so it waits too.
+    // 09:00 on 12-03 is in the 12-03 bill or nowhere; 23:50 may be in 12-04's, which is not in yet.
     expect(out.items.map((i) => [i.tradeNumber, i.state])).toEqual([
       [ours(9), 'missing_at_till'],
-      [ours(1), 'awaiting_bill'],
+      [ours(1), 'missing_at_provider'],
       [ours(2), 'awaiting_bill'],
     ]);
     // Once both bills are in, the one missing is missing.

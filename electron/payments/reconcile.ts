@@ -99,9 +99,8 @@ export function billDatesFor(fromIso: string, toIso: string): string[] {
   }
 }
 
-function nextDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 24 * 3600_000).toISOString().slice(0, 10);
-}
+/** How close to a Beijing midnight a till's time may be for the bill on the other side to hold it. */
+const BOUNDARY_MS = 15 * 60_000;
 
 interface Located {
   row: BillRow;
@@ -123,10 +122,15 @@ export function reconcile(input: ReconcileInput): ReconcileProvider[] {
     let fees = 0;
     let net = 0;
     const stateOf = new Map(bills.map((b) => [b.date, b.state] as const));
-    /** Could a bill that is not final still hold a row of this instant (its Beijing date or the next)? */
+    /**
+     * Could a bill that is not final still hold a row of this instant? Its Beijing date's, and within
+     * BOUNDARY_MS of midnight the other side's too (the wallet's time and the till's differ a little: a trade
+     * paid at 23:59:59 may be settled at the till just after midnight, or land in the next day's bill).
+     */
     const awaiting = (iso: string) => {
-      const date = beijingDate(Date.parse(iso));
-      return [date, nextDate(date)].some((d) => {
+      const t = Date.parse(iso);
+      const dates = new Set([t - BOUNDARY_MS, t, t + BOUNDARY_MS].map(beijingDate));
+      return [...dates].some((d) => {
         const s = stateOf.get(d);
         return s === undefined || s === 'not_ready' || s === 'error' || s === 'unsupported';
       });
