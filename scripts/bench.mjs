@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- host till browser sale pay wallets verify]`: the performance figures of issues #2 and #3, printed as a table.
+// `npm run bench [-- host till browser sale pay wallets verify reconcile]`: the performance figures of issues #2 and #3, printed as a table.
 // Figures are reported against their targets, never asserted: a MISS still exits 0; only a benchmark
 // that crashed makes the exit code non-zero. Each group runs in its own process, bundled from bench/*.ts
 // with esbuild into out/bench/; everything talks to 127.0.0.1 and lives in temp folders.
@@ -31,6 +31,11 @@ const GROUPS = {
   },
   z: { entry: 'bench/z.ts', timeoutMs: 240_000, what: 'Z report on a busy year (200k orders, 1M lines)' },
   verify: { entry: 'bench/verify.ts', timeoutMs: 600_000, what: 'verify journal over a busy year (200k orders)' },
+  reconcile: {
+    entry: 'bench/reconcile.ts',
+    timeoutMs: 120_000,
+    what: "reconciliation of a day with 2,000 wallet payments against a local Demo gateway's bills",
+  },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');
