@@ -25,14 +25,13 @@ const OWNER_PIN = '2468';
 /** The i-th payment's moment: spread over 07:00–23:00 Beijing on DAY. */
 const paidAt = (i: number) =>
   new Date(Date.parse(`${DAY}T07:00:00+08:00`) + Math.floor((i * 16 * 3600_000) / PAYMENTS));
-const beijing = (d: Date) => `${new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 
 runMain(async () => {
   process.env.TZ = 'Asia/Shanghai';
   const dir = tempDir('reconcile');
   const gatewayDir = path.join(dir, 'gateway');
   const providerDir = path.join(dir, 'provider');
-  let now = new Date(`2026-12-05T10:00:00+08:00`); // both bills of the day are out
+  const now = new Date(`2026-12-05T10:00:00+08:00`); // both bills of the day are out
   const clock = () => new Date(now);
   try {
     const till = createTill({
