@@ -265,7 +265,7 @@ describe('edges', () => {
     const provider = new ScriptedProvider({ id: 'demo' });
     let fail = true;
     (provider as PaymentProvider).fetchBill = async () => {
-      if (fail) throw new Error('connection reset');
+      if (fail) throw new Error('connection reset: https://bills.example/download?token=SECRET123&sig=abc');
       return { status: 'none' };
     };
     const till = openTestTill({
@@ -277,8 +277,9 @@ describe('edges', () => {
     const out = await till.call('reconcile.day', { day: DAY });
     expect(out.providers[0].bills.find((b) => b.date === DAY)).toMatchObject({
       state: 'error',
-      message: 'connection reset',
+      message: 'connection reset: https://bills.example/download?…',
     });
+    expect(JSON.stringify(till.db.prepare('SELECT * FROM provider_bills').all())).not.toContain('SECRET123');
     fail = false;
     const next = await till.call('reconcile.day', { day: DAY });
     expect(next.providers[0].bills.find((b) => b.date === DAY)?.state).toBe('none');

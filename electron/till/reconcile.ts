@@ -137,7 +137,8 @@ export class Reconciliation {
 
   private save(provider: string, date: string, answer: BillAnswer | { status: 'error'; message: string }): void {
     const rows = answer.status === 'ready' ? JSON.stringify(answer.rows) : '[]';
-    const message = answer.status === 'error' ? answer.message.slice(0, 500) : null;
+    // A download link's query (a short-lived signed token) is not kept: only where it pointed.
+    const message = answer.status === 'error' ? answer.message.replace(/\?[^\s"')]*/g, '?…').slice(0, 500) : null;
     const at = this.ctx.clock().toISOString();
     if (!this.ctx.db.open) return; // the till closed while the provider answered
     this.ctx.tx(() => {
