@@ -1,13 +1,16 @@
 // reconcile.day / reconcile.refresh on a real till: QR sales through the embedded Demo gateway (its signed
 // GET /v1/bills and its /sim/bills controls), a bill that is not ready and then is, a trade dropped from the bill
 // (missing at the provider) and a row added (missing at the till), fees and net settled, bills stored once
-// ready and never fetched again, the timer's refetch; a WeChat Pay bill (backtick CSV from its mock, read by the
-// real adapter) not ready then ready on refresh; a provider without bills; bad input writes nothing.
+// ready and never fetched again, the timer's refetch; an Alipay bill (GBK csv.zip) and a WeChat Pay bill (backtick
+// CSV) from their mocks, read by the real adapters, not ready then ready on refresh; a provider without bills, one
+// that fails; bad input writes nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoFee } from '../gateway/bills';
-import type { PaymentProvider } from '../payments/provider';
+import type { BillRow, PaymentProvider } from '../payments/provider';
+import { createAlipayProvider } from '../payments/providers/alipay/adapter';
+import { startAlipayMock } from '../payments/providers/alipay/mock';
 import { createWechatPayProvider } from '../payments/providers/wechat/adapter';
-import { startWechatPayMock, type WechatPayMock } from '../payments/providers/wechat/mock';
+import { startWechatPayMock } from '../payments/providers/wechat/mock';
 import { ScriptedProvider } from '../payments/testing';
 import { openTestTill, sqlCount, type TestTill, testClock } from './testing';
 
@@ -185,18 +188,42 @@ describe('the Demo gateway bill', () => {
   });
 });
 
-describe('a WeChat Pay bill (its mock, the real adapter)', () => {
-  let mock: WechatPayMock;
+interface WalletMock {
+  setBill(date: string, bill: readonly BillRow[] | 'not_ready' | 'none'): void;
+  stop(): Promise<void>;
+}
+
+const WALLETS: { name: string; id: string; start: () => Promise<{ mock: WalletMock; adapter: PaymentProvider }> }[] = [
+  {
+    name: 'Alipay (GBK csv.zip from its mock)',
+    id: 'alipay',
+    start: async () => {
+      const mock = await startAlipayMock();
+      return { mock, adapter: createAlipayProvider({ config: mock.config(), timeoutMs: 3000 }) };
+    },
+  },
+  {
+    name: 'WeChat Pay (backtick CSV from its mock)',
+    id: 'wechat',
+    start: async () => {
+      const mock = await startWechatPayMock();
+      return { mock, adapter: createWechatPayProvider({ config: mock.config(), timeoutMs: 3000 }) };
+    },
+  },
+];
+
+describe.each(WALLETS)('$name, read by the real adapter', ({ id, start }) => {
+  let mock: WalletMock;
+  let adapter: PaymentProvider;
   beforeAll(async () => {
-    mock = await startWechatPayMock();
+    ({ mock, adapter } = await start());
   });
   afterAll(() => mock.stop());
 
   it('not ready, then ready on refresh: the till QR sale matched, a missing one listed', async () => {
     const clock = testClock('2026-12-04T03:00:00.000Z');
-    const provider = new ScriptedProvider({ id: 'wechat' });
-    const wechat = createWechatPayProvider({ config: mock.config(), timeoutMs: 3000 });
-    (provider as PaymentProvider).fetchBill = (date) => wechat.fetchBill!(date);
+    const provider = new ScriptedProvider({ id });
+    (provider as PaymentProvider).fetchBill = (date) => adapter.fetchBill!(date);
     const till = openTestTill({
       clock: clock.clock,
       payments: { provider, notify: false, engine: { loops: false, sweepWaitMs: 0 } },
@@ -222,7 +249,7 @@ describe('a WeChat Pay bill (its mock, the real adapter)', () => {
     mock.setBill(DAY, [
       {
         tradeNumber: sold[0].tradeNumber,
-        providerRef: '4200002611202612030000000001',
+        providerRef: id === 'alipay' ? '2026120322001412340500000001' : '4200002611202612030000000001',
         time: '2026-12-03T14:00:01+08:00',
         amountMinor: 1800,
         feeMinor: 11,
