@@ -1,4 +1,5 @@
-// `npm run gateway -- [--port N] [--pay-port N] [--pay-bind ADDR] [--pay-url URL] [--state-dir DIR] [--sim-controls]`:
+// `npm run gateway -- [--port N] [--pay-port N] [--pay-bind ADDR] [--pay-url URL] [--state-dir DIR] [--sim-controls]
+// [--bill-ready-hour H]`:
 // the Demo gateway as its own process, so it stays alive while a till stops or crashes (`--gateway URL` points
 // the host at it). Prints exactly one ready line, which tests parse; stops cleanly on SIGINT/SIGTERM.
 import path from 'node:path';
@@ -11,8 +12,9 @@ const USAGE = `Usage: npm run gateway -- [options]
   --pay-bind ADDR   address the phone pages listen on (default 0.0.0.0: phones on the shop Wi-Fi)
   --pay-url URL     start of the URL inside the QR (default http://<LAN address>:<pay port>)
   --state-dir DIR   the gateway's state file (default: ${path.join(defaultDataDir(), 'gateway-standalone')})
-  --sim-controls    serve the test controls (/sim: faults, trades, pay) on the API port; for tests and
+  --sim-controls    serve the test controls (/sim: faults, trades, pay, bills) on the API port; for tests and
                     benchmarks only (default: off, /sim answers 404)
+  --bill-ready-hour H  the Beijing hour (0-23) of the next day at which a day's bill is ready (default 9)
   --quiet           print only the ready line`;
 
 interface CliArgs {
@@ -22,6 +24,7 @@ interface CliArgs {
   payUrl?: string;
   stateDir: string;
   simControls: boolean;
+  billReadyHour?: number;
   quiet: boolean;
 }
 
@@ -62,6 +65,13 @@ function parseCli(argv: string[]): CliArgs | 'help' {
       case '--quiet':
         out.quiet = true;
         break;
+      case '--bill-ready-hour': {
+        const v = value();
+        if (v === undefined || !/^\d{1,2}$/.test(v) || Number(v) > 23)
+          throw new Error('--bill-ready-hour needs an hour 0-23');
+        out.billReadyHour = Number(v);
+        break;
+      }
       case '--sim-controls':
         if (inline !== undefined) throw new Error('--sim-controls takes no value');
         out.simControls = true;
@@ -78,6 +88,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
     payUrl: out.payUrl,
     stateDir: path.resolve(out.stateDir ?? path.join(defaultDataDir(), 'gateway-standalone')),
     simControls: out.simControls ?? false,
+    billReadyHour: out.billReadyHour,
     quiet: out.quiet ?? false,
   };
 }
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
       payBind: args.payBind,
       payUrl: args.payUrl,
       simControls: args.simControls,
+      billReadyHour: args.billReadyHour,
       log: (line) => {
         if (!quiet) console.log(`[gateway] ${line}`);
       },
