@@ -73,6 +73,16 @@ test('one payment missing on each side: the reconciliation lists both', async ({
     }),
   });
   expect(edit.status).toBe(200);
+  // The neighbouring dates' bills ready too (with none of these trades): a sale within minutes of a Beijing
+  // midnight then has every bill that could hold it, instead of waiting for tomorrow's.
+  for (const other of [now - 86_400_000, now + 86_400_000]) {
+    const res = await fetch(`${gateway.apiUrl}/sim/bills/${beijing(other).slice(0, 10)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ready: true }),
+    });
+    expect(res.status).toBe(200);
+  }
 
   // The business day: Beijing time from 05:00.
   const day = beijing(now - 5 * 3600_000).slice(0, 10);
