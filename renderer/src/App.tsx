@@ -6,6 +6,7 @@ import { LockScreen } from './components/LockScreen';
 import { Toasts } from './components/Toasts';
 import { CustomerDisplay } from './customer/CustomerDisplay';
 import { applyLanguage } from './i18n';
+import { ReportsPage } from './reports/ReportsPage';
 import { useRoute } from './router';
 import { syncSettings, useSettings } from './stores/settings';
 import { syncStaff } from './stores/staff';
@@ -26,15 +27,16 @@ export function App() {
   }, []);
 
   // The customer display never asks for a PIN.
-  return route === 'customer' ? <CustomerDisplay /> : <Till />;
+  return route === 'customer' ? <CustomerDisplay /> : <Till reports={route === 'reports'} />;
 }
 
-function Till() {
+/** The till's screens share the lock screen, the owner's approval prompt, toasts and auto-lock. */
+function Till({ reports }: { reports: boolean }) {
   useEffect(() => syncStaff(), []);
   useAutoLock();
   return (
     <>
-      <Cashier />
+      {reports ? <ReportsPage /> : <Cashier />}
       <ApprovalPromptHost />
       <LockScreen />
       <Toasts />

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hourLabel, hoursInDayOrder, quantityText, shareText } from './reportText';
+import type { TFunction } from 'i18next';
+import { hourLabel, hoursInDayOrder, methodName, quantityText, shareText } from './reportText';
+
+const t = ((key: string) => `<${key}>`) as unknown as TFunction;
 
 describe('report text', () => {
   it('labels hours with two digits', () => {
@@ -28,5 +31,11 @@ describe('report text', () => {
     hours[22] = { hour: 22, orderCount: 1, salesMinor: 1200 };
     expect(hoursInDayOrder(hours, 5).map((h) => h.hour)).toEqual([9, 22, 1]);
     expect(hoursInDayOrder(hours, 0).map((h) => h.hour)).toEqual([1, 9, 22]);
+  });
+
+  it("names payment methods, a provider's wallet included, and keeps unknown keys", () => {
+    expect(methodName('cash', t)).toBe('<zreport.methods.cash>');
+    expect(methodName('demo:alipay', t)).toBe('<zreport.methods.demo> · <zreport.methods.alipay>');
+    expect(methodName('unionpay', t)).toBe('unionpay');
   });
 });

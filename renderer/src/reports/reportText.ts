@@ -1,4 +1,5 @@
 // Small pure formatters of the reports page (tested in reportText.test.ts).
+import type { TFunction } from 'i18next';
 import type { Report, ReportProduct } from '../../../shared/report';
 
 /** "08:00" for hour 8. */
@@ -30,5 +31,17 @@ export function hoursInDayOrder(hours: Report['hours'], startHour: number): Repo
   return hours.filter((h) => h.orderCount > 0 || h.salesMinor !== 0).sort((a, b) => rank(a.hour) - rank(b.hour));
 }
 
-/** The products shown before "show all". */
-export const TOP_PRODUCTS = 10;
+const KNOWN_METHODS = ['cash', 'alipay', 'wechat', 'demo', 'bank_qr'] as const;
+type KnownMethod = (typeof KNOWN_METHODS)[number];
+const isKnown = (part: string): part is KnownMethod => (KNOWN_METHODS as readonly string[]).includes(part);
+
+/**
+ * A payment method key of the Z as people read it: 'cash' → "Cash"; a provider with its wallet ('demo:alipay') →
+ * "Demo wallet · Alipay"; an unknown key as it is. (Not t(`…${key}`): i18next would read the ':' as a namespace.)
+ */
+export function methodName(key: string, t: TFunction): string {
+  return key
+    .split(':')
+    .map((part) => (isKnown(part) ? t(`zreport.methods.${part}`) : part))
+    .join(' · ');
+}
