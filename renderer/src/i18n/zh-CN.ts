@@ -944,10 +944,9 @@ export const zhCN: Messages = {
       received: '收款',
       refunded: '退款',
       net: '净额',
-      share: '占比',
       note: '现金按扣除找零后的金额计算。',
     },
-    tax: { title: '按税率', rate: '税率', sales: '销售额', tax: '税额', refunded: '退款税额', net: '净税额' },
+    tax: { title: '按税率', rate: '税率', sales: '销售额', tax: '税额', net: '净税额' },
     hours: { title: '按小时', chart: '每小时销售额', hour: '时段', orders: '订单数', sales: '销售额' },
     trend: {
       title: '近 30 天',

@@ -2,6 +2,7 @@
 // come from reports.get (they equal the Z reports of the same days); the charts are shared/report-charts.ts's,
 // the same the printable report draws on the server. A cashier who opens the page is asked for the owner's PIN.
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { EChartsCoreOption } from 'echarts/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../shared/api';
 import { formatMoney } from '../../../shared/money';
@@ -26,7 +27,7 @@ import { CsvExport } from './CsvExport';
 import { customProblem, PERIODS, type Period, periodRange, todayBusinessDay } from './period';
 import { PrintButton } from './PrintButton';
 import { ReportChart } from './ReportChart';
-import { hourLabel, hoursInDayOrder, methodName, quantityText, shareText } from './reportText';
+import { hourLabel, hoursInDayOrder, methodName, quantityText } from './reportText';
 
 type Loaded = { status: 'idle' } | { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready' };
 
@@ -201,6 +202,12 @@ export function ReportsPage() {
   );
 }
 
+/** A horizontal money axis on a phone has room for about three labels; ECharts would otherwise overlap them. */
+function fewerTicks(option: EChartsCoreOption): EChartsCoreOption {
+  const axis = (option.xAxis ?? {}) as { axisLabel?: object };
+  return { ...option, xAxis: { ...axis, splitNumber: 3, axisLabel: { ...axis.axisLabel, hideOverlap: true } } };
+}
+
 function ReportBody({ report, startHour, locale }: { report: Report; startHour: number; locale: string }) {
   const { t } = useTranslation();
   const money = useMoney(report.currency);
@@ -222,12 +229,11 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
       hour: hourChart(report, labels, fmt),
       trend: trendChart(report, labels, fmt),
       method: methodChart(report, labels, fmt),
-      product: productChart(report, labels, fmt),
+      product: fewerTicks(productChart(report, labels, fmt)),
     };
   }, [report, locale, t]);
 
   const products = allProducts ? report.products : report.products.slice(0, TOP_PRODUCTS);
-  const receivedNet = report.methods.reduce((sum, m) => sum + Math.max(0, m.netMinor), 0);
 
   return (
     <>
@@ -265,7 +271,6 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
             t('reports.methods.received'),
             t('reports.methods.refunded'),
             t('reports.methods.net'),
-            t('reports.methods.share'),
           ]}
         >
           {report.methods.map((m) => (
@@ -281,7 +286,6 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
               <td className="num" data-testid="method-net">
                 {money(m.netMinor)}
               </td>
-              <td className="num">{shareText(Math.max(0, m.netMinor), receivedNet, locale)}</td>
             </tr>
           ))}
         </Table>
@@ -392,21 +396,12 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
 
       <section className="reports-card" data-testid="report-tax">
         <h2>{t('reports.tax.title')}</h2>
-        <Table
-          head={[
-            t('reports.tax.rate'),
-            t('reports.tax.sales'),
-            t('reports.tax.tax'),
-            t('reports.tax.refunded'),
-            t('reports.tax.net'),
-          ]}
-        >
+        <Table head={[t('reports.tax.rate'), t('reports.tax.sales'), t('reports.tax.tax'), t('reports.tax.net')]}>
           {report.taxByRate.map((r) => (
             <tr key={r.taxRateBp} data-testid="tax-row" data-rate={r.taxRateBp}>
               <td>{`${r.taxRateBp / 100}%`}</td>
               <td className="num">{money(r.salesMinor)}</td>
               <td className="num">{money(r.taxMinor)}</td>
-              <td className="num">{money(r.refundedTaxMinor)}</td>
               <td className="num">{money(r.netTaxMinor)}</td>
             </tr>
           ))}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TFunction } from 'i18next';
-import { hourLabel, hoursInDayOrder, methodName, quantityText, shareText } from './reportText';
+import { hourLabel, hoursInDayOrder, methodName, quantityText } from './reportText';
 
 const t = ((key: string) => `<${key}>`) as unknown as TFunction;
 
@@ -16,12 +16,6 @@ describe('report text', () => {
     expect(quantityText({ quantity: 1200, weightG: 0 }, 'en')).toBe('1,200');
     expect(quantityText({ quantity: 3, weightG: 1250 }, 'en')).toBe('1.25 kg');
     expect(quantityText({ quantity: 1, weightG: 5 }, 'zh-CN')).toBe('0.005 kg');
-  });
-
-  it('writes shares as whole percents, and a dash without a whole', () => {
-    expect(shareText(1, 4, 'en')).toBe('25%');
-    expect(shareText(2200, 5200, 'en')).toBe('42%');
-    expect(shareText(0, 0, 'en')).toBe('—');
   });
 
   it('orders hours from the business day start and leaves empty ones out', () => {

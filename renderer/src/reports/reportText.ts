@@ -16,12 +16,6 @@ export function quantityText(p: Pick<ReportProduct, 'quantity' | 'weightG'>, loc
   return new Intl.NumberFormat(locale).format(p.quantity);
 }
 
-/** A part of a whole as a whole percent ("42%"); "—" when there is no whole. */
-export function shareText(part: number, whole: number, locale: string): string {
-  if (whole <= 0) return '—';
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(part / whole);
-}
-
 /**
  * The hours with orders, in the business day's order: from the day's start hour on (a cafe open past midnight
  * reads 05:00 … 23:00, 00:00 … 04:00), empty hours left out of the table (the chart shows them all).
