@@ -1002,6 +1002,8 @@ export const en = {
     SHIFT_OPEN: 'Shift {{number}} is already open at this till',
     SHIFT_CHECKLIST: '{{missing}} open item(s) need a decision before the shift closes',
     SHIFT_NOT_FOUND: 'That shift was not found',
+    // Owners' reports.
+    REPORT_RANGE: 'At most {{maxDays}} days in one report: choose a shorter range',
   },
 } as const;
 

@@ -982,5 +982,7 @@ export const zhCN: Messages = {
     SHIFT_OPEN: '班次 {{number}} 已在本收银台开班',
     SHIFT_CHECKLIST: '还有 {{missing}} 项未结事项需要决定后才能交班',
     SHIFT_NOT_FOUND: '找不到该班次',
+    // 经营报表。
+    REPORT_RANGE: '一份报表最多 {{maxDays}} 天：请缩短日期范围',
   },
 };
