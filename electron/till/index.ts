@@ -315,9 +315,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'orders.today': ({ limit, beforeId }) => cart.today(limit, beforeId),
       'reports.exportCsv': ({ kind, fromDay, toDay }) => exports.csv(kind, fromDay, toDay),
       'reports.get': (input) => reports.get(input),
-      'reports.printable': () => {
-        throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
-      },
+      'reports.printable': (input) => reports.printable(input),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),

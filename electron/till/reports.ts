@@ -7,6 +7,7 @@ import { addBusinessDays } from '../../shared/business-day';
 import { taxIncluded } from '../../shared/pricing';
 import {
   MAX_REPORT_DAYS,
+  type PrintableReport,
   type Report,
   type ReportProduct,
   type ReportRange,
@@ -14,6 +15,7 @@ import {
 } from '../../shared/report';
 import { tillBusinessDayRange } from './business-day';
 import type { TillContext } from './context';
+import { type PrintLanguage, printableReport } from './report-print';
 import { PRICE_OVERRIDE_KINDS } from './zreport';
 
 const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
@@ -246,6 +248,14 @@ export class Reports {
         openDays,
       };
     })();
+  }
+
+  /** The printable page of a range, in `language` (else the till's: 'auto' reads Chinese). */
+  printable({ fromDay, toDay, language }: ReportRange & { language?: PrintLanguage }): PrintableReport {
+    const report = this.get({ fromDay, toDay });
+    const settings = this.ctx.settings.get();
+    const lang: PrintLanguage = language ?? (settings.language === 'en' ? 'en' : 'zh-CN');
+    return printableReport(report, lang, settings.shopName, this.ctx.clock());
   }
 
   /** Everything but the trend, the Zs and the open days, over [from, to). */
