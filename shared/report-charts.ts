@@ -68,10 +68,10 @@ export function hourChart(report: Report, labels: ReportChartLabels, money: Char
   const option: Option = {
     animation: false,
     tooltip: axisTooltip(report, money),
-    grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 8, top: 16, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: { type: 'category', data: report.hours.map((h) => labels.hour(h.hour)) },
     yAxis: moneyAxis(report, money),
-    series: [{ type: 'bar', name: labels.sales, data: report.hours.map((h) => major(h.salesMinor)) }],
+    series: [{ type: 'bar', name: labels.sales, barMaxWidth: 24, data: report.hours.map((h) => major(h.salesMinor)) }],
   };
   return option;
 }
@@ -83,7 +83,7 @@ export function trendChart(report: Report, labels: ReportChartLabels, money: Cha
     animation: false,
     tooltip: axisTooltip(report, money),
     legend: { top: 0, data: [labels.sales, labels.net] },
-    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: { type: 'category', boundaryGap: false, data: report.trend.map((d) => labels.day(d.day)) },
     yAxis: moneyAxis(report, money),
     series: [
@@ -129,15 +129,15 @@ export function productChart(report: Report, labels: ReportChartLabels, money: C
   const option: Option = {
     animation: false,
     tooltip: { ...axisTooltip(report, money), axisPointer: { type: 'shadow' } },
-    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    grid: { left: 24, right: 16, top: 8, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: moneyAxis(report, money),
     yAxis: {
       type: 'category',
       inverse: true,
       data: top.map((p) => labels.product(p)),
-      axisLabel: { width: 120, overflow: 'truncate' },
+      axisLabel: { width: 110, overflow: 'truncate', ellipsis: '…' },
     },
-    series: [{ type: 'bar', name: labels.sales, data: top.map((p) => major(p.salesMinor)) }],
+    series: [{ type: 'bar', name: labels.sales, barMaxWidth: 24, data: top.map((p) => major(p.salesMinor)) }],
   };
   return option;
 }

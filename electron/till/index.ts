@@ -43,6 +43,7 @@ import { type ScannerOptions, TillScanner } from './scanner';
 import { Exports } from './exports';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
+import { Reports } from './reports';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
@@ -134,6 +135,7 @@ export interface Till {
   refunds: Refunds;
   /** The Z reports (the benchmark computes figures without saving). */
   zReports: ZReports;
+  reports: Reports;
   /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
   commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
@@ -202,6 +204,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const zReports = new ZReports(ctx, printing);
   const shifts = new Shifts(ctx, printing);
   const exports = new Exports(ctx);
+  const reports = new Reports(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -311,13 +314,8 @@ function assemble(db: Database, opts: TillOptions): Till {
       'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
       'orders.today': ({ limit, beforeId }) => cart.today(limit, beforeId),
       'reports.exportCsv': ({ kind, fromDay, toDay }) => exports.csv(kind, fromDay, toDay),
-      // Being built (issue #11): answers a clear refusal until electron/till/reports.ts lands.
-      'reports.get': () => {
-        throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
-      },
-      'reports.printable': () => {
-        throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
-      },
+      'reports.get': (input) => reports.get(input),
+      'reports.printable': (input) => reports.printable(input),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),
@@ -565,6 +563,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     staff,
     refunds,
     zReports,
+    reports,
     commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {
