@@ -2,9 +2,12 @@
 // refund, the owner opens /reports at 390×844 and sees totals equal to the sales, the four charts drawn, CSV files
 // whose amount columns sum to the report's figures, and a page no wider than the phone.
 import { readFileSync } from 'node:fs';
-import type { Download, Page } from '@playwright/test';
+import type { Download, Page, TestInfo } from '@playwright/test';
 import Papa from 'papaparse';
 import { callApi, DEMO, expect, PhonePage, payShot, test } from './fixtures';
+import { E2E_OWNER_PIN } from './host';
+
+const CASHIER = { name: '小李', pin: '1357' };
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -37,6 +40,17 @@ async function csv(page: Page, kind: 'orders' | 'payments'): Promise<string> {
   return (await download.path())!;
 }
 
+/** Pictures for the lead: the phone's first screen, and the whole page as one tall picture. */
+async function phoneShots(page: Page, name: string, testInfo: TestInfo): Promise<void> {
+  const scroller = page.getByTestId('reports-page');
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
+  await payShot(page, `${name}-top`, testInfo);
+  const height = await scroller.evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: 390, height });
+  await payShot(page, `${name}-all`, testInfo);
+  await page.setViewportSize({ width: 390, height: 844 });
+}
+
 /** Sums "¥12.00"-style texts in minor units. */
 function sumMoneyTexts(texts: string[]): number {
   return texts.reduce((sum, s) => sum + Math.round(Number(s.replace(/[^\d.-]/g, '')) * 100), 0);
@@ -51,11 +65,9 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   // A cash sale: Americano ¥18 + Croissant ¥12 = ¥30, paid with ¥50.
   await callApi(host.url, 'cart.scan', { barcode: DEMO.americano.barcode });
   await callApi(host.url, 'cart.scan', { barcode: DEMO.croissant.barcode });
-  const cash = await callApi<{ order: { id: number; lines: Line[] }; changeMinor: number }>(
-    host.url,
-    'checkout.cash',
-    { tenderedMinor: 5000 },
-  );
+  const cash = await callApi<{ order: { id: number; lines: Line[] }; changeMinor: number }>(host.url, 'checkout.cash', {
+    tenderedMinor: 5000,
+  });
   expect(cash.changeMinor).toBe(2000);
 
   // A QR sale: Caffè Latte ¥22, paid on the customer's phone (the Demo gateway's pay page).
@@ -73,9 +85,7 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   expect(await phone.open(qr!)).toBe(200);
   await phone.pay();
   await phoneContext.close();
-  await expect
-    .poll(async () => (await callApi<PayView>(host.url, 'pay.current')).payment?.status)
-    .toBe('paid');
+  await expect.poll(async () => (await callApi<PayView>(host.url, 'pay.current')).payment?.status).toBe('paid');
 
   // A refund of the croissant, from the drawer: ¥12.
   const croissant = cash.order.lines.find((l) => l.barcode === DEMO.croissant.barcode)!;
@@ -120,7 +130,7 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
 
   // The page is no wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await payShot(page, 'reports-en-phone', testInfo);
+  await phoneShots(page, 'reports-en', testInfo);
 
   // The accountant's CSV for the range: the orders' totals are the sales, the payments' amounts what came in,
   // their refunded column the refunds.
@@ -135,9 +145,26 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   await expect(page.getByTestId('fig-net')).toHaveText('¥40.00');
   await expect(page.getByTestId('chart-methods').locator('svg path').first()).toBeAttached();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await payShot(page, 'reports-zh-phone', testInfo);
+  await phoneShots(page, 'reports-zh', testInfo);
+
+  // Print: the till's printable page (its charts drawn on the server) goes to a hidden frame that prints.
+  await page.getByTestId('report-print').click();
+  await expect(page.locator('#report-print-frame')).toHaveAttribute('srcdoc', /<svg/);
 
   // Back to the till.
   await page.getByTestId('reports-back').click();
   await expect(page.getByTestId('cart-lines')).toBeVisible();
+
+  // A cashier who opens the reports (at the till's own screen) is asked for the owner's PIN first.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await callApi(host.url, 'staff.save', CASHIER);
+  await callApi(host.url, 'staff.unlock', { pin: CASHIER.pin });
+  await expect(page.getByTestId('signed-in-name')).toHaveText(CASHIER.name);
+  await page.getByTestId('reports-button').click();
+  const approval = page.getByTestId('approval-prompt');
+  await expect(approval).toHaveAttribute('data-action', 'reports');
+  await expect(page.getByTestId('fig-net')).toHaveCount(0);
+  await approval.getByTestId('approval-pin').fill(E2E_OWNER_PIN);
+  await approval.getByTestId('approval-submit').click();
+  await expect(page.getByTestId('fig-net')).toHaveText('¥40.00');
 });

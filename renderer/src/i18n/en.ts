@@ -936,6 +936,7 @@ export const en = {
     loading: 'Loading the report…',
     failed: 'The report could not be loaded: {{message}}',
     retry: 'Try again',
+    openDay: 'Not closed yet: figures can change.',
     openDays: 'Not closed yet: figures can change ({{days}}).',
     zDays: 'Closed with a Z: {{list}}',
     zItem: 'Z {{number}} ({{day}})',

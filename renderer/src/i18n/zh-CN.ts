@@ -921,6 +921,7 @@ export const zhCN: Messages = {
     loading: '正在加载报表…',
     failed: '报表加载失败：{{message}}',
     retry: '重试',
+    openDay: '尚未日结：数字可能还会变化。',
     openDays: '尚未日结：数字可能还会变化（{{days}}）。',
     zDays: '已日结：{{list}}',
     zItem: 'Z {{number}}（{{day}}）',

@@ -440,7 +440,9 @@ function DayStatus({ report }: { report: Report }) {
     <section className="reports-days" data-testid="report-days">
       {report.openDays.length > 0 && (
         <p className="reports-open" data-testid="report-open-days">
-          {t('reports.openDays', { days: report.openDays.join(', ') })}
+          {report.fromDay === report.toDay
+            ? t('reports.openDay')
+            : t('reports.openDays', { days: report.openDays.join(', ') })}
         </p>
       )}
       {report.zReports.length > 0 && (
