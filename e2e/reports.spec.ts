@@ -151,6 +151,12 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   await page.getByTestId('report-print').click();
   await expect(page.locator('#report-print-frame')).toHaveAttribute('srcdoc', /<svg/);
 
+  // Today's report follows the till: another sale there (¥18) shows here without asking.
+  await callApi(host.url, 'cart.scan', { barcode: DEMO.americano.barcode });
+  await callApi(host.url, 'checkout.cash', { tenderedMinor: 1800 });
+  await expect(page.getByTestId('fig-net')).toHaveText('¥58.00');
+  await expect(page.getByTestId('fig-orders')).toHaveText('3');
+
   // Back to the till.
   await page.getByTestId('reports-back').click();
   await expect(page.getByTestId('cart-lines')).toBeVisible();
@@ -166,5 +172,5 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   await expect(page.getByTestId('fig-net')).toHaveCount(0);
   await approval.getByTestId('approval-pin').fill(E2E_OWNER_PIN);
   await approval.getByTestId('approval-submit').click();
-  await expect(page.getByTestId('fig-net')).toHaveText('¥40.00');
+  await expect(page.getByTestId('fig-net')).toHaveText('¥58.00');
 });
