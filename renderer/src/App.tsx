@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { client } from './api/client';
 import { Cashier } from './cashier/Cashier';
 import { ApprovalPromptHost } from './components/ApprovalPrompt';
@@ -6,7 +6,6 @@ import { LockScreen } from './components/LockScreen';
 import { Toasts } from './components/Toasts';
 import { CustomerDisplay } from './customer/CustomerDisplay';
 import { applyLanguage } from './i18n';
-import { ReportsPage } from './reports/ReportsPage';
 import { useRoute } from './router';
 import { syncSettings, useSettings } from './stores/settings';
 import { syncStaff } from './stores/staff';
@@ -30,13 +29,22 @@ export function App() {
   return route === 'customer' ? <CustomerDisplay /> : <Till reports={route === 'reports'} />;
 }
 
+// The reports and their charts (ECharts) load only when opened: the cashier's screen starts without them.
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+
 /** The till's screens share the lock screen, the owner's approval prompt, toasts and auto-lock. */
 function Till({ reports }: { reports: boolean }) {
   useEffect(() => syncStaff(), []);
   useAutoLock();
   return (
     <>
-      {reports ? <ReportsPage /> : <Cashier />}
+      {reports ? (
+        <Suspense fallback={null}>
+          <ReportsPage />
+        </Suspense>
+      ) : (
+        <Cashier />
+      )}
       <ApprovalPromptHost />
       <LockScreen />
       <Toasts />
