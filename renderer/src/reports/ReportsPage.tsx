@@ -227,6 +227,12 @@ function fewerTicks(option: EChartsCoreOption): EChartsCoreOption {
   return { ...option, xAxis: { ...axis, splitNumber: 3, axisLabel: { ...axis.axisLabel, hideOverlap: true } } };
 }
 
+/** A phone leaves little room beside a donut: a long method name wraps instead of ending in "…". */
+function wrapPieLabels(option: EChartsCoreOption): EChartsCoreOption {
+  const series = (option.series ?? []) as { label?: object }[];
+  return { ...option, series: series.map((s) => ({ ...s, label: { ...s.label, overflow: 'break' } })) };
+}
+
 function ReportBody({ report, startHour, locale }: { report: Report; startHour: number; locale: string }) {
   const { t } = useTranslation();
   const money = useMoney(report.currency);
@@ -247,7 +253,7 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
     return {
       hour: hourChart(report, labels, fmt),
       trend: trendChart(report, labels, fmt),
-      method: methodChart(report, labels, fmt),
+      method: wrapPieLabels(methodChart(report, labels, fmt)),
       product: fewerTicks(productChart(report, labels, fmt)),
     };
   }, [report, locale, t]);
