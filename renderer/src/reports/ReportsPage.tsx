@@ -288,7 +288,15 @@ function ReportBody({ report, startHour, locale }: { report: Report; startHour: 
 
       <section className="reports-card" data-testid="report-methods">
         <h2>{t('reports.methods.title')}</h2>
-        <ReportChart option={charts.method} locale={locale} testId="chart-methods" label={t('reports.methods.chart')} />
+        {/* An empty donut says nothing: the chart shows once money came in. */}
+        {report.methods.some((m) => m.netMinor > 0) && (
+          <ReportChart
+            option={charts.method}
+            locale={locale}
+            testId="chart-methods"
+            label={t('reports.methods.chart')}
+          />
+        )}
         <Table
           head={[
             t('reports.methods.method'),
