@@ -2,7 +2,6 @@
 // come from reports.get (they equal the Z reports of the same days); the charts are shared/report-charts.ts's,
 // the same the printable report draws on the server. A cashier who opens the page is asked for the owner's PIN.
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { EChartsCoreOption } from 'echarts/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../shared/api';
 import { formatMoney } from '../../../shared/money';
@@ -23,6 +22,7 @@ import { errorText } from '../i18n';
 import { navigate, routeHref } from '../router';
 import { useSettings } from '../stores/settings';
 import { useStaff } from '../stores/staff';
+import { fewerTicks, wrapPieLabels } from './chartTweaks';
 import { CsvExport } from './CsvExport';
 import { customProblem, PERIODS, type Period, periodRange, todayBusinessDay } from './period';
 import { PrintButton } from './PrintButton';
@@ -219,18 +219,6 @@ export function ReportsPage() {
       )}
     </div>
   );
-}
-
-/** A horizontal money axis on a phone has room for about three labels; ECharts would otherwise overlap them. */
-function fewerTicks(option: EChartsCoreOption): EChartsCoreOption {
-  const axis = (option.xAxis ?? {}) as { axisLabel?: object };
-  return { ...option, xAxis: { ...axis, splitNumber: 3, axisLabel: { ...axis.axisLabel, hideOverlap: true } } };
-}
-
-/** A phone leaves little room beside a donut: a long method name wraps instead of ending in "…". */
-function wrapPieLabels(option: EChartsCoreOption): EChartsCoreOption {
-  const series = (option.series ?? []) as { label?: object }[];
-  return { ...option, series: series.map((s) => ({ ...s, label: { ...s.label, overflow: 'break' } })) };
 }
 
 function ReportBody({ report, startHour, locale }: { report: Report; startHour: number; locale: string }) {
