@@ -31,6 +31,7 @@ const GROUPS = {
   },
   z: { entry: 'bench/z.ts', timeoutMs: 240_000, what: 'Z report on a busy year (200k orders, 1M lines)' },
   verify: { entry: 'bench/verify.ts', timeoutMs: 600_000, what: 'verify journal over a busy year (200k orders)' },
+  reports: { entry: 'bench/reports.ts', timeoutMs: 600_000, what: "owners' reports on a busy year (200k orders)" },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');
