@@ -122,6 +122,8 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   await expect(product(DEMO.americano.barcode)).toHaveText('¥18.00');
   await expect(product(DEMO.latte.barcode)).toHaveText('¥22.00');
   expect(sumMoneyTexts(await page.getByTestId('hour-sales').allTextContents())).toBe(5200);
+  await expect(page.getByTestId('cashier-row')).toHaveCount(1);
+  await expect(page.getByTestId('cashier-row')).toContainText('¥52.00');
 
   // The four charts are drawn (SVG with shapes inside).
   for (const chart of ['chart-hours', 'chart-trend', 'chart-methods', 'chart-products']) {
