@@ -36,6 +36,7 @@ const GROUPS = {
     timeoutMs: 120_000,
     what: "reconciliation of a day with 2,000 wallet payments against a local Demo gateway's bills",
   },
+  reports: { entry: 'bench/reports.ts', timeoutMs: 600_000, what: "owners' reports on a busy year (200k orders)" },
 };
 const ROW_PREFIX = '@@bench-row ';
 const OUT_DIR = path.join(ROOT, 'out', 'bench');

@@ -624,6 +624,9 @@ export const ErrorCode = z.enum([
   /** A decision on something not open, or a payment voided (settled on the attention list instead). */
   'Z_DECISION_REFUSED',
   'Z_NOT_FOUND',
+  // Owners' reports (issue #11).
+  /** A report over more days than one report covers (params.days, maxDays). */
+  'REPORT_RANGE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

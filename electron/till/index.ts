@@ -44,6 +44,7 @@ import { Exports } from './exports';
 import { Reconciliation } from './reconcile';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
+import { Reports } from './reports';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
@@ -137,6 +138,8 @@ export interface Till {
   zReports: ZReports;
   /** Reconciliation with the providers' bills (tests drive its timer's step). */
   reconciliation: Reconciliation;
+  /** The owners' reports (the benchmark times them). */
+  reports: Reports;
   /** Settings the operator gave on the command line (--thanks-ms): applied without a PIN, journaled. */
   commandLineSettings(patch: Partial<Settings>): Settings;
   /** Brings up payments; resolves once QR pay can be offered (or is known unavailable). Never rejects. */
@@ -207,6 +210,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const exports = new Exports(ctx);
   const reconciliation = new Reconciliation(ctx, () => checkout.providers());
   let stopBillTimer: (() => void) | undefined;
+  const reports = new Reports(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -316,15 +320,10 @@ function assemble(db: Database, opts: TillOptions): Till {
       'attention.resolve': ({ paymentId, action }) => checkout.resolve(paymentId, action),
       'orders.today': ({ limit, beforeId }) => cart.today(limit, beforeId),
       'reports.exportCsv': ({ kind, fromDay, toDay }) => exports.csv(kind, fromDay, toDay),
-      // Being built (issue #11): answers a clear refusal until electron/till/reports.ts lands.
-      'reports.get': () => {
-        throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
-      },
-      'reports.printable': () => {
-        throw new TillError('UNKNOWN_METHOD', 'Reports are not available in this build yet');
-      },
       'reconcile.day': ({ day }) => reconciliation.day(day),
       'reconcile.refresh': ({ day }) => reconciliation.refresh(day),
+      'reports.get': (input) => reports.get(input),
+      'reports.printable': (input) => reports.printable(input),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),
@@ -573,6 +572,7 @@ function assemble(db: Database, opts: TillOptions): Till {
     refunds,
     zReports,
     reconciliation,
+    reports,
     commandLineSettings: updateSettings,
     start() {
       if (!started && !closed) {

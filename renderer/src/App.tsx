@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { client } from './api/client';
 import { Cashier } from './cashier/Cashier';
 import { ApprovalPromptHost } from './components/ApprovalPrompt';
@@ -26,15 +26,25 @@ export function App() {
   }, []);
 
   // The customer display never asks for a PIN.
-  return route === 'customer' ? <CustomerDisplay /> : <Till />;
+  return route === 'customer' ? <CustomerDisplay /> : <Till reports={route === 'reports'} />;
 }
 
-function Till() {
+// The reports and their charts (ECharts) load only when opened: the cashier's screen starts without them.
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+
+/** The till's screens share the lock screen, the owner's approval prompt, toasts and auto-lock. */
+function Till({ reports }: { reports: boolean }) {
   useEffect(() => syncStaff(), []);
   useAutoLock();
   return (
     <>
-      <Cashier />
+      {reports ? (
+        <Suspense fallback={null}>
+          <ReportsPage />
+        </Suspense>
+      ) : (
+        <Cashier />
+      )}
       <ApprovalPromptHost />
       <LockScreen />
       <Toasts />

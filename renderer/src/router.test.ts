@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeOf } from './router';
+import { routeHref, routeOf } from './router';
 
 describe('routeOf', () => {
   it('reads paths served by the host', () => {
@@ -16,5 +16,21 @@ describe('routeOf', () => {
 
   it('does not mistake other paths for the display', () => {
     expect(routeOf({ pathname: '/customers', hash: '' })).toBe('cashier');
+  });
+});
+
+describe('the reports route', () => {
+  it('is /reports on the host and #/reports in a file:// page', () => {
+    expect(routeOf({ pathname: '/reports', hash: '' })).toBe('reports');
+    expect(routeOf({ pathname: '/reports/', hash: '' })).toBe('reports');
+    expect(routeOf({ pathname: '/app/out/renderer/index.html', hash: '#/reports' })).toBe('reports');
+    expect(routeOf({ pathname: '/reportsx', hash: '' })).toBe('cashier');
+  });
+
+  it('has an address for each till screen', () => {
+    expect(routeHref('reports', { protocol: 'http:' })).toBe('/reports');
+    expect(routeHref('cashier', { protocol: 'http:' })).toBe('/');
+    expect(routeHref('reports', { protocol: 'file:' })).toBe('#/reports');
+    expect(routeHref('cashier', { protocol: 'file:' })).toBe('#/');
   });
 });

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { canOpenDrawer } from '../../../shared/printer';
-import { customerDisplayHref } from '../router';
+import { customerDisplayHref, navigate, routeHref } from '../router';
 import { setPendingQuantity } from '../scannerDom';
 import { clearQuantityPrefix } from '../stores/catalog';
 import { usePay } from '../stores/payment';
@@ -142,6 +142,17 @@ export function Header() {
         <button type="button" className="btn btn-ghost" data-testid="z-button" onClick={() => openDialog('zReport')}>
           {t('zreport.button')}
         </button>
+        <a
+          className="btn btn-ghost"
+          href={routeHref('reports', window.location)}
+          data-testid="reports-button"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('reports');
+          }}
+        >
+          {t('reports.button')}
+        </a>
         <button
           type="button"
           className="btn btn-ghost"

@@ -7,6 +7,7 @@ import type { ZChecklist, ZDecision, ZReport, ZSummary } from '../../../shared/z
 import { request } from '../api/call';
 import { Modal } from '../components/Modal';
 import { formatTime, useLocale, useMoney } from '../format';
+import { CsvExport } from '../reports/CsvExport';
 import { closeDialog, showToast } from '../stores/ui';
 import { useBusy } from './useBusy';
 
@@ -100,42 +101,19 @@ export function ZDialog() {
               {busy ? t('zreport.making') : t('zreport.make')}
             </button>
           </div>
-          {checklist && <CsvExport day={checklist.businessDay} />}
+          {checklist && (
+            <CsvExport
+              fromDay={checklist.businessDay}
+              toDay={checklist.businessDay}
+              label={t('zreport.csv', { day: checklist.businessDay })}
+              className="z-csv"
+              testId="z-csv"
+            />
+          )}
           <PastList past={past} busy={busy} onView={(id) => void run(() => view(id))} />
         </>
       )}
     </Modal>
-  );
-}
-
-/** The day's orders, lines and payments as CSV files for the accountant (Excel opens them as they are). */
-function CsvExport({ day }: { day: string }) {
-  const { t } = useTranslation();
-  const download = async (kind: 'orders' | 'lines' | 'payments') => {
-    const file = await request('reports.exportCsv', { kind, fromDay: day, toDay: day });
-    if (!file) return;
-    const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = file.filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  };
-  return (
-    <section className="z-csv" data-testid="z-csv">
-      <span>{t('zreport.csv', { day })}</span>
-      {(['orders', 'lines', 'payments'] as const).map((kind) => (
-        <button
-          key={kind}
-          type="button"
-          className="btn btn-small"
-          data-testid={`csv-${kind}`}
-          onClick={() => void download(kind)}
-        >
-          {t(`zreport.csvKind.${kind}`)}
-        </button>
-      ))}
-    </section>
   );
 }
 

@@ -1,0 +1,419 @@
+// The owners' reports (/reports): a business day or a range of them, summed by the database. The money facts are
+// the Z's (zreport.ts): completed orders' lines by completion time, payments when the money moved (cash net of
+// change), refunds when they went through, voids, no-sale drawer openings and price overrides from the journal;
+// and a day covers the same instants its Z covers, so a report equals the Zs of its days. Read-only.
+import { TillError } from '../../shared/api';
+import { addBusinessDays } from '../../shared/business-day';
+import { taxIncluded } from '../../shared/pricing';
+import {
+  MAX_REPORT_DAYS,
+  type PrintableReport,
+  type Report,
+  type ReportProduct,
+  type ReportRange,
+  type ReportTotals,
+} from '../../shared/report';
+import { tillBusinessDayRange } from './business-day';
+import type { TillContext } from './context';
+import { type PrintLanguage, printableReport } from './report-print';
+import { PRICE_OVERRIDE_KINDS } from './zreport';
+
+const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
+const MOVED_AT = 'IFNULL(p.settled_at, p.created_at)';
+const COMPLETED_IN =
+  "o.completed_at >= @from AND o.completed_at < @to AND o.till_id = @tillId AND o.status = 'completed'";
+export const TREND_DAYS = 30;
+
+/**
+ * ONE pass over the range's lines, grouped by product and tax rate: the Z's gross, discounts and tax per rate, and
+ * the products, together. Grouped on the plain columns (no expressions) so the sort key stays narrow; a product's
+ * lines with other snapshots (renamed since) are merged by id afterwards, and lines of deleted products (no id)
+ * stay apart by barcode and name. Exported for the benchmark, which times this pass alone.
+ */
+export const REPORT_LINES_SQL =
+  'SELECT g.productId, g.taxRateBp, g.grossMinor, g.discountsMinor, g.totalMinor, g.taxMinor, g.quantity,' +
+  ' g.weightG, g.orderCount, g.bad, IFNULL(p.barcode, g.barcode) AS barcode, IFNULL(p.name, g.name) AS name,' +
+  " IFNULL(p.name_en, g.nameEn) AS nameEn, IFNULL(p.category, '') AS category FROM (" +
+  ' SELECT l.product_id AS productId, l.barcode, l.name, l.tax_rate_bp AS taxRateBp,' +
+  ' sum(l.gross_minor) AS grossMinor, sum(l.line_discount_minor + l.order_discount_share_minor) AS discountsMinor,' +
+  ' sum(l.total_minor) AS totalMinor, sum(l.tax_minor) AS taxMinor, sum(l.quantity) AS quantity,' +
+  ' sum(IFNULL(l.weight_g, 0)) AS weightG, count(DISTINCT l.order_id) AS orderCount,' +
+  ' sum(l.gross_minor - l.line_discount_minor - l.order_discount_share_minor <> l.total_minor) AS bad,' +
+  ' max(l.name_en) AS nameEn' +
+  ' FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.completed_at >= @from AND o.completed_at < @to' +
+  " AND o.till_id = @tillId AND o.status = 'completed'" +
+  ' GROUP BY l.product_id, l.barcode, l.name, l.tax_rate_bp' +
+  ') g LEFT JOIN products p ON p.id = g.productId';
+
+export interface DaySpan {
+  fromIso: string;
+  toIso: string;
+}
+
+/** The instants a run of business days covers, [fromAt, toAt), as a Z covers them (see dayWindow). */
+export function reportWindow(
+  fromDay: string,
+  toDay: string,
+  zOf: (day: string) => { fromAt: string; toAt: string } | undefined,
+  dayRange: (day: string) => DaySpan,
+): { fromAt: string; toAt: string } {
+  // A day with a Z covers exactly its Z; one without starts where the previous day's Z ended (money that moved
+  // after that Z belongs to this day, as it does to the next Z), else at its own start, and ends at its own end.
+  const fromZ = zOf(fromDay);
+  const previousZ = zOf(addBusinessDays(fromDay, -1));
+  const fromAt = fromZ?.fromAt ?? previousZ?.toAt ?? dayRange(fromDay).fromIso;
+  const toAt = zOf(toDay)?.toAt ?? dayRange(toDay).toIso;
+  // Never a negative span (a Z made late cannot end before the previous one).
+  return { fromAt, toAt: [fromAt, toAt].sort()[1] };
+}
+
+/** Days from `fromDay` to `toDay`, both included. */
+export function daysBetween(fromDay: string, toDay: string): number {
+  return (Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000 + 1;
+}
+
+/** Sales ÷ orders rounded half up, in integers. */
+export function averageTicket(salesMinor: number, orders: number): number {
+  if (orders <= 0) return 0;
+  return Math.floor((2 * salesMinor + orders) / (2 * orders));
+}
+
+/** The Z's method key: wallets by provider, so a QR and a payment code of the same wallet add up. */
+function methodKey(method: string, provider: string | null): string {
+  if (method === 'cash') return 'cash';
+  if (method === 'bank_qr') return 'bank_qr';
+  return provider ?? method;
+}
+
+/** As the Z lists them: cash first, wallets by name, bank QR last. */
+function methodOrder(a: string, b: string): number {
+  const rank = (k: string) => (k === 'cash' ? 0 : k === 'bank_qr' ? 2 : 1);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function isDay(day: string): boolean {
+  try {
+    return addBusinessDays(day, 0) === day;
+  } catch {
+    return false;
+  }
+}
+
+interface Range {
+  tillId: string;
+  from: string;
+  to: string;
+}
+
+interface LineGroup {
+  productId: number | null;
+  taxRateBp: number;
+  grossMinor: number;
+  discountsMinor: number;
+  totalMinor: number;
+  taxMinor: number;
+  quantity: number;
+  weightG: number;
+  orderCount: number;
+  bad: number;
+  barcode: string;
+  name: string;
+  nameEn: string;
+  category: string;
+}
+
+interface OrderGroup {
+  staffId: number | null;
+  staffName: string | null;
+  hourKey: string;
+  n: number;
+  totalMinor: number;
+}
+
+export class Reports {
+  private readonly s;
+
+  constructor(private readonly ctx: TillContext) {
+    const db = ctx.db;
+    this.s = {
+      zs: db.prepare<
+        [string, string, string],
+        { business_day: string; id: string; number: number; from_at: string; to_at: string }
+      >(
+        'SELECT business_day, id, number, from_at, to_at FROM z_reports WHERE till_id = ? AND business_day >= ?' +
+          ' AND business_day <= ? ORDER BY business_day',
+      ),
+      lines: db.prepare<Range, LineGroup>(REPORT_LINES_SQL),
+      // Orders by cashier and UTC hour (or minute, in a zone off the whole hour): hours are mapped to local in JS.
+      orders: db.prepare<Range & { keyLength: number }, OrderGroup>(
+        'SELECT o.staff_id AS staffId, o.staff_name AS staffName, substr(o.completed_at, 1, @keyLength) AS hourKey,' +
+          ` count(*) AS n, sum(o.total_minor) AS totalMinor FROM orders o WHERE ${COMPLETED_IN}` +
+          ' GROUP BY o.staff_id, o.staff_name, hourKey',
+      ),
+      voids: db.prepare<Range, { staffId: number | null; staffName: string | null; n: number }>(
+        'SELECT staff_id AS staffId, staff_name AS staffName, count(*) AS n FROM orders WHERE voided_at >= @from' +
+          " AND voided_at < @to AND till_id = @tillId AND status = 'voided' AND item_count > 0" +
+          ' GROUP BY staff_id, staff_name',
+      ),
+      payments: db.prepare<Range, { method: string; provider: string | null; amountMinor: number; n: number }>(
+        'SELECT p.method, p.provider, sum(p.amount_minor) AS amountMinor, count(*) AS n FROM payments p' +
+          ` JOIN orders o ON o.id = p.order_id WHERE ${MOVED_AT} >= @from AND ${MOVED_AT} < @to` +
+          ` AND p.status IN ${MOVED_STATES} AND o.till_id = @tillId GROUP BY p.method, p.provider`,
+      ),
+      refunds: db.prepare<Range, { method: string; provider: string | null; amountMinor: number; n: number }>(
+        'SELECT p.method, p.provider, sum(r.amount_minor) AS amountMinor, count(*) AS n FROM refunds r' +
+          " JOIN payments p ON p.id = r.payment_id JOIN orders o ON o.id = p.order_id WHERE r.status = 'refunded'" +
+          ' AND r.updated_at >= @from AND r.updated_at < @to AND o.till_id = @tillId GROUP BY p.method, p.provider',
+      ),
+      refundLines: db.prepare<Range, { taxRateBp: number; amountMinor: number }>(
+        'SELECT ol.tax_rate_bp AS taxRateBp, rl.amount_minor AS amountMinor FROM refund_tickets t' +
+          ' JOIN refund_lines rl ON rl.ticket_id = t.id JOIN order_lines ol ON ol.id = rl.order_line_id' +
+          ' JOIN orders o ON o.id = t.order_id WHERE t.created_at >= @from AND t.created_at < @to AND o.till_id = @tillId',
+      ),
+      journalCount: db.prepare<[string, string, string], { n: number }>(
+        'SELECT count(*) AS n FROM journal WHERE kind = ? AND at >= ? AND at < ?',
+      ),
+      noSale: db.prepare<[string, string], { n: number }>(
+        "SELECT count(*) AS n FROM journal WHERE kind = 'drawer.opened' AND at >= ? AND at < ?" +
+          " AND json_extract(data, '$.reason') = 'no_sale'",
+      ),
+      // A trend day: what its orders came to and what went back.
+      daySales: db.prepare<Range, { n: number; totalMinor: number | null }>(
+        `SELECT count(*) AS n, sum(o.total_minor) AS totalMinor FROM orders o WHERE ${COMPLETED_IN}`,
+      ),
+      dayRefunds: db.prepare<Range, { amountMinor: number | null }>(
+        'SELECT sum(r.amount_minor) AS amountMinor FROM refunds r JOIN payments p ON p.id = r.payment_id' +
+          " JOIN orders o ON o.id = p.order_id WHERE r.status = 'refunded' AND r.updated_at >= @from" +
+          ' AND r.updated_at < @to AND o.till_id = @tillId',
+      ),
+    };
+  }
+
+  /** Checks a range; refuses a reversed, impossible or too long one (nothing is read). */
+  private check(fromDay: string, toDay: string): void {
+    if (!isDay(fromDay) || !isDay(toDay)) {
+      throw new TillError('INVALID_INPUT', 'Not a calendar day', { fields: 'fromDay, toDay' });
+    }
+    if (toDay < fromDay) {
+      throw new TillError('INVALID_INPUT', 'The range ends before it starts', { fields: 'fromDay, toDay' });
+    }
+    const days = daysBetween(fromDay, toDay);
+    if (days > MAX_REPORT_DAYS) {
+      throw new TillError('REPORT_RANGE', `At most ${MAX_REPORT_DAYS} days in one report (asked: ${days})`, {
+        days,
+        maxDays: MAX_REPORT_DAYS,
+      });
+    }
+  }
+
+  /** The report of the business days fromDay..toDay (inclusive). */
+  get({ fromDay, toDay }: ReportRange): Report {
+    this.check(fromDay, toDay);
+    const tillId = this.ctx.tillId;
+    // One read transaction: every figure from the same state of the database.
+    return this.ctx.db.transaction(() => {
+      const trendFrom = addBusinessDays(toDay, -(TREND_DAYS - 1));
+      const firstDay = [addBusinessDays(fromDay, -1), addBusinessDays(trendFrom, -1)].sort()[0];
+      const zRows = this.s.zs.all(tillId, firstDay, toDay);
+      const zByDay = new Map(zRows.map((z) => [z.business_day, { fromAt: z.from_at, toAt: z.to_at }]));
+      const zOf = (day: string) => zByDay.get(day);
+      const dayRange = (day: string) => tillBusinessDayRange(this.ctx, day);
+      const { fromAt, toAt } = reportWindow(fromDay, toDay, zOf, dayRange);
+      const range: Range = { tillId, from: fromAt, to: toAt };
+      const figures = this.figures(range);
+
+      const trend: Report['trend'] = [];
+      for (let i = 0; i < TREND_DAYS; i++) {
+        const day = addBusinessDays(trendFrom, i);
+        const w = reportWindow(day, day, zOf, dayRange);
+        const r = { tillId, from: w.fromAt, to: w.toAt };
+        const sales = this.s.daySales.get(r)!;
+        const refunds = this.s.dayRefunds.get(r)!.amountMinor ?? 0;
+        const salesMinor = sales.totalMinor ?? 0;
+        trend.push({ day, orderCount: sales.n, salesMinor, netMinor: salesMinor - refunds });
+      }
+
+      const inRange = zRows.filter((z) => z.business_day >= fromDay);
+      const closed = new Set(inRange.map((z) => z.business_day));
+      const openDays: string[] = [];
+      const days = daysBetween(fromDay, toDay);
+      for (let i = 0; i < days; i++) {
+        const day = addBusinessDays(fromDay, i);
+        if (!closed.has(day)) openDays.push(day);
+      }
+      return {
+        fromDay,
+        toDay,
+        fromAt,
+        toAt,
+        currency: this.ctx.settings.get().currency,
+        ...figures,
+        trend,
+        zReports: inRange.map((z) => ({ id: z.id, number: z.number, businessDay: z.business_day })),
+        openDays,
+      };
+    })();
+  }
+
+  /** The printable page of a range, in `language` (else the till's: 'auto' reads Chinese). */
+  printable({ fromDay, toDay, language }: ReportRange & { language?: PrintLanguage }): PrintableReport {
+    const report = this.get({ fromDay, toDay });
+    const settings = this.ctx.settings.get();
+    const lang: PrintLanguage = language ?? (settings.language === 'en' ? 'en' : 'zh-CN');
+    return printableReport(report, lang, settings.shopName, this.ctx.clock());
+  }
+
+  /** Everything but the trend, the Zs and the open days, over [from, to). */
+  figures(
+    range: Range,
+  ): Pick<Report, 'totals' | 'taxByRate' | 'methods' | 'products' | 'categories' | 'cashiers' | 'hours'> {
+    const { from, to } = range;
+    const lineGroups = this.s.lines.all(range);
+    const bad = lineGroups.reduce((n, l) => n + l.bad, 0);
+    if (bad > 0) throw new Error(`${bad} order lines in ${from}..${to} do not add up (gross − discounts ≠ total)`);
+
+    // Tax per rate, as the Z: sales and tax by rate, then the tax of the lines refunded in the range.
+    type Tax = Report['taxByRate'][number];
+    const taxes = new Map<number, Tax>();
+    const tax = (bp: number): Tax => {
+      let t = taxes.get(bp);
+      if (!t) {
+        t = { taxRateBp: bp, salesMinor: 0, taxMinor: 0, refundedMinor: 0, refundedTaxMinor: 0, netTaxMinor: 0 };
+        taxes.set(bp, t);
+      }
+      return t;
+    };
+    let grossMinor = 0;
+    let discountsMinor = 0;
+    let salesMinor = 0;
+    const products = new Map<string, ReportProduct>();
+    for (const g of lineGroups) {
+      grossMinor += g.grossMinor;
+      discountsMinor += g.discountsMinor;
+      salesMinor += g.totalMinor;
+      const t = tax(g.taxRateBp);
+      t.salesMinor += g.totalMinor;
+      t.taxMinor += g.taxMinor;
+      const key = g.productId === null ? `-${g.barcode}\u001f${g.name}` : String(g.productId);
+      const p = products.get(key);
+      if (p) {
+        // The same product at two tax rates or under two names (changed in the range): one row. Its orders are
+        // counted per group, so an order holding both (a change mid-sale) counts twice: rare, and only here.
+        p.quantity += g.quantity;
+        p.weightG += g.weightG;
+        p.salesMinor += g.totalMinor;
+        p.orderCount += g.orderCount;
+      } else {
+        products.set(key, {
+          productId: g.productId,
+          barcode: g.barcode,
+          name: g.name,
+          nameEn: g.nameEn,
+          category: g.category,
+          quantity: g.quantity,
+          weightG: g.weightG,
+          salesMinor: g.totalMinor,
+          orderCount: g.orderCount,
+        });
+      }
+    }
+    for (const l of this.s.refundLines.all(range)) {
+      const t = tax(l.taxRateBp);
+      t.refundedMinor += l.amountMinor;
+      t.refundedTaxMinor += taxIncluded(l.amountMinor, l.taxRateBp);
+    }
+    for (const t of taxes.values()) t.netTaxMinor = t.taxMinor - t.refundedTaxMinor;
+
+    const methods = new Map<string, Report['methods'][number]>();
+    const method = (key: string) => {
+      let m = methods.get(key);
+      if (!m) {
+        m = { key, receivedMinor: 0, refundedMinor: 0, netMinor: 0, count: 0 };
+        methods.set(key, m);
+      }
+      return m;
+    };
+    let receivedMinor = 0;
+    for (const p of this.s.payments.all(range)) {
+      const m = method(methodKey(p.method, p.provider));
+      m.receivedMinor += p.amountMinor;
+      m.count += p.n;
+      receivedMinor += p.amountMinor;
+    }
+    let refundsMinor = 0;
+    for (const r of this.s.refunds.all(range)) {
+      method(methodKey(r.method, r.provider)).refundedMinor += r.amountMinor;
+      refundsMinor += r.amountMinor;
+    }
+    for (const m of methods.values()) m.netMinor = m.receivedMinor - m.refundedMinor;
+
+    // Orders per cashier and local hour.
+    const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, orderCount: 0, salesMinor: 0 }));
+    const wholeHours = [from, to].every((iso) => new Date(iso).getTimezoneOffset() % 60 === 0);
+    const keyLength = wholeHours ? 13 : 16; // "2026-12-04T09" or "2026-12-04T09:30"
+    const cashiers = new Map<string, Report['cashiers'][number]>();
+    const cashier = (staffId: number | null, name: string | null) => {
+      const key = `${staffId ?? ''}\u001f${name ?? ''}`;
+      let c = cashiers.get(key);
+      if (!c) {
+        c = { staffId, name: name ?? '', orderCount: 0, salesMinor: 0, voids: 0 };
+        cashiers.set(key, c);
+      }
+      return c;
+    };
+    let orderCount = 0;
+    const hourOf = new Map<string, number>();
+    for (const o of this.s.orders.all({ ...range, keyLength })) {
+      orderCount += o.n;
+      const c = cashier(o.staffId, o.staffName);
+      c.orderCount += o.n;
+      c.salesMinor += o.totalMinor;
+      let hour = hourOf.get(o.hourKey);
+      if (hour === undefined) {
+        hour = new Date(wholeHours ? `${o.hourKey}:00:00.000Z` : `${o.hourKey}:00.000Z`).getHours();
+        hourOf.set(o.hourKey, hour);
+      }
+      hours[hour].orderCount += o.n;
+      hours[hour].salesMinor += o.totalMinor;
+    }
+    let voids = 0;
+    for (const v of this.s.voids.all(range)) {
+      cashier(v.staffId, v.staffName).voids += v.n;
+      voids += v.n;
+    }
+
+    const categories = new Map<string, Report['categories'][number]>();
+    for (const p of products.values()) {
+      const c = categories.get(p.category) ?? { category: p.category, quantity: 0, salesMinor: 0 };
+      c.quantity += p.quantity;
+      c.salesMinor += p.salesMinor;
+      categories.set(p.category, c);
+    }
+
+    let priceOverrides = 0;
+    for (const kind of PRICE_OVERRIDE_KINDS) priceOverrides += this.s.journalCount.get(kind, from, to)!.n;
+    const totals: ReportTotals = {
+      orderCount,
+      grossMinor,
+      discountsMinor,
+      salesMinor,
+      refundsMinor,
+      netMinor: salesMinor - refundsMinor,
+      averageTicketMinor: averageTicket(salesMinor, orderCount),
+      receivedMinor,
+      voids,
+      noSaleOpenings: this.s.noSale.get(from, to)!.n,
+      priceOverrides,
+    };
+    const bySales = <T extends { salesMinor: number }>(a: T, b: T) => b.salesMinor - a.salesMinor;
+    return {
+      totals,
+      taxByRate: [...taxes.values()].sort((a, b) => a.taxRateBp - b.taxRateBp),
+      methods: [...methods.values()].sort((a, b) => methodOrder(a.key, b.key)),
+      products: [...products.values()].sort((a, b) => bySales(a, b) || a.barcode.localeCompare(b.barcode)),
+      categories: [...categories.values()].sort((a, b) => bySales(a, b) || a.category.localeCompare(b.category)),
+      cashiers: [...cashiers.values()].sort((a, b) => bySales(a, b) || a.name.localeCompare(b.name)),
+      hours,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { customProblem, daysIn, periodRange, todayBusinessDay } from './period';
+
+describe('periods', () => {
+  it('today and yesterday are one business day each', () => {
+    expect(periodRange('today', '2026-12-04')).toEqual({ fromDay: '2026-12-04', toDay: '2026-12-04' });
+    expect(periodRange('yesterday', '2026-12-01')).toEqual({ fromDay: '2026-11-30', toDay: '2026-11-30' });
+    expect(periodRange('yesterday', '2027-01-01')).toEqual({ fromDay: '2026-12-31', toDay: '2026-12-31' });
+  });
+
+  it('this week starts on Monday and runs to today', () => {
+    // 2026-12-04 is a Friday; 2026-11-30 the Monday before.
+    expect(periodRange('week', '2026-12-04')).toEqual({ fromDay: '2026-11-30', toDay: '2026-12-04' });
+    expect(periodRange('week', '2026-11-30')).toEqual({ fromDay: '2026-11-30', toDay: '2026-11-30' });
+    // A Sunday belongs to the week that began six days before.
+    expect(periodRange('week', '2026-12-06')).toEqual({ fromDay: '2026-11-30', toDay: '2026-12-06' });
+  });
+
+  it('this month starts on the 1st', () => {
+    expect(periodRange('month', '2026-12-04')).toEqual({ fromDay: '2026-12-01', toDay: '2026-12-04' });
+    expect(periodRange('month', '2026-02-01')).toEqual({ fromDay: '2026-02-01', toDay: '2026-02-01' });
+  });
+
+  it('counts the days of a range, month and year ends included', () => {
+    expect(daysIn({ fromDay: '2026-12-04', toDay: '2026-12-04' })).toBe(1);
+    expect(daysIn({ fromDay: '2026-02-27', toDay: '2026-03-02' })).toBe(4);
+    expect(daysIn({ fromDay: '2028-01-01', toDay: '2028-12-31' })).toBe(366);
+  });
+
+  it('tells what is wrong with a custom range before asking the till', () => {
+    expect(customProblem('2026-12-01', '2026-12-04')).toBeNull();
+    expect(customProblem('', '2026-12-04')).toBe('missing');
+    expect(customProblem('2026-12-05', '2026-12-04')).toBe('order');
+    expect(customProblem('2025-01-01', '2026-12-04')).toBe('tooLong');
+    expect(customProblem('2025-12-04', '2026-12-04')).toBeNull();
+  });
+});
+
+describe('todayBusinessDay', () => {
+  it('keeps a sale after midnight in the day before the start hour', () => {
+    // The test machine's zone is whatever it is: build local times, not UTC ones.
+    expect(todayBusinessDay(new Date(2026, 11, 5, 1, 30), 5)).toBe('2026-12-04');
+    expect(todayBusinessDay(new Date(2026, 11, 5, 5, 0), 5)).toBe('2026-12-05');
+    expect(todayBusinessDay(new Date(2026, 11, 5, 0, 10), 0)).toBe('2026-12-05');
+  });
+});
