@@ -25,6 +25,7 @@ import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPrev
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
+import { Alert, AlertSummary } from './alerts';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { shiftMethods } from './shift-api';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
@@ -337,6 +338,12 @@ export const api = {
   'reports.get': method(ReportRange, Report),
   /** The same report as a printable HTML page with its charts drawn on the server (print, or save as PDF). */
   'reports.printable': method(PrintableReportInput, PrintableReport),
+  /** Risk alerts of the business days fromDay..toDay (at most MAX_REPORT_DAYS), newest first. The owner's. */
+  'alerts.list': method(ReportRange, z.array(Alert)),
+  /** How many alerts since the owner last looked (the lock screen's line): a count, never what they are. */
+  'alerts.summary': method(Empty, AlertSummary),
+  /** The owner looked at the alerts: the count starts again from now. */
+  'alerts.seen': method(Empty, AlertSummary),
   /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
   'orders.today': method(
     z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),

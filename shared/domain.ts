@@ -240,6 +240,35 @@ export const StaffRules = z
   .strict();
 export type StaffRules = z.infer<typeof StaffRules>;
 
+/** The owner's thresholds for risk alerts (shared/alerts.ts), and a switch per rule. */
+export const RiskRules = z
+  .object({
+    /** A refund ticket over this amount (minor units) is an alert. */
+    refundOverMinor: z.number().int().min(0).max(100_000_000).default(20_000),
+    /** A shift that reaches this many refunds is an alert. */
+    refundsPerShift: z.number().int().min(1).max(1000).default(3),
+    /** This many declined or failed wallet payments within `declinedWindowMinutes` is an alert. */
+    declinedPayments: z.number().int().min(1).max(1000).default(3),
+    declinedWindowMinutes: z.number().int().min(1).max(1440).default(10),
+    /** Each rule on or off (all on by default). */
+    enabled: z
+      .object({
+        void_after_total: z.boolean().default(true),
+        line_removed_after_total: z.boolean().default(true),
+        refund_over: z.boolean().default(true),
+        refunds_many_in_shift: z.boolean().default(true),
+        declined_repeated: z.boolean().default(true),
+        no_sale_drawer: z.boolean().default(true),
+        price_override: z.boolean().default(true),
+        over_limit_attempt: z.boolean().default(true),
+        verify_failed: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type RiskRules = z.infer<typeof RiskRules>;
+
 export const Settings = z.object({
   shopName: z.string().trim().min(1).max(60),
   currency: Currency,
@@ -269,6 +298,8 @@ export const Settings = z.object({
   scannerSerial: ScannerUri.nullable(),
   /** The owner's rules for staff at this till. */
   staffRules: StaffRules,
+  /** The owner's risk-alert thresholds and switches. */
+  riskRules: RiskRules,
   /** Local hour (0-23) at which a business day starts: order numbers restart and a Z closes the day by it. */
   businessDayStartHour: z.number().int().min(0).max(23),
 });
