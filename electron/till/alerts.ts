@@ -5,7 +5,7 @@
 // looks at the one order's entries through journal_order. The lock screen's count (summary) is 'open' and carries
 // no detail; the owner's last look is an internal settings key.
 import { TillError } from '../../shared/api';
-import { type Alert, type AlertRule, type AlertSeverity, type AlertSummary } from '../../shared/alerts';
+import type { Alert, AlertRule, AlertSeverity, AlertSummary } from '../../shared/alerts';
 import { MAX_REPORT_DAYS } from '../../shared/report';
 import type { Statement } from 'better-sqlite3';
 import type { VerifyReport } from '../db/journal-verify';
