@@ -1,6 +1,7 @@
 // The shop's things as the API carries them. Schemas double as the types (z.infer) and as the
 // validation main applies to every incoming value.
 import { z } from 'zod';
+import { ALERT_RULES, AlertRule } from './alerts';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
 import { PrinterSettings } from './printer';
@@ -250,21 +251,8 @@ export const RiskRules = z
     /** This many declined or failed wallet payments within `declinedWindowMinutes` is an alert. */
     declinedPayments: z.number().int().min(1).max(1000).default(3),
     declinedWindowMinutes: z.number().int().min(1).max(1440).default(10),
-    /** Each rule on or off (all on by default). */
-    enabled: z
-      .object({
-        void_after_total: z.boolean().default(true),
-        line_removed_after_total: z.boolean().default(true),
-        refund_over: z.boolean().default(true),
-        refunds_many_in_shift: z.boolean().default(true),
-        declined_repeated: z.boolean().default(true),
-        no_sale_drawer: z.boolean().default(true),
-        price_override: z.boolean().default(true),
-        over_limit_attempt: z.boolean().default(true),
-        verify_failed: z.boolean().default(true),
-      })
-      .strict()
-      .prefault({}),
+    /** The rules the owner switched off (all on by default). */
+    off: z.array(AlertRule).max(ALERT_RULES.length).default([]),
   })
   .strict();
 export type RiskRules = z.infer<typeof RiskRules>;

@@ -239,7 +239,7 @@ describe('risk alerts', () => {
         refundsPerShift: 4,
         declinedPayments: 2,
         declinedWindowMinutes: 1,
-        enabled: { ...rules.enabled, no_sale_drawer: false, price_override: false },
+        off: ['no_sale_drawer', 'price_override'],
       },
     });
     const found = byRule(await t.call('alerts.list', { fromDay: day, toDay: day }));

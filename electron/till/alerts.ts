@@ -5,7 +5,7 @@
 // looks at the one order's entries through journal_order. The lock screen's count (summary) is 'open' and carries
 // no detail; the owner's last look is an internal settings key.
 import { TillError } from '../../shared/api';
-import type { Alert, AlertRule, AlertSeverity, AlertSummary } from '../../shared/alerts';
+import { ALERT_RULES, type Alert, type AlertRule, type AlertSeverity, type AlertSummary } from '../../shared/alerts';
 import { MAX_REPORT_DAYS } from '../../shared/report';
 import type { Statement } from 'better-sqlite3';
 import type { VerifyReport } from '../db/journal-verify';
@@ -177,7 +177,8 @@ export class Alerts {
   /** Every alert raised in [from, to), newest first. */
   compute(from: string, to: string): Alert[] {
     const rules = this.ctx.settings.get().riskRules;
-    const on = rules.enabled;
+    const off = new Set(rules.off);
+    const on = Object.fromEntries(ALERT_RULES.map((r) => [r, !off.has(r)])) as Record<AlertRule, boolean>;
     const out: Alert[] = [];
     const shifts = new ShiftFinder(this.s.shifts.all(to, from));
     const orders = new Map<number, { number: string; till_id: string; total_minor: number } | undefined>();

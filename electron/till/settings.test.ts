@@ -50,17 +50,7 @@ describe('settings', () => {
         refundsPerShift: 3,
         declinedPayments: 3,
         declinedWindowMinutes: 10,
-        enabled: {
-          void_after_total: true,
-          line_removed_after_total: true,
-          refund_over: true,
-          refunds_many_in_shift: true,
-          declined_repeated: true,
-          no_sale_drawer: true,
-          price_override: true,
-          over_limit_attempt: true,
-          verify_failed: true,
-        },
+        off: [],
       },
       businessDayStartHour: 5,
     });
