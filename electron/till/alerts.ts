@@ -153,9 +153,13 @@ export class Alerts {
   }
 
   /** "Verify journal" found a problem: journaled, so the owner sees it among the alerts. */
-  verified<R extends Pick<VerifyReport, 'ok' | 'firstBad' | 'orders' | 'entries'>>(report: R): R {
+  verified<R extends Pick<VerifyReport, 'ok' | 'firstBad' | 'orders' | 'entries' | 'segments'>>(report: R): R {
     if (!report.ok) {
-      const why = report.firstBad?.why ?? report.orders.firstBad?.why ?? 'a segment could not be verified';
+      const why =
+        report.firstBad?.why ??
+        report.orders.firstBad?.why ??
+        report.segments.find((s) => !s.verified)?.why ??
+        'not verified';
       this.ctx.tx(() =>
         this.ctx.repos.journal.append(
           isoNow(this.ctx),
