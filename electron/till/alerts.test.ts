@@ -294,7 +294,7 @@ describe('risk alerts', () => {
   });
 
   it('a refused over-limit start changes nothing of the sale', async () => {
-    const { till: t } = await open();
+    const { till: t, day } = await open();
     await t.call('settings.update', { payLimits: { qr: 1000, payment_code: 1000, bank_qr: 5_000_000 } });
     await t.call('cart.scan', { barcode: COFFEE });
     const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
@@ -310,5 +310,12 @@ describe('risk alerts', () => {
     // No payment code is kept.
     expect(JSON.parse(entry.data)).toMatchObject({ method: 'payment_code', amountMinor: 1800, limitMinor: 1000 });
     expect(entry.data).not.toContain('280000000000000001');
+    // The sale goes on in cash; the attempt entry leaves "Verify journal" content.
+    await t.call('checkout.cash', { tenderedMinor: 1800 });
+    expect((await t.call('journal.verify', {})).ok).toBe(true);
+    expect((await t.call('alerts.list', { fromDay: day, toDay: day })).map((a) => a.rule)).toEqual([
+      'over_limit_attempt',
+    ]);
+    expect((await refusal(t.call('alerts.list', { fromDay: '2025-01-01', toDay: day }))).code).toBe('INVALID_INPUT');
   });
 });
