@@ -925,7 +925,7 @@ export const en = {
     failed: 'The alerts could not be loaded.',
     lockLine_one: '⚠ {{count}} risk alert — the owner sees it in Reports',
     lockLine_other: '⚠ {{count}} risk alerts — the owner sees them in Reports',
-    entries: 'Journal entries',
+    entries: 'Journal entries: {{ids}}',
     shift: 'Shift {{shift}}',
     openOrder: 'Order {{order}}',
     noNumber: 'without a number',

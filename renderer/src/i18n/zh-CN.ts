@@ -910,7 +910,7 @@ export const zhCN: Messages = {
     failed: '无法加载风险提醒。',
     lockLine_one: '⚠ {{count}} 条风险提醒 — 店主可在报表中查看',
     lockLine_other: '⚠ {{count}} 条风险提醒 — 店主可在报表中查看',
-    entries: '日志条目',
+    entries: '日志条目：{{ids}}',
     shift: '班次 {{shift}}',
     openOrder: '订单 {{order}}',
     noNumber: '（无单号）',

@@ -1,12 +1,11 @@
 // Risk alerts in /reports (the lead mounts it with the page's days): each alert in words, its rule, time and
 // severity, and the journal entries behind it, with a link to its order when the page gives one. Made for a phone
-// as much as the till. The owner looking here restarts the lock screen's count (alerts.seen).
+// as much as the till. Looking here restarts the lock screen's count (alerts.seen).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Alert } from '../../../shared/alerts';
 import { client } from '../api/client';
 import { useLocale, useMoney } from '../format';
-import { useStaff } from '../stores/staff';
 import { alertText } from './alertText';
 
 const stamps = new Map<string, Intl.DateTimeFormat>();
@@ -33,7 +32,6 @@ export function Alerts({
   const { t } = useTranslation();
   const locale = useLocale();
   const money = useMoney();
-  const owner = useStaff((s) => s.status?.signedIn?.role === 'owner');
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -45,13 +43,13 @@ export function Alerts({
       if (!live) return;
       if (!r.ok) return setFailed(true);
       setAlerts(r.value);
-      // The owner has seen them: the lock screen counts from now on.
-      if (owner) void client.call('alerts.seen', {});
+      // Seen: the lock screen counts from now on. Plain call: whoever may not ('reports') is not asked for a PIN.
+      void client.call('alerts.seen', {});
     });
     return () => {
       live = false;
     };
-  }, [fromDay, toDay, owner]);
+  }, [fromDay, toDay]);
 
   return (
     <section className="report-alerts" data-testid="report-alerts" aria-busy={alerts === null && !failed}>
@@ -101,7 +99,7 @@ export function Alerts({
                 )}
                 {a.shiftNumber && <span>{t('alerts.shift', { shift: a.shiftNumber })}</span>}
                 <span data-testid="alert-entries">
-                  {t('alerts.entries')}: {a.journalIds.map((id) => `#${id}`).join(', ')}
+                  {t('alerts.entries', { ids: a.journalIds.map((id) => `#${id}`).join(', ') })}
                 </span>
               </div>
             </li>
