@@ -69,7 +69,7 @@ export class Alerts {
     order: Statement<[number], { number: string; till_id: string; total_minor: number }>;
     orderEntries: Statement<[number, number], Entry>;
     created: Statement<[number, number], Entry>;
-    shifts: Statement<[string, string], ShiftRow>;
+    shifts: Statement<[string, string, string], ShiftRow>;
   };
 
   constructor(private readonly ctx: TillContext) {
@@ -94,9 +94,10 @@ export class Alerts {
       created: db.prepare(
         "SELECT id, at, kind, order_id, payment_id, data FROM journal WHERE order_id = ? AND payment_id = ? AND kind = 'payment.created' LIMIT 1",
       ),
-      // Shifts that overlap [from, to).
+      // This till's shifts that overlap [from, to) (index shifts_till_opened).
       shifts: db.prepare(
-        'SELECT number, opened_at, closed_at FROM shifts WHERE opened_at < ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY opened_at',
+        'SELECT number, opened_at, closed_at FROM shifts WHERE till_id = ? AND opened_at < ?' +
+          ' AND (closed_at IS NULL OR closed_at > ?) ORDER BY opened_at',
       ),
     };
   }
@@ -184,7 +185,7 @@ export class Alerts {
     const off = new Set(rules.off);
     const on = Object.fromEntries(ALERT_RULES.map((r) => [r, !off.has(r)])) as Record<AlertRule, boolean>;
     const out: Alert[] = [];
-    const shifts = new ShiftFinder(this.s.shifts.all(to, from));
+    const shifts = new ShiftFinder(this.s.shifts.all(this.ctx.tillId, to, from));
     const orders = new Map<number, { number: string; till_id: string; total_minor: number } | undefined>();
     const orderOf = (id: number | null) => {
       if (id === null) return undefined;
