@@ -95,7 +95,7 @@ export function RiskSettings({ settings }: { settings: Settings }) {
         <fieldset className="risk-rules">
           <legend>{t('alerts.settings.rules')}</legend>
           {ALERT_RULES.map((rule) => (
-            <label key={rule}>
+            <label key={rule} className="check">
               <input
                 type="checkbox"
                 data-testid="risk-rule"

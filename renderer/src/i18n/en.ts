@@ -965,7 +965,7 @@ export const en = {
       refundOver: 'A refund over (amount)',
       refundsPerShift: 'Refunds in one shift',
       declinedPayments: 'Declined payments',
-      declinedWindow: 'within (minutes)',
+      declinedWindow: 'Declined payments counted within (minutes)',
       rules: 'Alert me about',
       save: 'Save alert rules',
       badAmount: 'Type an amount such as 200.00',

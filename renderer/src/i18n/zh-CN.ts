@@ -949,7 +949,7 @@ export const zhCN: Messages = {
       refundOver: '退款超过（金额）',
       refundsPerShift: '同一班次退款笔数',
       declinedPayments: '支付失败笔数',
-      declinedWindow: '时间内（分钟）',
+      declinedWindow: '支付失败统计时长（分钟）',
       rules: '提醒以下情况',
       save: '保存提醒规则',
       badAmount: '请输入金额，例如 200.00',
