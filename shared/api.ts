@@ -26,6 +26,7 @@ import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ReconcileDay, ReconcileDayInput } from './reconcile';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
 import { PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
+import { Alert, AlertSummary } from './alerts';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { shiftMethods } from './shift-api';
 import { Pin, StaffAction, StaffApproval, StaffMember, StaffName, StaffPerson, StaffStatus } from './staff';
@@ -345,6 +346,12 @@ export const api = {
   'reconcile.day': method(ReconcileDayInput, ReconcileDay),
   /** The same, fetching again every bill that is not ready (a "no bill" too). */
   'reconcile.refresh': method(ReconcileDayInput, ReconcileDay),
+  /** Risk alerts of the business days fromDay..toDay (at most MAX_REPORT_DAYS), newest first. The owner's. */
+  'alerts.list': method(ReportRange, z.array(Alert)),
+  /** How many alerts since the owner last looked (the lock screen's line): a count, never what they are. */
+  'alerts.summary': method(Empty, AlertSummary),
+  /** The owner looked at the alerts: the count starts again from now. */
+  'alerts.seen': method(Empty, AlertSummary),
   /** A page of today's orders, newest first; `beforeId`: the last order of the page before (the next page). */
   'orders.today': method(
     z.object({ limit: z.number().int().min(1).max(500).default(50), beforeId: Id.optional() }).strict(),

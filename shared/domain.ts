@@ -1,6 +1,7 @@
 // The shop's things as the API carries them. Schemas double as the types (z.infer) and as the
 // validation main applies to every incoming value.
 import { z } from 'zod';
+import { ALERT_RULES, AlertRule } from './alerts';
 import { MAX_AMOUNT_MINOR } from './money';
 import { PaymentState } from './payment';
 import { PrinterSettings } from './printer';
@@ -240,6 +241,22 @@ export const StaffRules = z
   .strict();
 export type StaffRules = z.infer<typeof StaffRules>;
 
+/** The owner's thresholds for risk alerts (shared/alerts.ts), and a switch per rule. */
+export const RiskRules = z
+  .object({
+    /** A refund ticket over this amount (minor units) is an alert. */
+    refundOverMinor: z.number().int().min(0).max(100_000_000).default(20_000),
+    /** A shift that reaches this many refunds is an alert. */
+    refundsPerShift: z.number().int().min(1).max(1000).default(3),
+    /** This many declined or failed wallet payments within `declinedWindowMinutes` is an alert. */
+    declinedPayments: z.number().int().min(1).max(1000).default(3),
+    declinedWindowMinutes: z.number().int().min(1).max(1440).default(10),
+    /** The rules the owner switched off (all on by default). */
+    off: z.array(AlertRule).max(ALERT_RULES.length).default([]),
+  })
+  .strict();
+export type RiskRules = z.infer<typeof RiskRules>;
+
 export const Settings = z.object({
   shopName: z.string().trim().min(1).max(60),
   currency: Currency,
@@ -269,6 +286,8 @@ export const Settings = z.object({
   scannerSerial: ScannerUri.nullable(),
   /** The owner's rules for staff at this till. */
   staffRules: StaffRules,
+  /** The owner's risk-alert thresholds and switches. */
+  riskRules: RiskRules,
   /** Local hour (0-23) at which a business day starts: order numbers restart and a Z closes the day by it. */
   businessDayStartHour: z.number().int().min(0).max(23),
 });

@@ -52,7 +52,11 @@ export type JournalKind =
   | 'journal.segmentStarted'
   // The Z report (日结): made (with the owner's decisions on open items), printed again.
   | 'z.made'
-  | 'z.reprinted';
+  | 'z.reprinted'
+  // Risk alerts (till/alerts.ts): a sale over a method's limit attempted (refused; nothing else written), and a
+  // "Verify journal" that found a problem.
+  | 'risk.overLimitAttempt'
+  | 'journal.verifyFailed';
 
 /** The order and payment a journal row is about. */
 export interface JournalRefs {

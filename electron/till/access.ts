@@ -81,6 +81,10 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'reports.printable': 'reports',
   'reconcile.day': 'reports',
   'reconcile.refresh': 'reports',
+  // Risk alerts: the list is the owner's; the lock screen shows only a count (anyone can see a lock screen).
+  'alerts.list': 'reports',
+  'alerts.summary': 'open',
+  'alerts.seen': 'reports',
   'staff.status': 'open',
   'staff.setupOwner': 'open',
   'staff.unlock': 'open',

@@ -32,6 +32,7 @@ import {
   walletProviders,
 } from '../payments/providers/registry';
 import { currentActor, guardHandlers } from './access';
+import { Alerts } from './alerts';
 import { Cart } from './cart';
 import { Catalog, findAssetsDir } from './catalog';
 import type { TillContext } from './context';
@@ -211,6 +212,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const reconciliation = new Reconciliation(ctx, () => checkout.providers());
   let stopBillTimer: (() => void) | undefined;
   const reports = new Reports(ctx);
+  const alerts = new Alerts(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
   const display = new Display({
@@ -307,8 +309,9 @@ function assemble(db: Database, opts: TillOptions): Till {
       'checkout.cash': ({ tenderedMinor, receipt }) => cart.checkoutCash(tenderedMinor, receipt),
       'checkout.cashPart': ({ amountMinor }) => checkout.cashPart(amountMinor),
       'pay.options': () => checkout.options(),
-      'pay.start': ({ method, amountMinor }) => checkout.start(method, amountMinor),
-      'pay.withCode': ({ code, amountMinor }) => checkout.withCode(code, amountMinor),
+      // A refusal for being over a method's limit is journaled for the risk alerts (alerts.ts).
+      'pay.start': ({ method, amountMinor }) => alerts.recordingOverLimit(() => checkout.start(method, amountMinor)),
+      'pay.withCode': ({ code, amountMinor }) => alerts.recordingOverLimit(() => checkout.withCode(code, amountMinor)),
       'pay.current': () => checkout.current(),
       'pay.check': ({ paymentId }) => checkout.check(paymentId),
       'pay.cancel': ({ paymentId }) => checkout.cancel(paymentId),
@@ -324,6 +327,10 @@ function assemble(db: Database, opts: TillOptions): Till {
       'reconcile.refresh': ({ day }) => reconciliation.refresh(day),
       'reports.get': (input) => reports.get(input),
       'reports.printable': (input) => reports.printable(input),
+      // Risk alerts (alerts.ts).
+      'alerts.list': ({ fromDay, toDay }) => alerts.list(fromDay, toDay),
+      'alerts.summary': () => alerts.summary(),
+      'alerts.seen': () => alerts.seen(),
 
       'display.get': () => display.get(),
       'display.prompt': ({ prompt }) => display.ask(prompt),
@@ -353,7 +360,7 @@ function assemble(db: Database, opts: TillOptions): Till {
 
       // 'reports' (access.ts): an owner, or a cashier with the owner's approval. A year takes a while: its own
       // read-only connection, pausing between steps, so the till keeps selling.
-      'journal.verify': () => verifyJournalFile(db.name, chainKey ? [chainKey] : []),
+      'journal.verify': async () => alerts.verified(await verifyJournalFile(db.name, chainKey ? [chainKey] : [])),
       'staff.status': () => staff.status(),
       'staff.setupOwner': ({ name, pin }) => staff.setupOwner(name, pin),
       'staff.unlock': ({ pin }) => staff.unlock(pin),

@@ -45,6 +45,13 @@ describe('settings', () => {
       },
       scannerSerial: null,
       staffRules: { autoLockMinutes: 5, discountLimitPercent: 10 },
+      riskRules: {
+        refundOverMinor: 20_000,
+        refundsPerShift: 3,
+        declinedPayments: 3,
+        declinedWindowMinutes: 10,
+        off: [],
+      },
       businessDayStartHour: 5,
     });
   });

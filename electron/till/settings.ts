@@ -1,7 +1,7 @@
 // The shop's settings: defaults merged with what was saved. Internal keys (till id, install id, demo
 // flag) live in the same table under a "till." or "catalog." prefix and never reach the API.
 import { DEFAULT_START_HOUR } from '../../shared/business-day';
-import { Settings } from '../../shared/domain';
+import { RiskRules, Settings } from '../../shared/domain';
 import { SCALE_PRESETS } from '../../shared/scale';
 import { DEFAULT_PRINTER_SETTINGS } from '../../shared/printer';
 import type { SettingsRepo } from '../db/settings';
@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   printer: DEFAULT_PRINTER_SETTINGS,
   scannerSerial: null,
   staffRules: { autoLockMinutes: 5, discountLimitPercent: 10 },
+  riskRules: RiskRules.parse({}),
   // 05:00: a cafe open past midnight keeps one day. Saved settings without it read this default (readSettings).
   businessDayStartHour: DEFAULT_START_HOUR,
 };

@@ -53,6 +53,7 @@ function Unlock() {
     <Shell testId="lock-screen">
       <h2>{t('staff.lock.title')}</h2>
       <p className="muted">{t('staff.lock.hint')}</p>
+      <AlertsLine />
       <PinPad value={pin} onChange={setPin} onSubmit={() => void submit()} busy={busy} testId="unlock-pin" globalKeys />
       {error && (
         <p className="form-error" role="alert" data-testid="unlock-error" data-code={error.code}>
@@ -62,6 +63,27 @@ function Unlock() {
         </p>
       )}
     </Shell>
+  );
+}
+
+/** Risk alerts since the owner last looked: a count only (anyone can see a lock screen; the owner reads them in Reports). */
+function AlertsLine() {
+  const { t } = useTranslation();
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void client.call('alerts.summary', {}).then((r) => {
+      if (live && r.ok) setCount(r.value.count);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (count === 0) return null;
+  return (
+    <p className="lock-alerts" data-testid="lock-alerts" data-count={count}>
+      {t('alerts.lockLine', { count })}
+    </p>
   );
 }
 

@@ -10,6 +10,7 @@ import { closeDialog, openDialog, showToast } from '../stores/ui';
 import { PaymentSettings } from './PaymentSettings';
 import { PrinterSettings } from './PrinterSettings';
 import { ScannerSettings } from './ScannerSettings';
+import { RiskSettings } from './RiskSettings';
 import { StaffSettings } from './StaffSettings';
 import { useBusy } from './useBusy';
 import { VerifyJournal } from './VerifyJournal';
@@ -85,6 +86,7 @@ export function SettingsDialog() {
       {settings && <PrinterSettings settings={settings} />}
       {settings && <ScannerSettings key={settings.scannerSerial ?? ''} settings={settings} />}
       {settings && <StaffSettings key={JSON.stringify(settings.staffRules)} settings={settings} />}
+      {settings && <RiskSettings key={JSON.stringify(settings.riskRules)} settings={settings} />}
       <VerifyJournal />
       <section className="settings-section">
         <h3>{t('settings.demo')}</h3>

@@ -23,6 +23,7 @@ import { navigate, routeHref } from '../router';
 import { useSettings } from '../stores/settings';
 import { useStaff } from '../stores/staff';
 import { fewerTicks, wrapPieLabels } from './chartTweaks';
+import { Alerts } from './Alerts';
 import { CsvExport } from './CsvExport';
 import { customProblem, PERIODS, type Period, periodRange, todayBusinessDay } from './period';
 import { PrintButton } from './PrintButton';
@@ -198,7 +199,7 @@ export function ReportsPage() {
       {shown && range && (
         <div className={loaded.status === 'loading' ? 'reports-body is-loading' : 'reports-body'}>
           <ReportBody report={shown} startHour={startHour ?? 0} locale={locale} />
-          {/* SLOT ALERTS: the lead mounts <Alerts from={range.fromDay} to={range.toDay} /> here. */}
+          <Alerts fromDay={range.fromDay} toDay={range.toDay} />
           {/* The wallets' bills are per day: the range's last day (a day's bill is ready the next morning). */}
           <Reconciliation day={range.toDay} />
           <section className="reports-card" data-testid="report-export">
