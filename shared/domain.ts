@@ -370,5 +370,10 @@ export const AppInfo = z.object({
   isDemoData: z.boolean(),
   dataDir: z.string(),
   tillId: z.string(),
+  /**
+   * The till's UTC offset now, in minutes (China: 480): a phone or a browser in another zone still reads the till's
+   * business days (reports' "today").
+   */
+  utcOffsetMinutes: z.number().int().min(-840).max(840),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

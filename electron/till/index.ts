@@ -269,6 +269,7 @@ function assemble(db: Database, opts: TillOptions): Till {
         isDemoData: catalog.isDemoData(),
         dataDir: opts.dataDir,
         tillId,
+        utcOffsetMinutes: -ctx.clock().getTimezoneOffset(),
       }),
 
       'settings.get': () => settings(),

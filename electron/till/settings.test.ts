@@ -94,7 +94,15 @@ describe('app.info', () => {
     const dataDir = tempDataDir();
     const t = open(dataDir);
     const info = await t.call('app.info', {});
-    expect(info).toEqual({ name: 'Tillpoint', version: 'test', mode: 'host', isDemoData: true, dataDir, tillId: 'T1' });
+    expect(info).toEqual({
+      name: 'Tillpoint',
+      version: 'test',
+      mode: 'host',
+      isDemoData: true,
+      dataDir,
+      tillId: 'T1',
+      utcOffsetMinutes: -new Date().getTimezoneOffset(),
+    });
     expect(t.db.prepare("SELECT value FROM settings WHERE key = 'till.installId'").pluck().get()).toMatch(
       /^"[0-9a-f]{16}"$/,
     );

@@ -47,11 +47,13 @@ export function ReportsPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const startHour = useSettings((s) => s.settings?.businessDayStartHour);
+  const tillOffset = useSettings((s) => s.info?.utcOffsetMinutes);
   const signedInId = useStaff((s) => s.status?.signedIn?.id ?? null);
   const [period, setPeriod] = useState<Period>('today');
   // "Today" is read when a period is picked, so a page left open past the day's start moves on at the next pick.
   const [now, setNow] = useState(() => new Date());
-  const today = startHour === undefined ? null : todayBusinessDay(now, startHour);
+  const today =
+    startHour === undefined || tillOffset === undefined ? null : todayBusinessDay(now, startHour, tillOffset);
   const [custom, setCustom] = useState({ fromDay: '', toDay: '' });
   const problem = period === 'custom' ? customProblem(custom.fromDay, custom.toDay) : null;
   const range: ReportRange | null =

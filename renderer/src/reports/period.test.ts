@@ -37,10 +37,12 @@ describe('periods', () => {
 });
 
 describe('todayBusinessDay', () => {
-  it('keeps a sale after midnight in the day before the start hour', () => {
-    // The test machine's zone is whatever it is: build local times, not UTC ones.
-    expect(todayBusinessDay(new Date(2026, 11, 5, 1, 30), 5)).toBe('2026-12-04');
-    expect(todayBusinessDay(new Date(2026, 11, 5, 5, 0), 5)).toBe('2026-12-05');
-    expect(todayBusinessDay(new Date(2026, 11, 5, 0, 10), 0)).toBe('2026-12-05');
+  it("reads the till's day: its start hour and its UTC offset, whatever this device's zone", () => {
+    // 2026-12-04 17:30 UTC is 01:30 on the 5th in China: before a 05:00 start, still the 4th's business day.
+    expect(todayBusinessDay(new Date('2026-12-04T17:30:00Z'), 5, 480)).toBe('2026-12-04');
+    // 21:00 UTC is 05:00 in China: the 5th begins; in UTC it is still the 4th.
+    expect(todayBusinessDay(new Date('2026-12-04T21:00:00Z'), 5, 480)).toBe('2026-12-05');
+    expect(todayBusinessDay(new Date('2026-12-04T21:00:00Z'), 5, 0)).toBe('2026-12-04');
+    expect(todayBusinessDay(new Date('2026-12-04T16:10:00Z'), 0, 480)).toBe('2026-12-05');
   });
 });

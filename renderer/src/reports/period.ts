@@ -6,12 +6,11 @@ export type Period = 'today' | 'yesterday' | 'week' | 'month' | 'custom';
 export const PERIODS: readonly Period[] = ['today', 'yesterday', 'week', 'month', 'custom'];
 
 /**
- * Today's business day as this device sees it: the owner's start hour and this device's UTC offset. The phone
- * that opens /reports is in the shop (same zone as the till); the till's own answer (the Z checklist) would need
- * a call a cashier may not make, so the local clock is the honest source here.
+ * Today's business day at the till: the owner's start hour and the till's UTC offset (app.info), so a phone in
+ * another zone (or a browser set to UTC) still sees the shop's days.
  */
-export function todayBusinessDay(now: Date, startHour: number): string {
-  return businessDay(now.toISOString(), { startHour, utcOffsetMinutes: -now.getTimezoneOffset() });
+export function todayBusinessDay(now: Date, startHour: number, utcOffsetMinutes: number): string {
+  return businessDay(now.toISOString(), { startHour, utcOffsetMinutes });
 }
 
 /** 0 = Monday … 6 = Sunday: a Chinese week starts on Monday (周一). */
