@@ -87,9 +87,19 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   await phoneContext.close();
   await expect.poll(async () => (await callApi<PayView>(host.url, 'pay.current')).payment?.status).toBe('paid');
 
-  // A refund of the croissant, from the drawer: ¥12.
+  // The owner watches refunds over ¥10 (risk alerts; the default is ¥200). A refund of the croissant, from the
+  // drawer: ¥12, over it.
+  const { riskRules } = await callApi<{ riskRules: Record<string, unknown> }>(host.url, 'settings.get');
+  await callApi(host.url, 'settings.update', { riskRules: { ...riskRules, refundOverMinor: 1000 } });
   const croissant = cash.order.lines.find((l) => l.barcode === DEMO.croissant.barcode)!;
   await callApi(host.url, 'refund.make', { orderId: cash.order.id, lines: [{ lineId: croissant.id, quantity: 1 }] });
+
+  // The lock screen says there is an alert, and nothing of what it is.
+  await page.goto(host.url);
+  await callApi(host.url, 'staff.lock');
+  await expect(page.getByTestId('lock-alerts')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('lock-alerts')).not.toContainText('12');
+  await callApi(host.url, 'staff.unlock', { pin: E2E_OWNER_PIN });
 
   // The owner opens the reports from the till's header (the till is laid out for a wide screen) …
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -124,6 +134,11 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   expect(sumMoneyTexts(await page.getByTestId('hour-sales').allTextContents())).toBe(5200);
   await expect(page.getByTestId('cashier-row')).toHaveCount(1);
   await expect(page.getByTestId('cashier-row')).toContainText('¥52.00');
+
+  // The alert, in words, with the journal entries behind it.
+  const alert = page.getByTestId('report-alerts').locator('[data-testid="alert"][data-rule="refund_over"]');
+  await expect(alert).toHaveCount(1);
+  await expect(alert.getByTestId('alert-text')).toContainText('¥12.00');
 
   // The four charts are drawn (SVG with shapes inside).
   for (const chart of ['chart-hours', 'chart-trend', 'chart-methods', 'chart-products']) {
