@@ -128,7 +128,7 @@ describe('the Demo gateway bill', () => {
       orderId: one.orderId,
       paymentId: one.id,
     });
-    expect(missing.orderNumber).toMatch(/^\d+$/);
+    expect(missing.orderNumber).toMatch(/^T1-\d{4}$/);
     // Its journal entries: the ones written for that payment.
     expect(missing.journalIds.length).toBeGreaterThan(0);
     expect(

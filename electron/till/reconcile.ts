@@ -163,7 +163,7 @@ export class Reconciliation {
     const wideTo = new Date(Date.parse(toIso) + DAY_MS).toISOString();
     const payRows = db
       .prepare(
-        `SELECT p.id, p.order_id, o.number, p.provider, p.trade_number, p.amount_minor, p.status,
+        `SELECT p.id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, p.amount_minor, p.status,
                 IFNULL(p.settled_at, p.created_at) AS at
            FROM payments p JOIN orders o ON o.id = p.order_id
           WHERE p.provider IS NOT NULL AND p.method IN ('qr', 'payment_code') AND p.trade_number IS NOT NULL
@@ -173,6 +173,7 @@ export class Reconciliation {
       id: number;
       order_id: number;
       number: string;
+      till_id: string;
       provider: string;
       trade_number: string;
       amount_minor: number;
@@ -183,7 +184,8 @@ export class Reconciliation {
     const payments: TillPayment[] = payRows.map((r) => ({
       paymentId: r.id,
       orderId: r.order_id,
-      orderNumber: r.number || null,
+      // The number people read carries the till ("T1-0042"), as on the receipt and in the alerts.
+      orderNumber: r.number ? `${r.till_id}-${r.number}` : null,
       provider: r.provider,
       tradeNumber: r.trade_number,
       amountMinor: r.amount_minor,
@@ -193,7 +195,7 @@ export class Reconciliation {
     }));
     const refundRows = db
       .prepare(
-        `SELECT r.payment_id, p.order_id, o.number, p.provider, p.trade_number, r.refund_number, r.amount_minor,
+        `SELECT r.payment_id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, r.refund_number, r.amount_minor,
                 r.status, r.updated_at
            FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN orders o ON o.id = p.order_id
           WHERE p.provider IS NOT NULL AND p.method IN ('qr', 'payment_code') AND r.cash_instead = 0
@@ -203,6 +205,7 @@ export class Reconciliation {
       payment_id: number;
       order_id: number;
       number: string;
+      till_id: string;
       provider: string;
       trade_number: string;
       refund_number: string;
@@ -213,7 +216,8 @@ export class Reconciliation {
     const refunds: TillRefund[] = refundRows.map((r) => ({
       paymentId: r.payment_id,
       orderId: r.order_id,
-      orderNumber: r.number || null,
+      // The number people read carries the till ("T1-0042"), as on the receipt and in the alerts.
+      orderNumber: r.number ? `${r.till_id}-${r.number}` : null,
       provider: r.provider,
       tradeNumber: r.trade_number,
       refundNumber: r.refund_number,

@@ -52,11 +52,11 @@ export function Alerts({
   }, [fromDay, toDay]);
 
   return (
-    <section className="report-alerts" data-testid="report-alerts" aria-busy={alerts === null && !failed}>
-      <h3>
+    <section className="reports-card report-alerts" data-testid="report-alerts" aria-busy={alerts === null && !failed}>
+      <h2>
         {t('alerts.title')}
         {alerts && alerts.length > 0 && <span className="alert-count"> {alerts.length}</span>}
-      </h3>
+      </h2>
       {failed && <p className="form-error">{t('alerts.failed')}</p>}
       {!failed && alerts === null && <p className="muted">{t('common.loading')}</p>}
       {alerts?.length === 0 && (

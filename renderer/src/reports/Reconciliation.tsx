@@ -85,7 +85,7 @@ export function Reconciliation({ day, onOpenOrder }: ReconciliationProps) {
   }, [waiting, load]);
 
   return (
-    <section className="reconciliation" data-testid="reconciliation" data-day={day} style={column}>
+    <section className="reports-card reconciliation" data-testid="reconciliation" data-day={day} style={column}>
       <header style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '0.5rem' }}>
         <h2 style={{ margin: 0, flex: '1 1 12rem' }}>{t('reconcile.title')}</h2>
         <button
