@@ -28,7 +28,8 @@ export const TREND_DAYS = 30;
  * ONE pass over the range's lines, grouped by product and tax rate: the Z's gross, discounts and tax per rate, and
  * the products, together. Grouped on the plain columns (no expressions) and with as few aggregates as will do (on
  * a year each one is a million steps); a product's lines with other snapshots (renamed since) are merged by id
- * afterwards, and lines of deleted products (no id) by barcode and name. Exported for the benchmark, which times this pass alone.
+ * afterwards, and lines of deleted products (no id) by barcode and name. Exported for the benchmark, which times
+ * this pass alone.
  */
 export const REPORT_LINES_SQL =
   'SELECT g.productId, g.taxRateBp, g.grossMinor, g.discountsMinor, g.totalMinor, g.taxMinor, g.quantity,' +
@@ -266,7 +267,8 @@ export class Reports {
   ): Pick<Report, 'totals' | 'taxByRate' | 'methods' | 'products' | 'categories' | 'cashiers' | 'hours'> {
     const { from, to } = range;
     const lineGroups = this.s.lines.all(range);
-    // As the Z: figures whose parts do not add up are refused (checked per group: each aggregate step costs on a year).
+    // As the Z: figures whose parts do not add up are refused (checked per group, not per line: on a year every
+    // aggregate in the pass costs a million steps).
     const bad = lineGroups.filter((l) => l.grossMinor - l.discountsMinor !== l.totalMinor).length;
     if (bad > 0) throw new Error(`${bad} product groups in ${from}..${to} do not add up (gross − discounts ≠ total)`);
 
