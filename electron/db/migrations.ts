@@ -534,6 +534,20 @@ export const migrations: Migration[] = [
       CREATE INDEX provider_bills_open ON provider_bills (state) WHERE state <> 'ready';
     `);
   },
+  // 17: kept pieces of long reports (electron/till/reports.ts): the sums of a stretch of time that has ended, so a
+  // year's report adds up months instead of a million lines again. A cache: deleting rows loses nothing.
+  (db) => {
+    db.exec(`
+      CREATE TABLE report_pieces (
+        till_id TEXT NOT NULL,
+        from_at TEXT NOT NULL,
+        to_at   TEXT NOT NULL,
+        data    TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        PRIMARY KEY (till_id, from_at, to_at)
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -279,6 +279,52 @@ describe('reports.get', () => {
     expect(both.trend.slice(-2).map((d) => d.salesMinor)).toEqual([d1.totals.salesMinor, d2.totals.salesMinor]);
   });
 
+  it('a long range adds up kept pieces: the same figures, the live day still live, a rename shown', async () => {
+    const till = await open();
+    const { t, clock, coffee, cake } = till;
+    // Sales spread over three months (October to December 2026), some days with a Z, some without.
+    const sell = async (when: Date, p: Product, cash: boolean) => {
+      clock.set(when);
+      await scan(t, p);
+      if (cash) await t.call('checkout.cash', { tenderedMinor: 5000 });
+      else await payQr(till);
+    };
+    await sell(new Date(2026, 9, 3, 10), coffee, true);
+    await sell(new Date(2026, 9, 31, 23), cake, false);
+    await sell(new Date(2026, 10, 1, 3), coffee, true); // business day 10-31 (before 05:00)
+    await sell(new Date(2026, 10, 15, 12), cake, true);
+    clock.set(new Date(2026, 10, 15, 22));
+    await t.call('z.make', {}); // the first Z: it covers everything up to now
+    await sell(new Date(2026, 11, 2, 9), coffee, false);
+    await sell(new Date(2026, 11, 3, 9), cake, true);
+    clock.set(at(3, 15));
+    const range = { fromDay: '2026-10-01', toDay: '2026-12-03' };
+    const kept = () => sqlCount(t, 'SELECT count(*) FROM report_pieces');
+
+    const first = await t.call('reports.get', range);
+    // The ended pieces are kept (months, the days of December before today); today is read live.
+    expect(kept()).toBeGreaterThan(2);
+    const whole = t.reports.figures({ tillId: 'T1', from: first.fromAt, to: first.toAt });
+    const { trend: _t, ...firstFigures } = first;
+    expect(firstFigures).toMatchObject(whole);
+    expect(first.totals.orderCount).toBe(6);
+
+    // The second time reads the kept pieces: the same report; a sale today still shows; a renamed product shows
+    // its new name although its older sales are in kept pieces.
+    const again = await t.call('reports.get', range);
+    expect(again).toEqual(first);
+    const { id, barcode, nameEn, category, priceMinor, taxRateBp } = coffee;
+    await t.call('products.save', { id, barcode, name: '美式咖啡', nameEn, category, priceMinor, taxRateBp });
+    await sell(at(3, 15, 30), coffee, true);
+    clock.set(at(3, 16));
+    const later = await t.call('reports.get', range);
+    expect(later.totals.orderCount).toBe(7);
+    expect(later.totals.salesMinor).toBe(first.totals.salesMinor + coffee.priceMinor);
+    const row = later.products.find((p) => p.productId === coffee.id)!;
+    expect(row).toMatchObject({ name: '美式咖啡', quantity: 4 });
+    expect(later).toMatchObject(t.reports.figures({ tillId: 'T1', from: later.fromAt, to: later.toAt }));
+  });
+
   it('an empty day: zeros, 24 hours, 30 trend days, the day open', async () => {
     const { t } = await open();
     const r = await t.call('reports.get', { fromDay: '2026-11-20', toDay: '2026-11-20' });

@@ -26,23 +26,26 @@ export const TREND_DAYS = 30;
 
 /**
  * ONE pass over the range's lines, grouped by product and tax rate: the Z's gross, discounts and tax per rate, and
- * the products, together. Grouped on the plain columns (no expressions) and with as few aggregates as will do (on
- * a year each one is a million steps); a product's lines with other snapshots (renamed since) are merged by id
- * afterwards, and lines of deleted products (no id) by barcode and name. Exported for the benchmark, which times
- * this pass alone.
+ * the products, together. Grouped on the plain columns (no expressions) so the sort key stays narrow; a product's
+ * lines with other snapshots (renamed since) are merged by id afterwards, and lines of deleted products (no id)
+ * stay apart by barcode and name. The product's current name and category are looked up afterwards (a kept piece
+ * of a long range stays right after a rename). Exported for the benchmark, which times this pass alone.
  */
 export const REPORT_LINES_SQL =
-  'SELECT g.productId, g.taxRateBp, g.grossMinor, g.discountsMinor, g.totalMinor, g.taxMinor, g.quantity,' +
-  ' IFNULL(g.weightG, 0) AS weightG, g.orderCount, IFNULL(p.barcode, g.barcode) AS barcode,' +
-  " IFNULL(p.name, g.name) AS name, IFNULL(p.name_en, g.nameEn) AS nameEn, IFNULL(p.category, '') AS category FROM (" +
-  ' SELECT l.product_id AS productId, l.barcode, l.name, l.name_en AS nameEn, l.tax_rate_bp AS taxRateBp,' +
+  'SELECT l.product_id AS productId, l.barcode, l.name, l.tax_rate_bp AS taxRateBp,' +
   ' sum(l.gross_minor) AS grossMinor, sum(l.line_discount_minor + l.order_discount_share_minor) AS discountsMinor,' +
   ' sum(l.total_minor) AS totalMinor, sum(l.tax_minor) AS taxMinor, sum(l.quantity) AS quantity,' +
-  ' sum(l.weight_g) AS weightG, count(DISTINCT l.order_id) AS orderCount' +
+  ' sum(IFNULL(l.weight_g, 0)) AS weightG, count(DISTINCT l.order_id) AS orderCount, max(l.name_en) AS nameEn' +
   ' FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.completed_at >= @from AND o.completed_at < @to' +
   " AND o.till_id = @tillId AND o.status = 'completed'" +
-  ' GROUP BY l.product_id, l.barcode, l.name, l.name_en, l.tax_rate_bp' +
-  ') g LEFT JOIN products p ON p.id = g.productId';
+  ' GROUP BY l.product_id, l.barcode, l.name, l.tax_rate_bp';
+
+/** A range longer than this is summed from pieces (months, and the days of its last month) that are kept. */
+export const PIECES_OVER_DAYS = 31;
+/** A piece that ended this long ago can no longer change: everything the till writes is stamped when written. */
+const SETTLED_MS = 5 * 60_000;
+/** Kept day pieces older than this are dropped. */
+const PRUNE_DAYS_MS = 62 * 86_400_000;
 
 export interface DaySpan {
   fromIso: string;
@@ -117,7 +120,6 @@ interface LineGroup {
   barcode: string;
   name: string;
   nameEn: string;
-  category: string;
 }
 
 interface OrderGroup {
@@ -175,6 +177,21 @@ export class Reports {
         "SELECT count(*) AS n FROM journal WHERE kind = 'drawer.opened' AND at >= ? AND at < ?" +
           " AND json_extract(data, '$.reason') = 'no_sale'",
       ),
+      pieceGet: db.prepare<Range, { data: string }>(
+        'SELECT data FROM report_pieces WHERE till_id = @tillId AND from_at = @from AND to_at = @to',
+      ),
+      piecePut: db.prepare<Range & { data: string; madeAt: string }>(
+        'INSERT OR REPLACE INTO report_pieces (till_id, from_at, to_at, data, made_at)' +
+          ' VALUES (@tillId, @from, @to, @data, @madeAt)',
+      ),
+      piecePrune: db.prepare<{ tillId: string; before: string }>(
+        'DELETE FROM report_pieces WHERE till_id = @tillId AND to_at < @before' +
+          ' AND julianday(to_at) - julianday(from_at) < 2',
+      ),
+      product: db.prepare<[number], ProductNow>(
+        'SELECT id, barcode, name, name_en AS nameEn, category FROM products WHERE id = ?',
+      ),
+      allProducts: db.prepare<[], ProductNow>('SELECT id, barcode, name, name_en AS nameEn, category FROM products'),
       // A trend day: what its orders came to and what went back.
       daySales: db.prepare<Range, { n: number; totalMinor: number | null }>(
         `SELECT count(*) AS n, sum(o.total_minor) AS totalMinor FROM orders o WHERE ${COMPLETED_IN}`,
@@ -208,7 +225,7 @@ export class Reports {
   get({ fromDay, toDay }: ReportRange): Report {
     this.check(fromDay, toDay);
     const tillId = this.ctx.tillId;
-    // One read transaction: every figure from the same state of the database.
+    // One transaction: every figure from the same state of the database (it writes only kept pieces).
     return this.ctx.db.transaction(() => {
       const trendFrom = addBusinessDays(toDay, -(TREND_DAYS - 1));
       const firstDay = [addBusinessDays(fromDay, -1), addBusinessDays(trendFrom, -1)].sort()[0];
@@ -218,7 +235,11 @@ export class Reports {
       const dayRange = (day: string) => tillBusinessDayRange(this.ctx, day);
       const { fromAt, toAt } = reportWindow(fromDay, toDay, zOf, dayRange);
       const range: Range = { tillId, from: fromAt, to: toAt };
-      const figures = this.figures(range);
+      const startOf = (day: string) => reportWindow(day, day, zOf, dayRange).fromAt;
+      const figures =
+        daysBetween(fromDay, toDay) > PIECES_OVER_DAYS
+          ? this.figuresInPieces(range, fromDay, toDay, startOf)
+          : this.figures(range);
 
       const trend: Report['trend'] = [];
       for (let i = 0; i < TREND_DAYS; i++) {
@@ -262,15 +283,99 @@ export class Reports {
   }
 
   /** Everything but the trend, the Zs and the open days, over [from, to). */
-  figures(
-    range: Range,
-  ): Pick<Report, 'totals' | 'taxByRate' | 'methods' | 'products' | 'categories' | 'cashiers' | 'hours'> {
+  figures(range: Range): Figures {
+    return this.combine([this.readPiece(range)]);
+  }
+
+  /**
+   * The figures of a long range from pieces: its whole months, then the days of its last month. A piece that has
+   * ended (SETTLED_MS ago) is kept in report_pieces and read back next time: nothing the till writes is stamped in
+   * the past (orders when completed, payments when the money moved, refunds when made, the journal when written),
+   * so a past stretch never changes. The pieces meet exactly, so their sum is the range's.
+   */
+  private figuresInPieces(range: Range, fromDay: string, toDay: string, startOf: (day: string) => string): Figures {
+    const lastMonth = toDay.slice(0, 7);
+    const cuts = new Set<string>();
+    for (let day = addBusinessDays(fromDay, 1); day <= toDay; day = addBusinessDays(day, 1)) {
+      if (day.endsWith('-01') || day.startsWith(lastMonth)) cuts.add(startOf(day));
+    }
+    const edges = [range.from, ...[...cuts].filter((c) => c > range.from && c < range.to).sort(), range.to];
+    const settled = new Date(this.ctx.clock().getTime() - SETTLED_MS).toISOString();
+    const pieces: Piece[] = [];
+    for (let i = 0; i + 1 < edges.length; i++) {
+      const piece = { tillId: range.tillId, from: edges[i], to: edges[i + 1] };
+      if (piece.to > settled) {
+        pieces.push(this.readPiece(piece));
+        continue;
+      }
+      const kept = this.s.pieceGet.get(piece);
+      if (kept) {
+        pieces.push(JSON.parse(kept.data) as Piece);
+        continue;
+      }
+      const read = this.readPiece(piece);
+      const madeAt = this.ctx.clock().toISOString();
+      this.s.piecePut.run({ ...piece, data: JSON.stringify(read), madeAt });
+      // Day pieces are kept while their month is the last of a range people look at; then months serve.
+      this.s.piecePrune.run({
+        tillId: range.tillId,
+        before: new Date(Date.parse(madeAt) - PRUNE_DAYS_MS).toISOString(),
+      });
+      pieces.push(read);
+    }
+    return this.combine(pieces);
+  }
+
+  /** What the database sums over [from, to): the part of the figures a kept piece holds. */
+  private readPiece(range: Range): Piece {
     const { from, to } = range;
-    const lineGroups = this.s.lines.all(range);
+    const wholeHours = [from, to].every((iso) => new Date(iso).getTimezoneOffset() % 60 === 0);
+    const keyLength = wholeHours ? 13 : 16; // "2026-12-04T09" or "2026-12-04T09:30"
+    const refundTax = new Map<number, [number, number]>();
+    for (const l of this.s.refundLines.all(range)) {
+      const t = refundTax.get(l.taxRateBp) ?? [0, 0];
+      t[0] += l.amountMinor;
+      t[1] += taxIncluded(l.amountMinor, l.taxRateBp);
+      refundTax.set(l.taxRateBp, t);
+    }
+    let priceOverrides = 0;
+    for (const kind of PRICE_OVERRIDE_KINDS) priceOverrides += this.s.journalCount.get(kind, from, to)!.n;
+    return {
+      lines: this.s.lines.all(range),
+      refundTax: [...refundTax].map(([taxRateBp, [amountMinor, taxMinor]]) => ({ taxRateBp, amountMinor, taxMinor })),
+      payments: this.s.payments.all(range),
+      refunds: this.s.refunds.all(range),
+      keyLength,
+      orders: this.s.orders.all({ ...range, keyLength }),
+      voids: this.s.voids.all(range),
+      priceOverrides,
+      noSale: this.s.noSale.get(from, to)!.n,
+    };
+  }
+
+  /** The products' current barcode, names and category (lines keep the snapshot of their sale). */
+  private currentProducts(ids: Set<number>): Map<number, ProductNow> {
+    const out = new Map<number, ProductNow>();
+    if (ids.size === 0) return out;
+    if (ids.size > 500) {
+      for (const p of this.s.allProducts.all()) if (ids.has(p.id)) out.set(p.id, p);
+    } else {
+      for (const id of ids) {
+        const p = this.s.product.get(id);
+        if (p) out.set(id, p);
+      }
+    }
+    return out;
+  }
+
+  /** The figures of pieces that meet end to end. */
+  private combine(pieces: readonly Piece[]): Figures {
     // As the Z: figures whose parts do not add up are refused (checked per group, not per line: on a year every
     // aggregate in the pass costs a million steps).
-    const bad = lineGroups.filter((l) => l.grossMinor - l.discountsMinor !== l.totalMinor).length;
-    if (bad > 0) throw new Error(`${bad} product groups in ${from}..${to} do not add up (gross − discounts ≠ total)`);
+    for (const piece of pieces) {
+      const bad = piece.lines.filter((l) => l.grossMinor - l.discountsMinor !== l.totalMinor).length;
+      if (bad > 0) throw new Error(`${bad} product groups in a report do not add up (gross − discounts ≠ total)`);
+    }
 
     // Tax per rate, as the Z: sales and tax by rate, then the tax of the lines refunded in the range.
     type Tax = Report['taxByRate'][number];
@@ -286,41 +391,47 @@ export class Reports {
     let grossMinor = 0;
     let discountsMinor = 0;
     let salesMinor = 0;
+    const ids = new Set<number>();
+    for (const piece of pieces) for (const g of piece.lines) if (g.productId !== null) ids.add(g.productId);
+    const now = this.currentProducts(ids);
     const products = new Map<string, ReportProduct>();
-    for (const g of lineGroups) {
-      grossMinor += g.grossMinor;
-      discountsMinor += g.discountsMinor;
-      salesMinor += g.totalMinor;
-      const t = tax(g.taxRateBp);
-      t.salesMinor += g.totalMinor;
-      t.taxMinor += g.taxMinor;
-      const key = g.productId === null ? `-${g.barcode}\u001f${g.name}` : String(g.productId);
-      const p = products.get(key);
-      if (p) {
-        // The same product at two tax rates or under two names (changed in the range): one row. Its orders are
-        // counted per group, so an order holding both (a change mid-sale) counts twice: rare, and only here.
-        p.quantity += g.quantity;
-        p.weightG += g.weightG;
-        p.salesMinor += g.totalMinor;
-        p.orderCount += g.orderCount;
-      } else {
-        products.set(key, {
-          productId: g.productId,
-          barcode: g.barcode,
-          name: g.name,
-          nameEn: g.nameEn,
-          category: g.category,
-          quantity: g.quantity,
-          weightG: g.weightG,
-          salesMinor: g.totalMinor,
-          orderCount: g.orderCount,
-        });
+    for (const piece of pieces) {
+      for (const g of piece.lines) {
+        grossMinor += g.grossMinor;
+        discountsMinor += g.discountsMinor;
+        salesMinor += g.totalMinor;
+        const t = tax(g.taxRateBp);
+        t.salesMinor += g.totalMinor;
+        t.taxMinor += g.taxMinor;
+        const key = g.productId === null ? `-${g.barcode}\u001f${g.name}` : String(g.productId);
+        const p = products.get(key);
+        if (p) {
+          // The same product at two tax rates or under two names (changed in the range): one row. Its orders are
+          // counted per group, so an order holding both (a change mid-sale) counts twice: rare, and only here.
+          p.quantity += g.quantity;
+          p.weightG += g.weightG;
+          p.salesMinor += g.totalMinor;
+          p.orderCount += g.orderCount;
+        } else {
+          const current = g.productId === null ? undefined : now.get(g.productId);
+          products.set(key, {
+            productId: g.productId,
+            barcode: current?.barcode ?? g.barcode,
+            name: current?.name ?? g.name,
+            nameEn: current?.nameEn ?? g.nameEn,
+            category: current?.category ?? '',
+            quantity: g.quantity,
+            weightG: g.weightG,
+            salesMinor: g.totalMinor,
+            orderCount: g.orderCount,
+          });
+        }
       }
-    }
-    for (const l of this.s.refundLines.all(range)) {
-      const t = tax(l.taxRateBp);
-      t.refundedMinor += l.amountMinor;
-      t.refundedTaxMinor += taxIncluded(l.amountMinor, l.taxRateBp);
+      for (const r of piece.refundTax) {
+        const t = tax(r.taxRateBp);
+        t.refundedMinor += r.amountMinor;
+        t.refundedTaxMinor += r.taxMinor;
+      }
     }
     for (const t of taxes.values()) t.netTaxMinor = t.taxMinor - t.refundedTaxMinor;
 
@@ -334,23 +445,9 @@ export class Reports {
       return m;
     };
     let receivedMinor = 0;
-    for (const p of this.s.payments.all(range)) {
-      const m = method(methodKey(p.method, p.provider));
-      m.receivedMinor += p.amountMinor;
-      m.count += p.n;
-      receivedMinor += p.amountMinor;
-    }
     let refundsMinor = 0;
-    for (const r of this.s.refunds.all(range)) {
-      method(methodKey(r.method, r.provider)).refundedMinor += r.amountMinor;
-      refundsMinor += r.amountMinor;
-    }
-    for (const m of methods.values()) m.netMinor = m.receivedMinor - m.refundedMinor;
-
     // Orders per cashier and local hour.
     const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, orderCount: 0, salesMinor: 0 }));
-    const wholeHours = [from, to].every((iso) => new Date(iso).getTimezoneOffset() % 60 === 0);
-    const keyLength = wholeHours ? 13 : 16; // "2026-12-04T09" or "2026-12-04T09:30"
     const cashiers = new Map<string, Report['cashiers'][number]>();
     const cashier = (staffId: number | null, name: string | null) => {
       const key = `${staffId ?? ''}\u001f${name ?? ''}`;
@@ -362,25 +459,43 @@ export class Reports {
       return c;
     };
     let orderCount = 0;
-    const hourOf = new Map<string, number>();
-    for (const o of this.s.orders.all({ ...range, keyLength })) {
-      orderCount += o.n;
-      const c = cashier(o.staffId, o.staffName);
-      c.orderCount += o.n;
-      c.salesMinor += o.totalMinor;
-      let hour = hourOf.get(o.hourKey);
-      if (hour === undefined) {
-        hour = new Date(wholeHours ? `${o.hourKey}:00:00.000Z` : `${o.hourKey}:00.000Z`).getHours();
-        hourOf.set(o.hourKey, hour);
-      }
-      hours[hour].orderCount += o.n;
-      hours[hour].salesMinor += o.totalMinor;
-    }
     let voids = 0;
-    for (const v of this.s.voids.all(range)) {
-      cashier(v.staffId, v.staffName).voids += v.n;
-      voids += v.n;
+    let priceOverrides = 0;
+    let noSaleOpenings = 0;
+    const hourOf = new Map<string, number>();
+    for (const piece of pieces) {
+      for (const p of piece.payments) {
+        const m = method(methodKey(p.method, p.provider));
+        m.receivedMinor += p.amountMinor;
+        m.count += p.n;
+        receivedMinor += p.amountMinor;
+      }
+      for (const r of piece.refunds) {
+        method(methodKey(r.method, r.provider)).refundedMinor += r.amountMinor;
+        refundsMinor += r.amountMinor;
+      }
+      const whole = piece.keyLength === 13;
+      for (const o of piece.orders) {
+        orderCount += o.n;
+        const c = cashier(o.staffId, o.staffName);
+        c.orderCount += o.n;
+        c.salesMinor += o.totalMinor;
+        let hour = hourOf.get(o.hourKey);
+        if (hour === undefined) {
+          hour = new Date(whole ? `${o.hourKey}:00:00.000Z` : `${o.hourKey}:00.000Z`).getHours();
+          hourOf.set(o.hourKey, hour);
+        }
+        hours[hour].orderCount += o.n;
+        hours[hour].salesMinor += o.totalMinor;
+      }
+      for (const v of piece.voids) {
+        cashier(v.staffId, v.staffName).voids += v.n;
+        voids += v.n;
+      }
+      priceOverrides += piece.priceOverrides;
+      noSaleOpenings += piece.noSale;
     }
+    for (const m of methods.values()) m.netMinor = m.receivedMinor - m.refundedMinor;
 
     const categories = new Map<string, Report['categories'][number]>();
     for (const p of products.values()) {
@@ -390,8 +505,6 @@ export class Reports {
       categories.set(p.category, c);
     }
 
-    let priceOverrides = 0;
-    for (const kind of PRICE_OVERRIDE_KINDS) priceOverrides += this.s.journalCount.get(kind, from, to)!.n;
     const totals: ReportTotals = {
       orderCount,
       grossMinor,
@@ -402,7 +515,7 @@ export class Reports {
       averageTicketMinor: averageTicket(salesMinor, orderCount),
       receivedMinor,
       voids,
-      noSaleOpenings: this.s.noSale.get(from, to)!.n,
+      noSaleOpenings,
       priceOverrides,
     };
     const bySales = <T extends { salesMinor: number }>(a: T, b: T) => b.salesMinor - a.salesMinor;
@@ -416,4 +529,31 @@ export class Reports {
       hours,
     };
   }
+}
+
+type Figures = Pick<Report, 'totals' | 'taxByRate' | 'methods' | 'products' | 'categories' | 'cashiers' | 'hours'>;
+
+interface ProductNow {
+  id: number;
+  barcode: string;
+  name: string;
+  nameEn: string;
+  category: string;
+}
+
+type MethodSum = { method: string; provider: string | null; amountMinor: number; n: number };
+
+/** A stretch's sums as the database gives them (JSON in report_pieces when the stretch has ended). */
+interface Piece {
+  lines: LineGroup[];
+  /** Per tax rate: what refunded lines gave back and the tax included in it. */
+  refundTax: { taxRateBp: number; amountMinor: number; taxMinor: number }[];
+  payments: MethodSum[];
+  refunds: MethodSum[];
+  /** 13: orders keyed by UTC hour; 16: by minute (a zone off the whole hour). */
+  keyLength: number;
+  orders: OrderGroup[];
+  voids: { staffId: number | null; staffName: string | null; n: number }[];
+  priceOverrides: number;
+  noSale: number;
 }
