@@ -182,6 +182,15 @@ export class OrdersRepo {
     order.order_discount_minor = discountMinor;
   }
 
+  /** The person ringing the order up: whoever is signed in when its first line goes in (not when the empty cart
+   * was made, which may have been the last person's). */
+  setStaff(order: OrderRow, staff: { id: number; name: string } | null): void {
+    if (order.staff_id === (staff?.id ?? null) && order.staff_name === (staff?.name ?? null)) return;
+    this.s.setStaff.run(staff?.id ?? null, staff?.name ?? null, order.id);
+    order.staff_id = staff?.id ?? null;
+    order.staff_name = staff?.name ?? null;
+  }
+
   markDemo(order: OrderRow): void {
     this.s.markDemo.run(order.id);
     order.is_demo = 1;
@@ -365,6 +374,9 @@ function prepare(db: Database) {
     ),
     setOrderDiscount: db.prepare<[number, number]>('UPDATE orders SET order_discount_minor = ? WHERE id = ?'),
     markDemo: db.prepare<[number]>('UPDATE orders SET is_demo = 1 WHERE id = ?'),
+    setStaff: db.prepare<[number | null, string | null, number]>(
+      'UPDATE orders SET staff_id = ?, staff_name = ? WHERE id = ?',
+    ),
     priceLine: db.prepare<[LinePricing]>(
       'UPDATE order_lines SET gross_minor = @grossMinor, line_discount_minor = @lineDiscountMinor,' +
         ' order_discount_share_minor = @orderDiscountShareMinor, total_minor = @totalMinor, tax_minor = @taxMinor' +

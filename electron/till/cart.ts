@@ -39,7 +39,6 @@ export class Cart {
     return this.open.get();
   }
 
-
   /**
    * One cart change: `edit` runs inside the transaction on the draft and its lines as read (writing
    * through the repository, which keeps those objects in step), then the order is repriced and pushed.
@@ -145,6 +144,7 @@ export class Cart {
           { lineId: same.id, barcode: same.barcode, quantity: q, was },
         );
       } else {
+        if (lines.length === 0) this.orders.setStaff(draft, this.ctx.staff.current());
         const line = this.orders.insertLine(draft.id, {
           productId: product.id,
           barcode: product.barcode,
@@ -200,6 +200,7 @@ export class Cart {
     }
     const unitPriceMinor = amountMinor;
     return this.change((draft, lines) => {
+      if (lines.length === 0) this.orders.setStaff(draft, this.ctx.staff.current());
       const line = this.orders.insertLine(draft.id, {
         productId: product.id,
         barcode: product.barcode,
