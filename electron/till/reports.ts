@@ -40,12 +40,10 @@ export const REPORT_LINES_SQL =
   " AND o.till_id = @tillId AND o.status = 'completed'" +
   ' GROUP BY l.product_id, l.barcode, l.name, l.tax_rate_bp';
 
-/** A range longer than this is summed from pieces (months, and the days of its last month) that are kept. */
+/** A range longer than this is summed from pieces (months, the last month so far, the last day) that are kept. */
 export const PIECES_OVER_DAYS = 31;
 /** A piece that ended this long ago can no longer change: everything the till writes is stamped when written. */
 const SETTLED_MS = 5 * 60_000;
-/** Kept day pieces older than this are dropped. */
-const PRUNE_DAYS_MS = 62 * 86_400_000;
 
 export interface DaySpan {
   fromIso: string;
@@ -184,9 +182,8 @@ export class Reports {
         'INSERT OR REPLACE INTO report_pieces (till_id, from_at, to_at, data, made_at)' +
           ' VALUES (@tillId, @from, @to, @data, @madeAt)',
       ),
-      piecePrune: db.prepare<{ tillId: string; before: string }>(
-        'DELETE FROM report_pieces WHERE till_id = @tillId AND to_at < @before' +
-          ' AND julianday(to_at) - julianday(from_at) < 2',
+      pieceSuperseded: db.prepare<Range>(
+        'DELETE FROM report_pieces WHERE till_id = @tillId AND from_at = @from AND to_at < @to',
       ),
       product: db.prepare<[number], ProductNow>(
         'SELECT id, barcode, name, name_en AS nameEn, category FROM products WHERE id = ?',
@@ -288,16 +285,16 @@ export class Reports {
   }
 
   /**
-   * The figures of a long range from pieces: its whole months, then the days of its last month. A piece that has
-   * ended (SETTLED_MS ago) is kept in report_pieces and read back next time: nothing the till writes is stamped in
-   * the past (orders when completed, payments when the money moved, refunds when made, the journal when written),
-   * so a past stretch never changes. The pieces meet exactly, so their sum is the range's.
+   * The figures of a long range from pieces: its whole months, the month so far up to the last day, and the last
+   * day. A piece that has ended (SETTLED_MS ago) is kept in report_pieces and read back next time: nothing the
+   * till writes is stamped in the past (orders when completed, payments when the money moved, refunds when made,
+   * the journal when written), so a past stretch never changes. The pieces meet exactly, so their sum is the
+   * range's. Kept pieces hold sums per product, not per line: a year is twelve small pieces.
    */
   private figuresInPieces(range: Range, fromDay: string, toDay: string, startOf: (day: string) => string): Figures {
-    const lastMonth = toDay.slice(0, 7);
-    const cuts = new Set<string>();
+    const cuts = new Set<string>([startOf(toDay)]);
     for (let day = addBusinessDays(fromDay, 1); day <= toDay; day = addBusinessDays(day, 1)) {
-      if (day.endsWith('-01') || day.startsWith(lastMonth)) cuts.add(startOf(day));
+      if (day.endsWith('-01')) cuts.add(startOf(day));
     }
     const edges = [range.from, ...[...cuts].filter((c) => c > range.from && c < range.to).sort(), range.to];
     const settled = new Date(this.ctx.clock().getTime() - SETTLED_MS).toISOString();
@@ -314,23 +311,65 @@ export class Reports {
         continue;
       }
       const read = this.readPiece(piece);
-      const madeAt = this.ctx.clock().toISOString();
-      this.s.piecePut.run({ ...piece, data: JSON.stringify(read), madeAt });
-      // Day pieces are kept while their month is the last of a range people look at; then months serve.
-      this.s.piecePrune.run({
-        tillId: range.tillId,
-        before: new Date(Date.parse(madeAt) - PRUNE_DAYS_MS).toISOString(),
-      });
+      // A month so far replaces the shorter one kept yesterday (same start).
+      this.s.pieceSuperseded.run(piece);
+      this.s.piecePut.run({ ...piece, data: JSON.stringify(read), madeAt: this.ctx.clock().toISOString() });
       pieces.push(read);
     }
     return this.combine(pieces);
   }
 
-  /** What the database sums over [from, to): the part of the figures a kept piece holds. */
+  /** What the database sums over [from, to), per product: the part of the figures a kept piece holds. */
   private readPiece(range: Range): Piece {
     const { from, to } = range;
     const wholeHours = [from, to].every((iso) => new Date(iso).getTimezoneOffset() % 60 === 0);
     const keyLength = wholeHours ? 13 : 16; // "2026-12-04T09" or "2026-12-04T09:30"
+    const products: PieceProducts = {
+      productId: [],
+      barcode: [],
+      name: [],
+      nameEn: [],
+      quantity: [],
+      weightG: [],
+      salesMinor: [],
+      orderCount: [],
+    };
+    const row = new Map<string, number>();
+    const taxes = new Map<number, [number, number]>();
+    let grossMinor = 0;
+    let discountsMinor = 0;
+    let salesMinor = 0;
+    let bad = 0;
+    for (const g of this.s.lines.all(range)) {
+      if (g.grossMinor - g.discountsMinor !== g.totalMinor) bad++;
+      grossMinor += g.grossMinor;
+      discountsMinor += g.discountsMinor;
+      salesMinor += g.totalMinor;
+      const t = taxes.get(g.taxRateBp) ?? [0, 0];
+      t[0] += g.totalMinor;
+      t[1] += g.taxMinor;
+      taxes.set(g.taxRateBp, t);
+      const key = productKey(g.productId, g.barcode, g.name);
+      const i = row.get(key);
+      if (i !== undefined) {
+        // The same product at two tax rates or under two names (changed in the range): one row. Its orders are
+        // counted per group, so an order holding both (a change mid-sale) counts twice: rare, and only here.
+        products.quantity[i] += g.quantity;
+        products.weightG[i] += g.weightG;
+        products.salesMinor[i] += g.totalMinor;
+        products.orderCount[i] += g.orderCount;
+      } else {
+        row.set(key, products.productId.length);
+        products.productId.push(g.productId);
+        products.barcode.push(g.barcode);
+        products.name.push(g.name);
+        products.nameEn.push(g.nameEn);
+        products.quantity.push(g.quantity);
+        products.weightG.push(g.weightG);
+        products.salesMinor.push(g.totalMinor);
+        products.orderCount.push(g.orderCount);
+      }
+    }
     const refundTax = new Map<number, [number, number]>();
     for (const l of this.s.refundLines.all(range)) {
       const t = refundTax.get(l.taxRateBp) ?? [0, 0];
@@ -341,7 +380,12 @@ export class Reports {
     let priceOverrides = 0;
     for (const kind of PRICE_OVERRIDE_KINDS) priceOverrides += this.s.journalCount.get(kind, from, to)!.n;
     return {
-      lines: this.s.lines.all(range),
+      grossMinor,
+      discountsMinor,
+      salesMinor,
+      bad,
+      taxes: [...taxes].map(([taxRateBp, [sales, tax]]) => ({ taxRateBp, salesMinor: sales, taxMinor: tax })),
+      products,
       refundTax: [...refundTax].map(([taxRateBp, [amountMinor, taxMinor]]) => ({ taxRateBp, amountMinor, taxMinor })),
       payments: this.s.payments.all(range),
       refunds: this.s.refunds.all(range),
@@ -372,10 +416,8 @@ export class Reports {
   private combine(pieces: readonly Piece[]): Figures {
     // As the Z: figures whose parts do not add up are refused (checked per group, not per line: on a year every
     // aggregate in the pass costs a million steps).
-    for (const piece of pieces) {
-      const bad = piece.lines.filter((l) => l.grossMinor - l.discountsMinor !== l.totalMinor).length;
-      if (bad > 0) throw new Error(`${bad} product groups in a report do not add up (gross − discounts ≠ total)`);
-    }
+    const bad = pieces.reduce((n, p) => n + p.bad, 0);
+    if (bad > 0) throw new Error(`${bad} product groups in a report do not add up (gross − discounts ≠ total)`);
 
     // Tax per rate, as the Z: sales and tax by rate, then the tax of the lines refunded in the range.
     type Tax = Report['taxByRate'][number];
@@ -392,38 +434,40 @@ export class Reports {
     let discountsMinor = 0;
     let salesMinor = 0;
     const ids = new Set<number>();
-    for (const piece of pieces) for (const g of piece.lines) if (g.productId !== null) ids.add(g.productId);
+    for (const piece of pieces) for (const id of piece.products.productId) if (id !== null) ids.add(id);
     const now = this.currentProducts(ids);
     const products = new Map<string, ReportProduct>();
     for (const piece of pieces) {
-      for (const g of piece.lines) {
-        grossMinor += g.grossMinor;
-        discountsMinor += g.discountsMinor;
-        salesMinor += g.totalMinor;
-        const t = tax(g.taxRateBp);
-        t.salesMinor += g.totalMinor;
-        t.taxMinor += g.taxMinor;
-        const key = g.productId === null ? `-${g.barcode}\u001f${g.name}` : String(g.productId);
+      grossMinor += piece.grossMinor;
+      discountsMinor += piece.discountsMinor;
+      salesMinor += piece.salesMinor;
+      for (const t of piece.taxes) {
+        const to = tax(t.taxRateBp);
+        to.salesMinor += t.salesMinor;
+        to.taxMinor += t.taxMinor;
+      }
+      const g = piece.products;
+      for (let i = 0; i < g.productId.length; i++) {
+        const id = g.productId[i];
+        const key = productKey(id, g.barcode[i], g.name[i]);
         const p = products.get(key);
         if (p) {
-          // The same product at two tax rates or under two names (changed in the range): one row. Its orders are
-          // counted per group, so an order holding both (a change mid-sale) counts twice: rare, and only here.
-          p.quantity += g.quantity;
-          p.weightG += g.weightG;
-          p.salesMinor += g.totalMinor;
-          p.orderCount += g.orderCount;
+          p.quantity += g.quantity[i];
+          p.weightG += g.weightG[i];
+          p.salesMinor += g.salesMinor[i];
+          p.orderCount += g.orderCount[i];
         } else {
-          const current = g.productId === null ? undefined : now.get(g.productId);
+          const current = id === null ? undefined : now.get(id);
           products.set(key, {
-            productId: g.productId,
-            barcode: current?.barcode ?? g.barcode,
-            name: current?.name ?? g.name,
-            nameEn: current?.nameEn ?? g.nameEn,
+            productId: id,
+            barcode: current?.barcode ?? g.barcode[i],
+            name: current?.name ?? g.name[i],
+            nameEn: current?.nameEn ?? g.nameEn[i],
             category: current?.category ?? '',
-            quantity: g.quantity,
-            weightG: g.weightG,
-            salesMinor: g.totalMinor,
-            orderCount: g.orderCount,
+            quantity: g.quantity[i],
+            weightG: g.weightG[i],
+            salesMinor: g.salesMinor[i],
+            orderCount: g.orderCount[i],
           });
         }
       }
@@ -543,9 +587,27 @@ interface ProductNow {
 
 type MethodSum = { method: string; provider: string | null; amountMinor: number; n: number };
 
-/** A stretch's sums as the database gives them (JSON in report_pieces when the stretch has ended). */
+/** A stretch's products, one per column (JSON in report_pieces: arrays parse much faster than objects). */
+interface PieceProducts {
+  productId: (number | null)[];
+  barcode: string[];
+  name: string[];
+  nameEn: string[];
+  quantity: number[];
+  weightG: number[];
+  salesMinor: number[];
+  orderCount: number[];
+}
+
+/** A stretch's sums (JSON in report_pieces when the stretch has ended). */
 interface Piece {
-  lines: LineGroup[];
+  grossMinor: number;
+  discountsMinor: number;
+  salesMinor: number;
+  /** Groups of lines whose parts do not add up. */
+  bad: number;
+  taxes: { taxRateBp: number; salesMinor: number; taxMinor: number }[];
+  products: PieceProducts;
   /** Per tax rate: what refunded lines gave back and the tax included in it. */
   refundTax: { taxRateBp: number; amountMinor: number; taxMinor: number }[];
   payments: MethodSum[];
@@ -556,4 +618,9 @@ interface Piece {
   voids: { staffId: number | null; staffName: string | null; n: number }[];
   priceOverrides: number;
   noSale: number;
+}
+
+/** One row per product: by id, or for a deleted product's lines by barcode and name. */
+function productKey(productId: number | null, barcode: string, name: string): string {
+  return productId === null ? `-${barcode}\u001f${name}` : String(productId);
 }
