@@ -222,7 +222,7 @@ runMain(async () => {
 
     const rows = bills.reduce((n, b) => n + b.rows.length, 0);
     report({
-      id: 'R1',
+      id: 'RC1',
       name: `reconciliation of a day: ${PAYMENTS} wallet payments, ${REFUNDED} refunds, ${rows} bill rows`,
       figures: `matching ${ms(median(matching))}; reconcile.day ${ms(median(later))} (bills stored), first ${ms(firstMs)} (4 bills fetched)`,
       target: 'report it',

@@ -61,9 +61,13 @@ runMain(async () => {
         const reportMs: number[] = [];
         const baselineMs: number[] = [];
         let last: Report | undefined;
+        // The first call finds no kept pieces (a long range sums every line once and keeps its ended months).
+        till.db.exec('DELETE FROM report_pieces');
+        let coldMs = 0;
         for (let i = 0; i < rounds + WARMUPS; i++) {
           const [r, took] = timed(() => call<Report>('reports.get', { fromDay, toDay }));
           const [, b] = timed(() => baseline.get(r.fromAt, r.toAt));
+          if (i === 0) coldMs = took;
           last = r;
           if (i >= WARMUPS) {
             reportMs.push(took);
@@ -73,7 +77,7 @@ runMain(async () => {
         const r = last!;
         const expect = baseline.get(r.fromAt, r.toAt)!;
         const agrees = expect.n === r.totals.orderCount && expect.total === r.totals.salesMinor;
-        return { r, reportMs, baselineMs, agrees };
+        return { r, reportMs, baselineMs, agrees, coldMs };
       };
 
       const day = measure(lastDay, lastDay, DAY_ROUNDS);
@@ -117,17 +121,20 @@ runMain(async () => {
         id: 'R2',
         name: `The one-year report (${DAYS} business days, ${ORDERS / 1000}k orders, ${year.lines / 1_000_000}M lines)`,
         figures:
-          `median ${ms(yearMedian)} (max ${ms(Math.max(...yearRun.reportMs))}); baseline count+sum ` +
+          `median ${ms(yearMedian)} (max ${ms(Math.max(...yearRun.reportMs))}) from kept pieces; the first, cold ` +
+          `(summing every line once and keeping the ended months and days): ${ms(yearRun.coldMs)}; baseline count+sum ` +
           `${ms(median(yearRun.baselineMs))} (${yearRun.r.totals.orderCount} orders); the grouped lines pass alone ` +
           `${ms(median(linesMs))}, the same join summed without grouping ${ms(median(joinMs))}`,
         target: `median <= ${YEAR_TARGET_MS} ms`,
         pass: yearMedian <= YEAR_TARGET_MS && yearRun.agrees,
         note:
-          `reports.get over the whole year, ${yearRun.reportMs.length} rounds after ${WARMUPS} warm-ups. Orders and ` +
+          `reports.get over the whole year ending today (the live part: today), ${yearRun.reportMs.length} rounds after ` +
+          `${WARMUPS} warm-ups, the first of which found no kept pieces. Orders and ` +
           `sales ${yearRun.agrees ? 'agree' : 'DISAGREE'} with the baseline.`,
         data: {
           medianMs: yearMedian,
           maxMs: Math.max(...yearRun.reportMs),
+          coldMs: yearRun.coldMs,
           baselineMedianMs: median(yearRun.baselineMs),
           linesPassMedianMs: median(linesMs),
           linesJoinOnlyMedianMs: median(joinMs),

@@ -13,6 +13,7 @@ import { openDataKey } from './core/secrets';
 import { PayConfigError, readPayConfigFile } from './payments/credentials';
 import { registerAppScheme } from './shell/protocol';
 import { shellStrings } from './shell/strings';
+import { electronPdfMaker } from './shell/pdf-maker';
 import { electronSystemPrinter } from './shell/system-printer';
 import { type Shell, startShell } from './shell/windows';
 import { createTill, type Till } from './till/index';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
       // system: printers exist only here, in the desktop app (the headless host has none).
       printing: { printerUri: args.printer, transport: { systemPrinter: electronSystemPrinter({ BrowserWindow }) } },
       scanner: args.scanner ? { scannerUri: args.scanner } : undefined,
+      // Save as PDF: Chromium lays the printable report out (the headless host has no PDF maker).
+      reports: { pdfMaker: electronPdfMaker({ BrowserWindow }) },
     });
     await till.start();
     if (args.thanksMs !== undefined) {

@@ -339,6 +339,8 @@ export const api = {
   'reports.get': method(ReportRange, Report),
   /** The same report as a printable HTML page with its charts drawn on the server (print, or save as PDF). */
   'reports.printable': method(PrintableReportInput, PrintableReport),
+  /** The printable report as an A4 PDF (desktop app only: PDF_NOT_BUILT elsewhere), base64. */
+  'reports.pdf': method(PrintableReportInput, z.object({ filename: z.string(), pdfBase64: z.string() })),
   /**
    * Reconciliation of a business day with the providers' daily bills (matched, missing on either side, amount
    * differs, other source, fees, net settled); fetches the bills around the day that are not final yet.
@@ -634,6 +636,8 @@ export const ErrorCode = z.enum([
   // Owners' reports (issue #11).
   /** A report over more days than one report covers (params.days, maxDays). */
   'REPORT_RANGE',
+  /** Save as PDF needs the desktop app (a browser prints the page and saves it as PDF itself). */
+  'PDF_NOT_BUILT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -79,6 +79,7 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'reports.exportCsv': 'reports',
   'reports.get': 'reports',
   'reports.printable': 'reports',
+  'reports.pdf': 'reports',
   'reconcile.day': 'reports',
   'reconcile.refresh': 'reports',
   // Risk alerts: the list is the owner's; the lock screen shows only a count (anyone can see a lock screen).

@@ -45,7 +45,7 @@ import { Exports } from './exports';
 import { Reconciliation } from './reconcile';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
-import { Reports } from './reports';
+import { type PdfMaker, Reports } from './reports';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
@@ -74,6 +74,8 @@ export interface TillOptions {
   payConfig?: PayConfigFile;
   /** The receipt printer: --printer, and the worker's timings (tests). */
   printing?: PrintingOptions;
+  /** Save as PDF: the desktop app's PDF maker (the host has none). */
+  reports?: { pdfMaker?: PdfMaker };
   /** The serial scanner: --scanner, and its retry timings (tests). */
   scanner?: ScannerOptions;
   /** Refunds' background checks (tests: loops off). */
@@ -211,7 +213,7 @@ function assemble(db: Database, opts: TillOptions): Till {
   const exports = new Exports(ctx);
   const reconciliation = new Reconciliation(ctx, () => checkout.providers());
   let stopBillTimer: (() => void) | undefined;
-  const reports = new Reports(ctx);
+  const reports = new Reports(ctx, opts.reports?.pdfMaker);
   const alerts = new Alerts(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
@@ -328,6 +330,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'reconcile.refresh': ({ day }) => reconciliation.refresh(day),
       'reports.get': (input) => reports.get(input),
       'reports.printable': (input) => reports.printable(input),
+      'reports.pdf': (input) => reports.pdf(input),
       // Risk alerts (alerts.ts).
       'alerts.list': ({ fromDay, toDay }) => alerts.list(fromDay, toDay),
       'alerts.summary': () => alerts.summary(),

@@ -2,7 +2,7 @@
 // (a hostile product name prints as text), in both languages; reports.printable on a real till.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report';
-import { printableReport } from './report-print';
+import { PRINTED_PRODUCTS, printableReport } from './report-print';
 import { openTestTill, type TestTill, testClock } from './testing';
 
 const HOSTILE = '<script>alert(1)</script>&"\'';
@@ -111,6 +111,26 @@ describe('printableReport', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('lists the best sellers and sums the rest in one line (the CSV has every product)', () => {
+    const r = report();
+    const many = Array.from({ length: PRINTED_PRODUCTS + 20 }, (_, i) => ({
+      ...r.products[0],
+      productId: 1000 + i,
+      barcode: `P${1000 + i}`,
+      name: `Item ${1000 + i}`,
+      nameEn: `Item ${1000 + i}`,
+      salesMinor: 10_000 - i,
+    }));
+    const { html } = printableReport({ ...r, products: many }, 'en', 'Shop', new Date('2026-12-05T02:00:00Z'));
+    expect(html).toContain(`Item ${1000 + PRINTED_PRODUCTS - 1}`);
+    expect(html).not.toContain(`Item ${1000 + PRINTED_PRODUCTS}<`);
+    // The 20 left out: 9900 − 100 … 9900 − 119 fen.
+    const rest = many.slice(PRINTED_PRODUCTS).reduce((n, p) => n + p.salesMinor, 0);
+    expect(html).toContain(
+      `And 20 more products, ¥${(rest / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} together`,
+    );
+  });
+
   it('speaks Chinese with Chinese product names and chart words', () => {
     const { html } = printableReport(report(), 'zh-CN', '街角小店', new Date('2026-12-05T02:00:00Z'));
     for (const text of [
@@ -169,5 +189,25 @@ describe('reports.printable', () => {
     const en = await t.call('reports.printable', { fromDay: '2026-12-01', toDay: '2026-12-01', language: 'en' });
     expect(en.html).toContain('Sales report');
     expect(en.html.match(/<svg[\s>]/g)).toHaveLength(4);
+  });
+
+  it('saves the page as an A4 PDF where the desktop app can, and says plainly where it cannot', async () => {
+    const pages: string[] = [];
+    const clock = testClock(new Date(2026, 11, 1, 10));
+    t = openTestTill({
+      clock: clock.clock,
+      reports: { pdfMaker: { pdf: async (html) => (pages.push(html), Buffer.from('%PDF-1.7 report')) } },
+    });
+    const file = await t.call('reports.pdf', { fromDay: '2026-12-01', toDay: '2026-12-01', language: 'en' });
+    expect(file.filename).toBe('tillpoint-report-2026-12-01.pdf');
+    expect(Buffer.from(file.pdfBase64, 'base64').toString()).toBe('%PDF-1.7 report');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('Sales report');
+    await t.close();
+
+    t = openTestTill({ clock: clock.clock });
+    await expect(t.call('reports.pdf', { fromDay: '2026-12-01', toDay: '2026-12-01' })).rejects.toMatchObject({
+      code: 'PDF_NOT_BUILT',
+    });
   });
 });

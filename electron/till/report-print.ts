@@ -23,6 +23,9 @@ import {
 } from '../../shared/report-charts';
 import { escapeHtml } from '../printing/receipt-html';
 
+/** The best sellers a printed page lists; a year of a big catalog would be a book (the CSV has every line). */
+export const PRINTED_PRODUCTS = 100;
+
 export type PrintLanguage = 'zh-CN' | 'en';
 
 echarts.use([SVGRenderer, BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent]);
@@ -243,16 +246,23 @@ export function printableReport(report: Report, language: PrintLanguage, shopNam
         t('reportPrint.orders'),
       ],
       [false, false, true, true, true, true],
-      report.products.map((p) => [
-        e(productName(language, p)),
-        e(p.barcode),
-        String(p.quantity),
-        p.weightG > 0 ? e(grams(p.weightG)) : '',
-        m(p.salesMinor),
-        String(p.orderCount),
-      ]),
+      report.products
+        .slice(0, PRINTED_PRODUCTS)
+        .map((p) => [
+          e(productName(language, p)),
+          e(p.barcode),
+          String(p.quantity),
+          p.weightG > 0 ? e(grams(p.weightG)) : '',
+          m(p.salesMinor),
+          String(p.orderCount),
+        ]),
     ),
   );
+  const rest = report.products.slice(PRINTED_PRODUCTS);
+  if (rest.length > 0) {
+    const amount = money(rest.reduce((n, p) => n + p.salesMinor, 0));
+    parts.push(`<p class="meta">${e(t('reportPrint.productsMore', { count: rest.length, amount }))}</p>`);
+  }
 
   parts.push(`<h2>${e(t('reportPrint.categories'))}</h2>`);
   parts.push(

@@ -128,10 +128,18 @@ interface OrderGroup {
   totalMinor: number;
 }
 
+/** Lays an HTML page out as an A4 PDF: the desktop app's (electron/shell/pdf-maker.ts); the host has none. */
+export interface PdfMaker {
+  pdf(html: string): Promise<Buffer>;
+}
+
 export class Reports {
   private readonly s;
 
-  constructor(private readonly ctx: TillContext) {
+  constructor(
+    private readonly ctx: TillContext,
+    private readonly pdfMaker?: PdfMaker,
+  ) {
     const db = ctx.db;
     this.s = {
       zs: db.prepare<
@@ -277,6 +285,16 @@ export class Reports {
     const settings = this.ctx.settings.get();
     const lang: PrintLanguage = language ?? (settings.language === 'en' ? 'en' : 'zh-CN');
     return printableReport(report, lang, settings.shopName, this.ctx.clock());
+  }
+
+  /** The printable page as an A4 PDF, where the desktop app can make one. */
+  async pdf(input: ReportRange & { language?: PrintLanguage }): Promise<{ filename: string; pdfBase64: string }> {
+    if (!this.pdfMaker) {
+      throw new TillError('PDF_NOT_BUILT', 'Save as PDF needs the desktop app: print the page and save it as PDF');
+    }
+    const page = this.printable(input);
+    const bytes = await this.pdfMaker.pdf(page.html);
+    return { filename: page.filename.replace(/\.html$/, '.pdf'), pdfBase64: bytes.toString('base64') };
   }
 
   /** Everything but the trend, the Zs and the open days, over [from, to). */

@@ -1042,7 +1042,13 @@ export const en = {
       voids: 'Voids',
     },
     chartSeries: { sales: 'Sales', net: 'Net', orders: 'Orders' },
-    export: { title: 'For the accountant', csv: 'CSV of {{range}}:', print: 'Print', printing: 'Preparing…' },
+    export: {
+      title: 'For the accountant',
+      csv: 'CSV of {{range}}:',
+      print: 'Print',
+      pdf: 'Save as PDF',
+      printing: 'Preparing…',
+    },
   },
   reportPrint: {
     title: 'Sales report',
@@ -1080,6 +1086,7 @@ export const en = {
       demo: 'Demo wallet',
     },
     products: 'Products',
+    productsMore: 'And {{count}} more products, {{amount}} together: every product is in the Lines CSV.',
     product: 'Product',
     barcode: 'Barcode',
     quantity: 'Qty',
@@ -1235,6 +1242,7 @@ export const en = {
     SHIFT_NOT_FOUND: 'That shift was not found',
     // Owners' reports.
     REPORT_RANGE: 'At most {{maxDays}} days in one report: choose a shorter range',
+    PDF_NOT_BUILT: 'Save as PDF needs the desktop app: here, Print and choose “Save as PDF” as the printer',
   },
 } as const;
 

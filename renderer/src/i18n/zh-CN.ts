@@ -1027,7 +1027,7 @@ export const zhCN: Messages = {
       voids: '作废',
     },
     chartSeries: { sales: '销售额', net: '净额', orders: '订单数' },
-    export: { title: '给会计', csv: '{{range}} 的 CSV：', print: '打印', printing: '准备中…' },
+    export: { title: '给会计', csv: '{{range}} 的 CSV：', print: '打印', pdf: '存为 PDF', printing: '准备中…' },
   },
   reportPrint: {
     title: '销售报表',
@@ -1065,6 +1065,7 @@ export const zhCN: Messages = {
       demo: '演示钱包',
     },
     products: '商品',
+    productsMore: '另有 {{count}} 种商品，合计 {{amount}}：全部商品见“明细”CSV。',
     product: '商品',
     barcode: '条码',
     quantity: '数量',
@@ -1214,5 +1215,6 @@ export const zhCN: Messages = {
     SHIFT_NOT_FOUND: '找不到该班次',
     // 经营报表。
     REPORT_RANGE: '一份报表最多 {{maxDays}} 天：请缩短日期范围',
+    PDF_NOT_BUILT: '“存为 PDF”需要桌面版：此处请点“打印”，并选择“另存为 PDF”作为打印机',
   },
 };

@@ -6,8 +6,8 @@ import { request } from '../api/call';
 
 export type CsvKind = 'orders' | 'lines' | 'payments';
 
-/** Hands a text file to the browser as a download (Electron and the host's browser alike). */
-export function downloadText(text: string, filename: string, type: string): void {
+/** Hands a file (text or bytes) to the browser as a download (Electron and the host's browser alike). */
+export function downloadText(text: BlobPart, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

@@ -26,7 +26,7 @@ import { fewerTicks, wrapPieLabels } from './chartTweaks';
 import { Alerts } from './Alerts';
 import { CsvExport } from './CsvExport';
 import { customProblem, PERIODS, type Period, periodRange, todayBusinessDay } from './period';
-import { PrintButton } from './PrintButton';
+import { PdfButton, PrintButton } from './PrintButton';
 import { Reconciliation } from './Reconciliation';
 import { ReportChart } from './ReportChart';
 import { hourLabel, hoursInDayOrder, methodName, quantityText } from './reportText';
@@ -219,6 +219,7 @@ export function ReportsPage() {
               testId="report-csv"
             />
             <PrintButton range={range} />
+            <PdfButton range={range} />
           </section>
         </div>
       )}

@@ -1,0 +1,45 @@
+// Save as PDF in the desktop app: the printable report's HTML laid out by Chromium in a hidden window that runs no
+// script, then Electron's printToPDF (A4). The till takes it as a PdfMaker (till/reports.ts), so Electron stays out
+// of plain Node and the headless host simply has none (a browser prints the page and saves it as PDF itself).
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+import type { PdfMaker } from '../till/reports';
+import { hardenWebContents } from './security';
+
+export interface PdfMakerElectron {
+  BrowserWindow: new (
+    options: BrowserWindowConstructorOptions,
+  ) => Pick<BrowserWindow, 'loadURL' | 'close' | 'isDestroyed'> & {
+    webContents: Pick<BrowserWindow['webContents'], 'printToPDF' | 'on' | 'setWindowOpenHandler'>;
+  };
+}
+
+const HIDDEN: BrowserWindowConstructorOptions = {
+  show: false,
+  width: 794, // A4 at 96 dpi
+  height: 1123,
+  webPreferences: {
+    offscreen: true,
+    javascript: false,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    webviewTag: false,
+    spellcheck: false,
+  },
+};
+
+export function electronPdfMaker(electron: PdfMakerElectron): PdfMaker {
+  return {
+    async pdf(html) {
+      const win = new electron.BrowserWindow(HIDDEN);
+      // The page is ours and self-contained: it may go nowhere else.
+      hardenWebContents(win.webContents, () => false);
+      try {
+        await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+        return await win.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+      } finally {
+        if (!win.isDestroyed()) win.close();
+      }
+    },
+  };
+}
