@@ -27,6 +27,7 @@ const appInfo = {
   isDemoData: true,
   dataDir: '/tmp/x',
   tillId: 't1',
+  utcOffsetMinutes: 480,
 };
 
 let root: string;

@@ -18,6 +18,7 @@ const handlers = {
     isDemoData: false,
     dataDir: '/x',
     tillId: 't1',
+    utcOffsetMinutes: 480,
   }),
   'cart.scan': ({ barcode }: { barcode: string }) => {
     throw new TillError('UNKNOWN_BARCODE', `No product has barcode ${barcode}`, { barcode });
