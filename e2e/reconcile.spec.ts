@@ -105,5 +105,11 @@ test('one payment missing on each side: the reconciliation lists both', async ({
   await expect(items.and(page.locator('[data-state="missing_at_provider"]'))).toContainText(trades[0]);
   await expect(items.and(page.locator('[data-state="missing_at_till"]'))).toContainText(stranger);
   await expect(section.getByTestId('reconcile-matched')).toHaveText('1');
+  // The payment the wallet's bill lacks opens its order and journal: the payment's entries marked.
+  await items.and(page.locator('[data-state="missing_at_provider"]')).getByTestId('reconcile-open-order').click();
+  const trail = page.getByTestId('trail-dialog');
+  await expect(trail.getByTestId('trail-order')).toBeVisible();
+  await expect(trail.locator('[data-testid="trail-entry"].is-marked')).toHaveCount(missing.journalIds.length);
+  await trail.getByTestId('modal-close').click();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });

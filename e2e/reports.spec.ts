@@ -139,6 +139,17 @@ test('the owner reads the day on a phone: totals, charts, CSV, no wider than the
   const alert = page.getByTestId('report-alerts').locator('[data-testid="alert"][data-rule="refund_over"]');
   await expect(alert).toHaveCount(1);
   await expect(alert.getByTestId('alert-text')).toContainText('¥12.00');
+  // It opens its order with the journal, the refund entry behind the alert marked.
+  await alert.getByTestId('alert-trail').click();
+  const trail = page.getByTestId('trail-dialog');
+  await expect(trail.getByTestId('trail-order')).toContainText('¥30.00');
+  const marked = trail.locator('[data-testid="trail-entry"].is-marked');
+  await expect(marked).toHaveCount(1);
+  await expect(marked).toContainText('Refund made');
+  await payShot(page, 'reports-trail', testInfo);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await trail.getByTestId('modal-close').click();
+  await expect(trail).toHaveCount(0);
 
   // The four charts are drawn (SVG with shapes inside).
   for (const chart of ['chart-hours', 'chart-trend', 'chart-methods', 'chart-products']) {

@@ -25,7 +25,7 @@ import { PrinterSettings, PrinterStatus, PrinterTargets, PrintOffer, ReceiptPrev
 import { MAX_TYPED_WEIGHT_GRAMS } from './scale';
 import { ReconcileDay, ReconcileDayInput } from './reconcile';
 import { RefundMakeInput, RefundPreview, RefundResult } from './refund';
-import { PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
+import { JournalTrail, PrintableReport, PrintableReportInput, Report, ReportRange } from './report';
 import { Alert, AlertSummary } from './alerts';
 import { ScannerStatus, SerialPortList } from './scanner';
 import { shiftMethods } from './shift-api';
@@ -339,6 +339,14 @@ export const api = {
   'reports.get': method(ReportRange, Report),
   /** The same report as a printable HTML page with its charts drawn on the server (print, or save as PDF). */
   'reports.printable': method(PrintableReportInput, PrintableReport),
+  /**
+   * An order with its whole journal, and any other entries named (a mismatch's or an alert's), for the owner to
+   * read where a figure came from.
+   */
+  'journal.trail': method(
+    z.object({ orderId: Id.optional(), ids: z.array(Id).max(100).default([]) }).strict(),
+    JournalTrail,
+  ),
   /** The printable report as an A4 PDF (desktop app only: PDF_NOT_BUILT elsewhere), base64. */
   'reports.pdf': method(PrintableReportInput, z.object({ filename: z.string(), pdfBase64: z.string() })),
   /**

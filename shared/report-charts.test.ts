@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Report, ReportProduct } from './report';
+import type { ReportProduct } from './report';
+import { emptyReport } from './report-fixture';
 import { hourChart, methodChart, productChart, type ReportChartLabels, trendChart } from './report-charts';
 
 function product(i: number, salesMinor: number): ReportProduct {
@@ -16,38 +17,7 @@ function product(i: number, salesMinor: number): ReportProduct {
   };
 }
 
-function report(over: Partial<Report> = {}): Report {
-  return {
-    fromDay: '2026-12-04',
-    toDay: '2026-12-04',
-    fromAt: '2026-12-03T21:00:00.000Z',
-    toAt: '2026-12-04T21:00:00.000Z',
-    currency: 'CNY',
-    totals: {
-      orderCount: 0,
-      grossMinor: 0,
-      discountsMinor: 0,
-      salesMinor: 0,
-      refundsMinor: 0,
-      netMinor: 0,
-      averageTicketMinor: 0,
-      receivedMinor: 0,
-      voids: 0,
-      noSaleOpenings: 0,
-      priceOverrides: 0,
-    },
-    taxByRate: [],
-    methods: [],
-    products: [],
-    categories: [],
-    cashiers: [],
-    hours: Array.from({ length: 24 }, (_, hour) => ({ hour, orderCount: 0, salesMinor: 0 })),
-    trend: [],
-    zReports: [],
-    openDays: ['2026-12-04'],
-    ...over,
-  };
-}
+const report = emptyReport;
 
 const labels: ReportChartLabels = {
   sales: 'Sales',

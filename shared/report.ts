@@ -2,7 +2,8 @@
 // Z report has for the same days, plus the breakdowns an owner looks at on a phone (per product, category,
 // cashier and hour, a 30-day trend). Money in integer minor units; days are business days ("2026-12-04").
 import { z } from 'zod';
-import { Currency } from './domain';
+import { Currency, Order } from './domain';
+import { ZMethod, ZTaxRate } from './zreport-view';
 
 const Int = z.number().int();
 export const ReportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as yyyy-mm-dd');
@@ -44,23 +45,9 @@ export const ReportTotals = z.object({
 });
 export type ReportTotals = z.infer<typeof ReportTotals>;
 
-export const ReportTaxRate = z.object({
-  taxRateBp: Int,
-  salesMinor: Int,
-  taxMinor: Int,
-  refundedMinor: Int,
-  refundedTaxMinor: Int,
-  netTaxMinor: Int,
-});
-
-/** Per payment method, as on the Z: key 'cash', 'alipay', 'wechat', 'bank_qr', 'demo:alipay', ... */
-export const ReportMethod = z.object({
-  key: z.string(),
-  receivedMinor: Int,
-  refundedMinor: Int,
-  netMinor: Int,
-  count: Int,
-});
+/** Tax per rate and money per method: the Z's own shapes (a report equals the Zs of its days). */
+export const ReportTaxRate = ZTaxRate;
+export const ReportMethod = ZMethod;
 
 export const ReportProduct = z.object({
   /** null: a line whose product was deleted since (its name is the line's snapshot). */
@@ -123,3 +110,21 @@ export type Report = z.infer<typeof Report>;
 /** The printable report: a whole HTML page (inline SVG charts drawn on the server), to print or save as PDF. */
 export const PrintableReport = z.object({ html: z.string(), filename: z.string() });
 export type PrintableReport = z.infer<typeof PrintableReport>;
+
+/** One journal entry as the owner reads it: who, when, what (the kind), and its data without the names. */
+export const TrailEntry = z.object({
+  id: Int,
+  at: z.string(),
+  kind: z.string(),
+  orderId: Int.nullable(),
+  paymentId: Int.nullable(),
+  by: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  /** The entry's data as compact JSON, names and approval ids left out (they are above). */
+  detail: z.string(),
+});
+export type TrailEntry = z.infer<typeof TrailEntry>;
+
+/** What a mismatch or an alert links to: its order (lines, payments) and the journal entries behind it. */
+export const JournalTrail = z.object({ order: Order.nullable(), entries: z.array(TrailEntry) });
+export type JournalTrail = z.infer<typeof JournalTrail>;

@@ -54,6 +54,25 @@ export const ZOtherDayItem = z.object({
 });
 export type ZOtherDayItem = z.infer<typeof ZOtherDayItem>;
 
+/** Tax per rate: sales and the tax in them, the refunded part and its tax, the net tax. */
+export const ZTaxRate = z.object({
+  taxRateBp: Int,
+  salesMinor: Int,
+  taxMinor: Int,
+  refundedMinor: Int,
+  refundedTaxMinor: Int,
+  netTaxMinor: Int,
+});
+
+/** Per payment method: key 'cash', 'bank_qr', or the wallet's provider ('alipay', 'demo', ...). */
+export const ZMethod = z.object({
+  key: z.string(),
+  receivedMinor: Int,
+  refundedMinor: Int,
+  netMinor: Int,
+  count: Int,
+});
+
 export const ZReportFigures = z.object({
   number: Int,
   businessDay: Day,
@@ -68,17 +87,8 @@ export const ZReportFigures = z.object({
   salesMinor: Int,
   refundsMinor: Int,
   netMinor: Int,
-  taxByRate: z.array(
-    z.object({
-      taxRateBp: Int,
-      salesMinor: Int,
-      taxMinor: Int,
-      refundedMinor: Int,
-      refundedTaxMinor: Int,
-      netTaxMinor: Int,
-    }),
-  ),
-  methods: z.array(z.object({ key: z.string(), receivedMinor: Int, refundedMinor: Int, netMinor: Int, count: Int })),
+  taxByRate: z.array(ZTaxRate),
+  methods: z.array(ZMethod),
   receivedMinor: Int,
   voids: Int,
   noSaleOpenings: Int,

@@ -243,6 +243,15 @@ export class JournalRepo {
     return this.forOrderStmt.all(orderId).map(toEntry);
   }
 
+  /** The entries with these ids (those that exist), in journal order. */
+  byIds(ids: readonly number[]): JournalEntry[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare<[string], JournalRow>('SELECT * FROM journal WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(ids))
+      .map(toEntry);
+  }
+
   /** Newest first. */
   recent(limit: number): JournalEntry[] {
     return this.recentStmt.all(limit).map(toEntry);

@@ -4,6 +4,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import type { PdfMaker } from '../till/reports';
 import { hardenWebContents } from './security';
+import { HIDDEN_PAGE_WINDOW } from './system-printer';
 
 export interface PdfMakerElectron {
   BrowserWindow: new (
@@ -13,20 +14,8 @@ export interface PdfMakerElectron {
   };
 }
 
-const HIDDEN: BrowserWindowConstructorOptions = {
-  show: false,
-  width: 794, // A4 at 96 dpi
-  height: 1123,
-  webPreferences: {
-    offscreen: true,
-    javascript: false,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    webviewTag: false,
-    spellcheck: false,
-  },
-};
+// A4 at 96 dpi.
+const HIDDEN: BrowserWindowConstructorOptions = { ...HIDDEN_PAGE_WINDOW, width: 794, height: 1123 };
 
 export function electronPdfMaker(electron: PdfMakerElectron): PdfMaker {
   return {

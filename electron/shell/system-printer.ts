@@ -13,7 +13,8 @@ export interface SystemPrinterElectron {
   };
 }
 
-const HIDDEN: BrowserWindowConstructorOptions = {
+/** A hidden window that runs no script, for laying out one of our own pages (a receipt, a report). */
+export const HIDDEN_PAGE_WINDOW: BrowserWindowConstructorOptions = {
   show: false,
   width: 400,
   height: 600,
@@ -30,7 +31,7 @@ const HIDDEN: BrowserWindowConstructorOptions = {
 
 export function electronSystemPrinter(electron: SystemPrinterElectron): SystemPrinter {
   const withWindow = async <T>(use: (win: InstanceType<SystemPrinterElectron['BrowserWindow']>) => Promise<T>) => {
-    const win = new electron.BrowserWindow(HIDDEN);
+    const win = new electron.BrowserWindow(HIDDEN_PAGE_WINDOW);
     // The page is ours and self-contained: it may go nowhere else.
     hardenWebContents(win.webContents, () => false);
     try {

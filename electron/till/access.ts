@@ -80,6 +80,7 @@ export const ACCESS: Readonly<Record<MethodName, Access>> = {
   'reports.get': 'reports',
   'reports.printable': 'reports',
   'reports.pdf': 'reports',
+  'journal.trail': 'reports',
   'reconcile.day': 'reports',
   'reconcile.refresh': 'reports',
   // Risk alerts: the list is the owner's; the lock screen shows only a count (anyone can see a lock screen).

@@ -46,6 +46,7 @@ import { Reconciliation } from './reconcile';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
 import { type PdfMaker, Reports } from './reports';
+import { journalTrail } from './trail';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
 
@@ -331,6 +332,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       'reports.get': (input) => reports.get(input),
       'reports.printable': (input) => reports.printable(input),
       'reports.pdf': (input) => reports.pdf(input),
+      'journal.trail': ({ orderId, ids }) => journalTrail(ctx, openOrder, orderId, ids),
       // Risk alerts (alerts.ts).
       'alerts.list': ({ fromDay, toDay }) => alerts.list(fromDay, toDay),
       'alerts.summary': () => alerts.summary(),

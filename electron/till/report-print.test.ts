@@ -196,7 +196,14 @@ describe('reports.printable', () => {
     const clock = testClock(new Date(2026, 11, 1, 10));
     t = openTestTill({
       clock: clock.clock,
-      reports: { pdfMaker: { pdf: async (html) => (pages.push(html), Buffer.from('%PDF-1.7 report')) } },
+      reports: {
+        pdfMaker: {
+          pdf: async (html) => {
+            pages.push(html);
+            return Buffer.from('%PDF-1.7 report');
+          },
+        },
+      },
     });
     const file = await t.call('reports.pdf', { fromDay: '2026-12-01', toDay: '2026-12-01', language: 'en' });
     expect(file.filename).toBe('tillpoint-report-2026-12-01.pdf');

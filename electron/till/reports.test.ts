@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../shared/domain';
 import type { Report } from '../../shared/report';
+import { NO_TOTALS } from '../../shared/report-fixture';
 import { ScriptedProvider } from '../payments/testing';
 import { averageTicket, reportWindow } from './reports';
 import { journalCount, openTestTill, refusal, sqlCount, TEST_OWNER_PIN, type TestTill, testClock } from './testing';
@@ -328,19 +329,7 @@ describe('reports.get', () => {
   it('an empty day: zeros, 24 hours, 30 trend days, the day open', async () => {
     const { t } = await open();
     const r = await t.call('reports.get', { fromDay: '2026-11-20', toDay: '2026-11-20' });
-    expect(r.totals).toEqual({
-      orderCount: 0,
-      grossMinor: 0,
-      discountsMinor: 0,
-      salesMinor: 0,
-      refundsMinor: 0,
-      netMinor: 0,
-      averageTicketMinor: 0,
-      receivedMinor: 0,
-      voids: 0,
-      noSaleOpenings: 0,
-      priceOverrides: 0,
-    });
+    expect(r.totals).toEqual(NO_TOTALS);
     expect(r.hours).toEqual(Array.from({ length: 24 }, (_, hour) => ({ hour, orderCount: 0, salesMinor: 0 })));
     expect([r.products, r.categories, r.cashiers, r.methods, r.taxByRate, r.zReports]).toEqual([
       [],

@@ -3,6 +3,7 @@
 // as much as the till. Looking here restarts the lock screen's count (alerts.seen).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TrailTarget } from './TrailDialog';
 import type { Alert } from '../../../shared/alerts';
 import { client } from '../api/client';
 import { useLocale, useMoney } from '../format';
@@ -22,12 +23,12 @@ function stamp(iso: string, locale: string): string {
 export function Alerts({
   fromDay,
   toDay,
-  onOpenOrder,
+  onOpenTrail,
 }: {
   fromDay: string;
   toDay: string;
-  /** Opens an order (the page's order view); without it the order is named, not linked. */
-  onOpenOrder?: (orderId: number) => void;
+  /** Opens the alert's order and journal entries (the page's trail view); without it they are named, not linked. */
+  onOpenTrail?: (target: TrailTarget) => void;
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -87,14 +88,16 @@ export function Alerts({
                 {alertText(t, a, money)}
               </p>
               <div className="alert-meta muted">
-                {a.orderId !== null && a.orderNumber && onOpenOrder && (
+                {onOpenTrail && (
                   <button
                     type="button"
                     className="link-button"
-                    data-testid="alert-order"
-                    onClick={() => onOpenOrder(a.orderId!)}
+                    data-testid="alert-trail"
+                    onClick={() => onOpenTrail({ orderId: a.orderId, journalIds: a.journalIds })}
                   >
-                    {t('alerts.openOrder', { order: a.orderNumber })}
+                    {a.orderId !== null && a.orderNumber
+                      ? t('alerts.openOrder', { order: a.orderNumber })
+                      : t('trail.openEntries')}
                   </button>
                 )}
                 {a.shiftNumber && <span>{t('alerts.shift', { shift: a.shiftNumber })}</span>}

@@ -1,12 +1,12 @@
 // Reconciliation of a business day with the wallets' own bills (reconcile.day): per wallet the matched count,
 // the mismatches by kind, fees and the net settled, each bill's state in words, and every mismatch with its
 // order number and the journal entries behind it. Made for a phone as much as for the till: one column, long
-// numbers wrap. The /reports page mounts it with the chosen `day`; `onOpenOrder`, when the page gives it, opens
-// the order (there is no order view by id outside today's History yet: without it the order number and the
-// journal entry ids are shown as text).
+// numbers wrap. The /reports page mounts it with the chosen `day`; `onOpenTrail`, when the page gives it, opens
+// the order with its journal entries (TrailDialog); without it the order number and the entry ids are text.
 import type { TFunction } from 'i18next';
 import { type CSSProperties, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TrailTarget } from './TrailDialog';
 import {
   RECONCILE_STATES,
   type ReconcileBill,
@@ -53,10 +53,10 @@ export interface ReconciliationProps {
   /** The business day, yyyy-mm-dd. */
   day: string;
   /** Opens an order (e.g. in History); without it the order number is shown as text. */
-  onOpenOrder?: (orderId: number, orderNumber: string | null) => void;
+  onOpenTrail?: (target: TrailTarget) => void;
 }
 
-export function Reconciliation({ day, onOpenOrder }: ReconciliationProps) {
+export function Reconciliation({ day, onOpenTrail }: ReconciliationProps) {
   const { t } = useTranslation();
   const [data, setData] = useState<ReconcileDay | null>(null);
   const [busy, setBusy] = useState<'loading' | 'refreshing' | null>('loading');
@@ -107,7 +107,7 @@ export function Reconciliation({ day, onOpenOrder }: ReconciliationProps) {
         </p>
       )}
       {data?.providers.map((p) => (
-        <ProviderPart key={p.provider} part={p} onOpenOrder={onOpenOrder} />
+        <ProviderPart key={p.provider} part={p} onOpenTrail={onOpenTrail} />
       ))}
     </section>
   );
@@ -115,10 +115,10 @@ export function Reconciliation({ day, onOpenOrder }: ReconciliationProps) {
 
 function ProviderPart({
   part,
-  onOpenOrder,
+  onOpenTrail,
 }: {
   part: ReconcileProvider;
-  onOpenOrder: ReconciliationProps['onOpenOrder'];
+  onOpenTrail: ReconciliationProps['onOpenTrail'];
 }) {
   const { t } = useTranslation();
   const money = useMoney();
@@ -171,7 +171,7 @@ function ProviderPart({
               <MismatchRow
                 key={`${item.kind} ${item.refundNumber ?? item.tradeNumber}`}
                 item={item}
-                onOpenOrder={onOpenOrder}
+                onOpenTrail={onOpenTrail}
               />
             ))}
           </ul>
@@ -192,7 +192,7 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
-function MismatchRow({ item, onOpenOrder }: { item: ReconcileItem; onOpenOrder: ReconciliationProps['onOpenOrder'] }) {
+function MismatchRow({ item, onOpenTrail }: { item: ReconcileItem; onOpenTrail: ReconciliationProps['onOpenTrail'] }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const money = useMoney();
@@ -222,12 +222,12 @@ function MismatchRow({ item, onOpenOrder }: { item: ReconcileItem; onOpenOrder: 
         {item.refundNumber && <> · {t('reconcile.refundNo', { number: item.refundNumber })}</>}
       </span>
       {item.orderId !== null ? (
-        onOpenOrder ? (
+        onOpenTrail ? (
           <button
             type="button"
             data-testid="reconcile-open-order"
             style={{ alignSelf: 'flex-start' }}
-            onClick={() => onOpenOrder(item.orderId as number, item.orderNumber)}
+            onClick={() => onOpenTrail({ orderId: item.orderId, journalIds: item.journalIds })}
           >
             {t('reconcile.openOrder', { number: item.orderNumber ?? item.orderId })}
           </button>

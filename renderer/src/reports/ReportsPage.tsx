@@ -29,6 +29,7 @@ import { customProblem, PERIODS, type Period, periodRange, todayBusinessDay } fr
 import { PdfButton, PrintButton } from './PrintButton';
 import { Reconciliation } from './Reconciliation';
 import { ReportChart } from './ReportChart';
+import { TrailDialog, type TrailTarget } from './TrailDialog';
 import { hourLabel, hoursInDayOrder, methodName, quantityText } from './reportText';
 
 type Loaded = { status: 'idle' } | { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready' };
@@ -62,6 +63,7 @@ export function ReportsPage() {
   const toDay = range?.toDay;
 
   const [report, setReport] = useState<Report | null>(null);
+  const [trail, setTrail] = useState<TrailTarget | null>(null);
   const [loaded, setLoaded] = useState<Loaded>({ status: 'idle' });
   const asked = useRef(0);
 
@@ -201,9 +203,9 @@ export function ReportsPage() {
       {shown && range && (
         <div className={loaded.status === 'loading' ? 'reports-body is-loading' : 'reports-body'}>
           <ReportBody report={shown} startHour={startHour ?? 0} locale={locale} />
-          <Alerts fromDay={range.fromDay} toDay={range.toDay} />
+          <Alerts fromDay={range.fromDay} toDay={range.toDay} onOpenTrail={setTrail} />
           {/* The wallets' bills are per day: the range's last day (a day's bill is ready the next morning). */}
-          <Reconciliation day={range.toDay} />
+          <Reconciliation day={range.toDay} onOpenTrail={setTrail} />
           <section className="reports-card" data-testid="report-export">
             <h2>{t('reports.export.title')}</h2>
             <CsvExport
@@ -223,6 +225,7 @@ export function ReportsPage() {
           </section>
         </div>
       )}
+      {trail && <TrailDialog target={trail} onClose={() => setTrail(null)} />}
     </div>
   );
 }

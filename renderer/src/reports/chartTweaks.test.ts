@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../../shared/report';
+import { emptyReport } from '../../../shared/report-fixture';
 import { methodChart, productChart, type ReportChartLabels } from '../../../shared/report-charts';
 import { fewerTicks, wrapPieLabels } from './chartTweaks';
 
-const report: Report = {
-  fromDay: '2026-12-04',
-  toDay: '2026-12-04',
-  fromAt: '2026-12-03T21:00:00.000Z',
-  toAt: '2026-12-04T21:00:00.000Z',
-  currency: 'CNY',
+const report = emptyReport({
   totals: {
     orderCount: 2,
     grossMinor: 5200,
@@ -22,7 +17,6 @@ const report: Report = {
     noSaleOpenings: 0,
     priceOverrides: 0,
   },
-  taxByRate: [],
   methods: [
     { key: 'cash', receivedMinor: 3000, refundedMinor: 1200, netMinor: 1800, count: 1 },
     { key: 'demo', receivedMinor: 2200, refundedMinor: 0, netMinor: 2200, count: 1 },
@@ -40,13 +34,7 @@ const report: Report = {
       orderCount: 1,
     },
   ],
-  categories: [],
-  cashiers: [],
-  hours: Array.from({ length: 24 }, (_, hour) => ({ hour, orderCount: 0, salesMinor: 0 })),
-  trend: [],
-  zReports: [],
-  openDays: ['2026-12-04'],
-};
+});
 const labels: ReportChartLabels = {
   sales: 'Sales',
   net: 'Net',
