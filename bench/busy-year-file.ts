@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../electron/db/index';
 import { type BusyYearOptions, type BusyYearResult, generateBusyYear } from './busy-year';
-import { log, ROOT } from './common';
+import { addBusinessDays } from '../shared/business-day';
+import { log, ms, ROOT } from './common';
 
 const CACHE_DIR = path.join(ROOT, 'out', 'bench');
 /** What the generated rows depend on besides the options (read from the sources: the bundle has no file of its own). */
@@ -72,4 +73,19 @@ export function busyYearInto(file: string, o: BusyYearOptions): BusyYearFile {
   fs.copyFileSync(cached, file);
   fs.chmodSync(file, 0o600);
   return { year, genMs, reused };
+}
+
+/** The shared year in `file` (generated first if need be), said in the log, with its last business day. */
+export function busyYearIn(file: string, o: BusyYearOptions = BUSY_YEAR): BusyYearFile & { lastDay: string } {
+  const f = busyYearInto(file, o);
+  log(
+    `${f.reused ? 'reused' : 'generated'} ${f.year.orders} orders, ${f.year.lines} lines, ${f.year.refunds} refunds (${ms(f.genMs)})`,
+  );
+  return { ...f, lastDay: addBusinessDays(o.startDay, o.days - 1) };
+}
+
+/** The local moment `hour`:00 on business day `day` (hour ≥ 24: after midnight). */
+export function localAt(day: string, hour: number): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d, hour);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILENAME, openDatabase } from '../electron/db/index';
 import { verifyJournal, verifyJournalAsync, verifyOrders } from '../electron/db/journal-verify';
-import { BUSY_YEAR, busyYearInto } from './busy-year-file';
+import { BUSY_YEAR, busyYearIn } from './busy-year-file';
 import { writeBusyYearJournal } from './busy-year-journal';
 import { log, ms, removeDir, report, runMain, tempDir, timed } from './common';
 
@@ -21,15 +21,13 @@ runMain(async () => {
     const file = path.join(dir, DB_FILENAME);
     const key = randomBytes(32);
     // The same year as the z group's (same options): generated once, into out/bench/.
-    const { year, genMs, reused } = busyYearInto(file, {
+    const { year, genMs, reused } = busyYearIn(file, {
       orders: ORDERS,
       linesPerOrder: LINES_PER_ORDER,
       days: DAYS,
       startDay: START_DAY,
     });
-    log(
-      `${reused ? 'reused' : 'generated'} ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds (${ms(genMs)})`,
-    );
+
     const db = openDatabase(file);
     const [written, journalMs] = timed(() => writeBusyYearJournal(db, key));
     log(`journaled ${written.entries} entries for ${written.orders} orders in ${ms(journalMs)}`);

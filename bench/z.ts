@@ -6,19 +6,13 @@ import path from 'node:path';
 import { DB_FILENAME } from '../electron/db/index';
 import { createTill } from '../electron/till/index';
 import { addBusinessDays } from '../shared/business-day';
-import { BUSY_YEAR, busyYearInto } from './busy-year-file';
+import { BUSY_YEAR, busyYearIn, localAt } from './busy-year-file';
 import { log, median, ms, percentile, removeDir, report, runMain, tempDir, timed } from './common';
 
-const { orders: ORDERS, linesPerOrder: LINES_PER_ORDER, days: DAYS, startDay: START_DAY } = BUSY_YEAR;
+const { orders: ORDERS } = BUSY_YEAR;
 const ROUNDS = 40;
 const TARGET_MS = 50;
 const OWNER_PIN = '2468';
-
-/** The local moment `hour`:00 on business day `day` (hour ≥ 24: after midnight). */
-function localAt(day: string, hour: number): Date {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d, hour);
-}
 
 runMain(async () => {
   // The generated year is a Chinese shop's (UTC+8, day from 05:00): the till reads days in the same zone.
@@ -26,17 +20,8 @@ runMain(async () => {
   const dir = tempDir('z');
   try {
     // The same year as the verify group's (same options): generated once, into out/bench/.
-    const { year, genMs, reused } = busyYearInto(path.join(dir, DB_FILENAME), {
-      orders: ORDERS,
-      linesPerOrder: LINES_PER_ORDER,
-      days: DAYS,
-      startDay: START_DAY,
-    });
-    log(
-      `${reused ? 'reused' : 'generated'} ${year.orders} orders, ${year.lines} lines, ${year.refunds} refunds (${ms(genMs)})`,
-    );
+    const { year, lastDay, genMs, reused } = busyYearIn(path.join(dir, DB_FILENAME));
 
-    const lastDay = addBusinessDays(START_DAY, DAYS - 1);
     const dayBefore = addBusinessDays(lastDay, -1);
     let now = localAt(dayBefore, 23);
     const till = createTill({
