@@ -11,6 +11,8 @@ export default defineConfig({
     ],
     environment: 'node',
     pool: 'forks',
+    // Vitest's default is one worker per core minus one: a single worker on a 2-core CI machine. Two halve the run.
+    maxWorkers: 2,
     testTimeout: 20_000,
   },
 });
