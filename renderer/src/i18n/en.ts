@@ -929,7 +929,7 @@ export const en = {
     matched: 'Matched',
     fees: 'Fees',
     net: 'Net settled',
-    mismatches: 'Mismatches',
+    mismatches: 'Not matched (yet)',
     noMismatch: 'Everything the bills hold matches the till.',
     waiting: 'Some bills are not in yet: the figures may change once they are.',
     bill: {

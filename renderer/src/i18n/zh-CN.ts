@@ -914,7 +914,7 @@ export const zhCN: Messages = {
     matched: '已对平',
     fees: '手续费',
     net: '净结算额',
-    mismatches: '差异',
+    mismatches: '未对平（含待对账）',
     noMismatch: '账单中的所有记录都与收银台一致。',
     waiting: '部分账单尚未生成：生成后数字可能变化。',
     bill: {

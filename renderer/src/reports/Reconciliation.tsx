@@ -90,6 +90,7 @@ export function Reconciliation({ day, onOpenTrail }: ReconciliationProps) {
         <h2 style={{ margin: 0, flex: '1 1 12rem' }}>{t('reconcile.title')}</h2>
         <button
           type="button"
+          className="btn btn-small"
           data-testid="reconcile-refresh"
           disabled={busy !== null}
           onClick={() => void load('reconcile.refresh')}
@@ -225,6 +226,7 @@ function MismatchRow({ item, onOpenTrail }: { item: ReconcileItem; onOpenTrail: 
         onOpenTrail ? (
           <button
             type="button"
+            className="btn btn-small"
             data-testid="reconcile-open-order"
             style={{ alignSelf: 'flex-start' }}
             onClick={() => onOpenTrail({ orderId: item.orderId, journalIds: item.journalIds })}
