@@ -17,6 +17,10 @@ const VITE_CONFIGS = ['vite.config.ts', 'vite.config.mts', 'renderer/vite.config
 /** Node's own runtime inside Electron 45 is 22; the host runs on the Node that runs npm (>= 20.19). */
 const ELECTRON_NODE = 'node22';
 
+function packageJson() {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+}
+
 function findViteConfig() {
   return VITE_CONFIGS.find((file) => fs.existsSync(path.join(ROOT, file)));
 }
@@ -55,8 +59,10 @@ export const TARGETS = {
         platform: 'node',
         format: 'cjs',
         target: ELECTRON_NODE,
-        // electron, better-sqlite3 (native) and the other dependencies load from node_modules at run time.
-        packages: 'external',
+        // electron, better-sqlite3 (native) and the other dependencies load from node_modules at run time; ECharts
+        // (ES modules only, for the printable report's charts) is bundled in, so this CommonJS file never
+        // require()s an ES module.
+        external: ['electron', ...Object.keys(packageJson().dependencies).filter((name) => name !== 'echarts')],
       }),
   },
   preload: {
