@@ -45,7 +45,7 @@ import { Exports } from './exports';
 import { Reconciliation } from './reconcile';
 import { ShopSettings } from './settings';
 import { Shifts } from './shifts';
-import { type PdfMaker, Reports } from './reports';
+import { KEEP_AFTER_Z_MS, type PdfMaker, Reports } from './reports';
 import { journalTrail } from './trail';
 import { ZReports } from './zreport';
 import { OWNER_PIN_ENV, Staff, setupOwnerFromEnv } from './staff';
@@ -215,6 +215,15 @@ function assemble(db: Database, opts: TillOptions): Till {
   const reconciliation = new Reconciliation(ctx, () => checkout.providers());
   let stopBillTimer: (() => void) | undefined;
   const reports = new Reports(ctx, opts.reports?.pdfMaker);
+  // A while after a Z the year's ended months are summed ahead, so the owner's next long report reads kept pieces.
+  let keepTimer: NodeJS.Timeout | undefined;
+  const keepReportPiecesLater = () => {
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(() => {
+      reports.keepPieces().catch((err: unknown) => console.warn('[reports] keeping report pieces failed:', err));
+    }, KEEP_AFTER_Z_MS);
+    keepTimer.unref();
+  };
   const alerts = new Alerts(ctx);
   // Before anything is served: a receipt the last run was sending when it stopped is offered, not printed.
   printing.worker.recover();
@@ -382,7 +391,11 @@ function assemble(db: Database, opts: TillOptions): Till {
 
       // The Z report (日结).
       'z.checklist': () => zReports.checklist(),
-      'z.make': (input) => zReports.make(input),
+      'z.make': (input) => {
+        const z = zReports.make(input);
+        keepReportPiecesLater();
+        return z;
+      },
       'z.list': () => zReports.list(),
       'z.get': ({ id }) => zReports.get(id),
       'z.reprint': ({ id }) => zReports.reprint(id),
@@ -607,6 +620,7 @@ function assemble(db: Database, opts: TillOptions): Till {
       if (closing) return closing;
       closed = true;
       stopBillTimer?.();
+      clearTimeout(keepTimer);
       printing.close();
       const scannerClosed = scanner.close();
       checkout.close();

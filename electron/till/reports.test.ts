@@ -7,7 +7,7 @@ import type { Product } from '../../shared/domain';
 import type { Report } from '../../shared/report';
 import { NO_TOTALS } from '../../shared/report-fixture';
 import { ScriptedProvider } from '../payments/testing';
-import { averageTicket, reportWindow } from './reports';
+import { averageTicket, KEEP_AFTER_Z_MS, reportWindow } from './reports';
 import { journalCount, openTestTill, refusal, sqlCount, TEST_OWNER_PIN, type TestTill, testClock } from './testing';
 
 const CASHIER_PIN = '1357';
@@ -324,6 +324,40 @@ describe('reports.get', () => {
     const row = later.products.find((p) => p.productId === coffee.id)!;
     expect(row).toMatchObject({ name: '美式咖啡', quantity: 4 });
     expect(later).toMatchObject(t.reports.figures({ tillId: 'T1', from: later.fromAt, to: later.toAt }));
+  });
+
+  it("after a Z, the year's ended pieces are kept ahead; the next long report reads them and is the same", async () => {
+    const till = await open();
+    const { t, clock, coffee, cake } = till;
+    for (const [month, day] of [
+      [8, 10],
+      [9, 20],
+      [10, 5],
+      [11, 1],
+    ]) {
+      clock.set(new Date(2026, month, day, 11));
+      await scan(t, month % 2 ? coffee : cake);
+      await t.call('checkout.cash', { tenderedMinor: 5000 });
+    }
+    clock.set(at(1, 22));
+    await t.call('z.make', {});
+    clock.set(new Date(at(1, 22).getTime() + KEEP_AFTER_Z_MS));
+    // The months from December 2025 on and December so far, up to the Z (this first Z covers everything since the
+    // first sale, so its day starts in September: one more cut).
+    const kept = await t.reports.keepPieces();
+    expect(kept).toBeGreaterThanOrEqual(13);
+    const rows = sqlCount(t, 'SELECT count(*) FROM report_pieces');
+    expect(rows).toBe(kept);
+    expect(await t.reports.keepPieces()).toBe(0);
+
+    // The next morning the owner asks for this year so far: the kept pieces serve it, nothing new is kept (today is
+    // read live; a range starting mid-month would sum its first part once).
+    clock.set(at(2, 9));
+    const year = await t.call('reports.get', { fromDay: '2026-01-01', toDay: '2026-12-02' });
+    expect(sqlCount(t, 'SELECT count(*) FROM report_pieces')).toBe(rows);
+    expect(year.totals.orderCount).toBe(4);
+    const { trend: _t, ...figures } = year;
+    expect(figures).toMatchObject(t.reports.figures({ tillId: 'T1', from: year.fromAt, to: year.toAt }));
   });
 
   it('an empty day: zeros, 24 hours, 30 trend days, the day open', async () => {

@@ -13,7 +13,7 @@ import {
   type ReportRange,
   type ReportTotals,
 } from '../../shared/report';
-import { tillBusinessDayRange } from './business-day';
+import { tillBusinessDay, tillBusinessDayRange } from './business-day';
 import type { TillContext } from './context';
 import { type PrintLanguage, printableReport } from './report-print';
 import { PRICE_OVERRIDE_KINDS } from './zreport';
@@ -44,6 +44,8 @@ export const REPORT_LINES_SQL =
 export const PIECES_OVER_DAYS = 31;
 /** A piece that ended this long ago can no longer change: everything the till writes is stamped when written. */
 const SETTLED_MS = 5 * 60_000;
+/** How long after a Z the till keeps the year's ended pieces (the Z's own end has settled by then). */
+export const KEEP_AFTER_Z_MS = SETTLED_MS + 60_000;
 
 export interface DaySpan {
   fromIso: string;
@@ -233,17 +235,11 @@ export class Reports {
     // One transaction: every figure from the same state of the database (it writes only kept pieces).
     return this.ctx.db.transaction(() => {
       const trendFrom = addBusinessDays(toDay, -(TREND_DAYS - 1));
-      const firstDay = [addBusinessDays(fromDay, -1), addBusinessDays(trendFrom, -1)].sort()[0];
-      const zRows = this.s.zs.all(tillId, firstDay, toDay);
-      const zByDay = new Map(zRows.map((z) => [z.business_day, { fromAt: z.from_at, toAt: z.to_at }]));
-      const zOf = (day: string) => zByDay.get(day);
-      const dayRange = (day: string) => tillBusinessDayRange(this.ctx, day);
-      const { fromAt, toAt } = reportWindow(fromDay, toDay, zOf, dayRange);
-      const range: Range = { tillId, from: fromAt, to: toAt };
-      const startOf = (day: string) => reportWindow(day, day, zOf, dayRange).fromAt;
+      const { zRows, zOf, dayRange, range, startOf } = this.plan([fromDay, trendFrom].sort()[0], fromDay, toDay);
+      const { from: fromAt, to: toAt } = range;
       const figures =
         daysBetween(fromDay, toDay) > PIECES_OVER_DAYS
-          ? this.figuresInPieces(range, fromDay, toDay, startOf)
+          ? this.combine(this.pieces(range, fromDay, toDay, startOf).map((p) => this.piece(p)))
           : this.figures(range);
 
       const trend: Report['trend'] = [];
@@ -302,39 +298,80 @@ export class Reports {
     return this.combine([this.readPiece(range)]);
   }
 
+  /** The Zs from the day before `firstDay` to `toDay`, and the instants of fromDay..toDay (see reportWindow). */
+  private plan(firstDay: string, fromDay: string, toDay: string) {
+    const zRows = this.s.zs.all(this.ctx.tillId, addBusinessDays(firstDay, -1), toDay);
+    const zByDay = new Map(zRows.map((z) => [z.business_day, { fromAt: z.from_at, toAt: z.to_at }]));
+    const zOf = (day: string) => zByDay.get(day);
+    const dayRange = (day: string) => tillBusinessDayRange(this.ctx, day);
+    const { fromAt, toAt } = reportWindow(fromDay, toDay, zOf, dayRange);
+    const range: Range = { tillId: this.ctx.tillId, from: fromAt, to: toAt };
+    const startOf = (day: string) => reportWindow(day, day, zOf, dayRange).fromAt;
+    return { zRows, zOf, dayRange, range, startOf };
+  }
+
   /**
-   * The figures of a long range from pieces: its whole months, the month so far up to the last day, and the last
-   * day. A piece that has ended (SETTLED_MS ago) is kept in report_pieces and read back next time: nothing the
-   * till writes is stamped in the past (orders when completed, payments when the money moved, refunds when made,
-   * the journal when written), so a past stretch never changes. The pieces meet exactly, so their sum is the
-   * range's. Kept pieces hold sums per product, not per line: a year is twelve small pieces.
+   * A long range in pieces: its whole months, the month so far up to the last day, and the last day. A piece that
+   * has ended (SETTLED_MS ago) is kept in report_pieces and read back next time: nothing the till writes is stamped
+   * in the past (orders when completed, payments when the money moved, refunds when made, the journal when
+   * written), so a past stretch never changes. The pieces meet exactly, so their sum is the range's. Kept pieces
+   * hold sums per product, not per line: a year is twelve small pieces.
    */
-  private figuresInPieces(range: Range, fromDay: string, toDay: string, startOf: (day: string) => string): Figures {
+  private pieces(range: Range, fromDay: string, toDay: string, startOf: (day: string) => string): Range[] {
     const cuts = new Set<string>([startOf(toDay)]);
     for (let day = addBusinessDays(fromDay, 1); day <= toDay; day = addBusinessDays(day, 1)) {
       if (day.endsWith('-01')) cuts.add(startOf(day));
     }
     const edges = [range.from, ...[...cuts].filter((c) => c > range.from && c < range.to).sort(), range.to];
-    const settled = new Date(this.ctx.clock().getTime() - SETTLED_MS).toISOString();
-    const pieces: Piece[] = [];
-    for (let i = 0; i + 1 < edges.length; i++) {
-      const piece = { tillId: range.tillId, from: edges[i], to: edges[i + 1] };
-      if (piece.to > settled) {
-        pieces.push(this.readPiece(piece));
-        continue;
+    return edges.slice(1).map((to, i) => ({ tillId: range.tillId, from: edges[i], to }));
+  }
+
+  /** Has this stretch ended long enough ago to be kept? */
+  private settled(piece: Range): boolean {
+    return piece.to <= new Date(this.ctx.clock().getTime() - SETTLED_MS).toISOString();
+  }
+
+  /** A piece's sums: kept, else read (and kept once it has ended). */
+  private piece(piece: Range): Piece {
+    if (!this.settled(piece)) return this.readPiece(piece);
+    const kept = this.s.pieceGet.get(piece);
+    if (kept) return JSON.parse(kept.data) as Piece;
+    return this.keep(piece);
+  }
+
+  private keep(piece: Range): Piece {
+    const read = this.readPiece(piece);
+    // A month so far replaces the shorter one kept yesterday (same start).
+    this.s.pieceSuperseded.run(piece);
+    this.s.piecePut.run({ ...piece, data: JSON.stringify(read), madeAt: this.ctx.clock().toISOString() });
+    return read;
+  }
+
+  /**
+   * Keeps, ahead of time, the pieces of the year up to tomorrow that have ended: run a while after a Z, so the
+   * owner's next long report reads twelve kept months instead of a year of lines. One piece per turn of the
+   * event loop (a busy month takes ~130 ms), each in its own transaction. Resolves with how many it kept.
+   */
+  async keepPieces(): Promise<number> {
+    const toDay = addBusinessDays(tillBusinessDay(this.ctx, this.ctx.clock()), 1);
+    const fromDay = addBusinessDays(toDay, -(MAX_REPORT_DAYS - 1));
+    const pieces = this.ctx.db.transaction(() => {
+      const { range, startOf } = this.plan(fromDay, fromDay, toDay);
+      return this.pieces(range, fromDay, toDay, startOf);
+    })();
+    let kept = 0;
+    for (const piece of pieces) {
+      const done = this.ctx.db.transaction(() => {
+        if (!this.settled(piece) || this.s.pieceGet.get(piece)) return false;
+        this.keep(piece);
+        return true;
+      })();
+      if (done) {
+        kept++;
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      const kept = this.s.pieceGet.get(piece);
-      if (kept) {
-        pieces.push(JSON.parse(kept.data) as Piece);
-        continue;
-      }
-      const read = this.readPiece(piece);
-      // A month so far replaces the shorter one kept yesterday (same start).
-      this.s.pieceSuperseded.run(piece);
-      this.s.piecePut.run({ ...piece, data: JSON.stringify(read), madeAt: this.ctx.clock().toISOString() });
-      pieces.push(read);
     }
-    return this.combine(pieces);
+    return kept;
   }
 
   /** What the database sums over [from, to), per product: the part of the figures a kept piece holds. */
