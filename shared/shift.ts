@@ -125,6 +125,12 @@ function rowKey(method: PaymentMethod, provider: string | null, what: string): s
   return provider;
 }
 
+/** The order reports list methods in: cash first, wallets by key, bank QR last. */
+export function methodKeyOrder(a: string, b: string): number {
+  const rank = (k: string) => (k === 'cash' ? 0 : k === 'bank_qr' ? 2 : 1);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** Sums a blind count exactly; refuses a note or coin the currency does not have. */
 export function countedCashMinor(count: CashCount, currency: Currency, denominations?: readonly number[]): number {
   if ('totalMinor' in count) return minor('counted cash', count.totalMinor);
@@ -224,10 +230,7 @@ export function shiftFigures(input: ShiftInput): ShiftReport {
   const expectedMinor = floatMinor + cashRow.salesMinor - cashRow.refundsMinor + inMinor - outMinor;
   const countedMinor = input.counted ? countedCashMinor(input.counted, input.currency, input.denominations) : null;
 
-  const order = (k: string) => (k === 'cash' ? 0 : k === 'bank_qr' ? 2 : 1);
-  const methods = [...rows.values()].sort(
-    (a, b) => order(a.key) - order(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  const methods = [...rows.values()].sort((a, b) => methodKeyOrder(a.key, b.key));
   const totals = { salesMinor: 0, refundsMinor: 0, netMinor: 0, salesCount: 0, refundsCount: 0 };
   for (const r of methods) {
     totals.salesMinor += r.salesMinor;

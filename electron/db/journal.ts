@@ -93,9 +93,16 @@ interface Chain {
 type ChainedInsert = [number, string, string, number | null, number | null, string, string, number, number];
 
 /** A person as the journal names them. */
-interface JournalPerson {
+export interface JournalPerson {
   id: number;
   name: string;
+}
+
+/** The person an entry's data names (`by`, `approvedBy`), or null when it names none. */
+export function journalPerson(v: unknown): JournalPerson | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  return typeof p.id === 'number' && typeof p.name === 'string' ? { id: p.id, name: p.name } : null;
 }
 
 export interface JournalActor {
@@ -109,6 +116,7 @@ export class JournalRepo {
   private readonly chainedInsertStmt: Statement<ChainedInsert>;
   private readonly forOrderStmt: Statement<[number], JournalRow>;
   private readonly recentStmt: Statement<[number], JournalRow>;
+  private readonly byIdsStmt: Statement<[string], JournalRow>;
   private chain: Chain | null = null;
 
   constructor(private readonly db: Database) {
@@ -121,6 +129,7 @@ export class JournalRepo {
     );
     this.forOrderStmt = db.prepare('SELECT * FROM journal WHERE order_id = ? ORDER BY id');
     this.recentStmt = db.prepare('SELECT * FROM journal ORDER BY id DESC LIMIT ?');
+    this.byIdsStmt = db.prepare('SELECT * FROM journal WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
   }
 
   append(at: string, kind: JournalKind, refs: JournalRefs = {}, data: Record<string, unknown> = {}): void {
@@ -246,10 +255,7 @@ export class JournalRepo {
   /** The entries with these ids (those that exist), in journal order. */
   byIds(ids: readonly number[]): JournalEntry[] {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare<[string], JournalRow>('SELECT * FROM journal WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
-      .all(JSON.stringify(ids))
-      .map(toEntry);
+    return this.byIdsStmt.all(JSON.stringify(ids)).map(toEntry);
   }
 
   /** Newest first. */

@@ -8,8 +8,10 @@ import { TillError } from '../../shared/api';
 import { ALERT_RULES, type Alert, type AlertRule, type AlertSeverity, type AlertSummary } from '../../shared/alerts';
 import { MAX_REPORT_DAYS } from '../../shared/report';
 import type { Statement } from 'better-sqlite3';
+import { journalPerson } from '../db/journal';
 import type { VerifyReport } from '../db/journal-verify';
 import { tillBusinessDayRange } from './business-day';
+import { daysBetween } from './reports';
 import { isoNow, type TillContext } from './context';
 
 const SEVERITY: Record<AlertRule, AlertSeverity> = {
@@ -43,13 +45,6 @@ interface Entry {
 }
 
 type Data = Record<string, unknown>;
-type Person = { id: number; name: string };
-
-function person(v: unknown): Person | null {
-  if (!v || typeof v !== 'object') return null;
-  const p = v as Record<string, unknown>;
-  return typeof p.id === 'number' && typeof p.name === 'string' ? { id: p.id, name: p.name } : null;
-}
 
 function int(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
@@ -104,7 +99,7 @@ export class Alerts {
 
   /** The alerts of the business days fromDay..toDay, newest first. */
   list(fromDay: string, toDay: string): Alert[] {
-    const days = (Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000 + 1;
+    const days = daysBetween(fromDay, toDay);
     if (!(days >= 1) || days > MAX_REPORT_DAYS) {
       throw new TillError('INVALID_INPUT', `1 to ${MAX_REPORT_DAYS} days at a time`, { fields: 'toDay' });
     }
@@ -199,8 +194,8 @@ export class Alerts {
         rule,
         at: e.at,
         severity: SEVERITY[rule],
-        by: person(d.by),
-        approvedBy: person(d.approvedBy),
+        by: journalPerson(d.by),
+        approvedBy: journalPerson(d.approvedBy),
         amountMinor: null,
         orderId: e.order_id,
         orderNumber: order?.number ? `${order.till_id}-${order.number}` : null,
@@ -301,7 +296,7 @@ export class Alerts {
       const raised = refunds[limit - 1]!;
       if (raised.at < from || raised.at >= to) continue;
       const data = refunds.map((r) => JSON.parse(r.data) as Data);
-      const people = new Set(data.map((d) => person(d.by)?.id));
+      const people = new Set(data.map((d) => journalPerson(d.by)?.id));
       add('refunds_many_in_shift', raised, people.size === 1 ? data[0]! : {}, {
         amountMinor: data.reduce((a, d) => a + (int(d.totalMinor) ?? 0), 0),
         orderId: null,

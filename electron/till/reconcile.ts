@@ -32,15 +32,86 @@ interface StoredBill {
   fetched_at: string;
 }
 
+interface PaymentRow {
+  id: number;
+  order_id: number;
+  number: string;
+  till_id: string;
+  provider: string;
+  trade_number: string;
+  amount_minor: number;
+  status: string;
+  at: string;
+}
+
+interface RefundRow {
+  payment_id: number;
+  order_id: number;
+  number: string;
+  till_id: string;
+  provider: string;
+  trade_number: string;
+  refund_number: string;
+  amount_minor: number;
+  status: string;
+  updated_at: string;
+}
+
+const WALLET = "p.provider IS NOT NULL AND p.method IN ('qr', 'payment_code')";
+const MOVED_AT = 'IFNULL(p.settled_at, p.created_at)';
+
 export class Reconciliation {
   /** One fetch per provider and date at a time: a second caller waits for the first. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly s;
 
   constructor(
     private readonly ctx: TillContext,
     /** The providers connected now (the checkout's). */
     private readonly providers: () => readonly PaymentProvider[],
-  ) {}
+  ) {
+    const db = ctx.db;
+    this.s = {
+      waiting: db.prepare<[string, string], { provider: string; bill_date: string }>(
+        "SELECT provider, bill_date FROM provider_bills WHERE state IN ('not_ready', 'error') AND bill_date < ?" +
+          ' AND bill_date >= ?',
+      ),
+      usedProviders: db
+        .prepare<[string, string], string>(
+          `SELECT DISTINCT p.provider FROM payments p WHERE ${WALLET} AND ${MOVED_AT} >= ? AND ${MOVED_AT} < ?`,
+        )
+        .pluck(),
+      stored: db.prepare<[string, string], StoredBill>(
+        'SELECT * FROM provider_bills WHERE provider = ? AND bill_date = ?',
+      ),
+      save: db.prepare(
+        'INSERT INTO provider_bills (id, provider, bill_date, state, message, rows, fetched_at)' +
+          ' VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, bill_date) DO UPDATE SET state = excluded.state,' +
+          ' message = excluded.message, rows = excluded.rows, fetched_at = excluded.fetched_at',
+      ),
+      payments: db.prepare<[string, string], PaymentRow>(
+        'SELECT p.id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, p.amount_minor, p.status,' +
+          ` ${MOVED_AT} AS at FROM payments p JOIN orders o ON o.id = p.order_id` +
+          ` WHERE ${WALLET} AND p.trade_number IS NOT NULL AND ${MOVED_AT} >= ? AND ${MOVED_AT} < ?`,
+      ),
+      refunds: db.prepare<[string, string], RefundRow>(
+        'SELECT r.payment_id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, r.refund_number,' +
+          ' r.amount_minor, r.status, r.updated_at FROM refunds r JOIN payments p ON p.id = r.payment_id' +
+          ` JOIN orders o ON o.id = p.order_id WHERE ${WALLET} AND r.cash_instead = 0` +
+          ' AND r.updated_at >= ? AND r.updated_at < ?',
+      ),
+      // Through the order's entries (journal_order): the journal has no index by payment.
+      byPayment: db
+        .prepare<[number, number], number>('SELECT id FROM journal WHERE order_id = ? AND payment_id = ? ORDER BY id')
+        .pluck(),
+      byRefund: db
+        .prepare<[number, number, string], number>(
+          'SELECT id FROM journal WHERE order_id = ? AND payment_id = ?' +
+            " AND json_extract(data, '$.refundNumber') = ? ORDER BY id",
+        )
+        .pluck(),
+    };
+  }
 
   /** The reconciliation of a business day; fetches the bills around it that are not final. */
   async day(day: string, refetchNone = false): Promise<ReconcileDay> {
@@ -62,12 +133,7 @@ export class Reconciliation {
   async refetchWaiting(): Promise<number> {
     const today = beijingDate(this.ctx.clock().getTime());
     const since = beijingDate(this.ctx.clock().getTime() - TIMER_LOOKBACK_DAYS * DAY_MS);
-    const open = this.ctx.db
-      .prepare(
-        `SELECT provider, bill_date FROM provider_bills
-          WHERE state IN ('not_ready', 'error') AND bill_date < ? AND bill_date >= ?`,
-      )
-      .all(today, since) as { provider: string; bill_date: string }[];
+    const open = this.s.waiting.all(today, since);
     await Promise.all(open.map((b) => this.ensure(b.provider, b.bill_date, [])));
     return open.length;
   }
@@ -91,22 +157,13 @@ export class Reconciliation {
   /** The connected providers and any other provider the day's wallet payments went through. */
   private providerIds(fromIso: string, toIso: string): string[] {
     const ids = this.providers().map((p) => p.id);
-    const used = this.ctx.db
-      .prepare(
-        `SELECT DISTINCT provider FROM payments
-          WHERE provider IS NOT NULL AND method IN ('qr', 'payment_code')
-            AND IFNULL(settled_at, created_at) >= ? AND IFNULL(settled_at, created_at) < ?`,
-      )
-      .pluck()
-      .all(fromIso, toIso) as string[];
+    const used = this.s.usedProviders.all(fromIso, toIso);
     for (const id of used) if (!ids.includes(id)) ids.push(id);
     return ids;
   }
 
   private stored(provider: string, date: string): StoredBill | undefined {
-    return this.ctx.db
-      .prepare('SELECT * FROM provider_bills WHERE provider = ? AND bill_date = ?')
-      .get(provider, date) as StoredBill | undefined;
+    return this.s.stored.get(provider, date);
   }
 
   /** Fetches one bill unless it is final (ready, or 'none' unless asked again); dates not begun are skipped. */
@@ -144,42 +201,15 @@ export class Reconciliation {
     this.ctx.tx(() => {
       const have = this.stored(provider, date);
       if (have?.state === 'ready') return; // a ready bill is final, whoever stored it first
-      this.ctx.db
-        .prepare(
-          `INSERT INTO provider_bills (id, provider, bill_date, state, message, rows, fetched_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (provider, bill_date) DO UPDATE
-             SET state = excluded.state, message = excluded.message, rows = excluded.rows,
-                 fetched_at = excluded.fetched_at`,
-        )
-        .run(newRecordId(), provider, date, answer.status, message, rows, at);
+      this.s.save.run(newRecordId(), provider, date, answer.status, message, rows, at);
     });
   }
 
   private compute(day: string, fromIso: string, toIso: string, dates: string[], providerIds: string[]): ReconcileDay {
-    const db = this.ctx.db;
     // The till's side: the day ± one day (rows of neighbouring bills belong to their own day's payments).
     const wideFrom = new Date(Date.parse(fromIso) - DAY_MS).toISOString();
     const wideTo = new Date(Date.parse(toIso) + DAY_MS).toISOString();
-    const payRows = db
-      .prepare(
-        `SELECT p.id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, p.amount_minor, p.status,
-                IFNULL(p.settled_at, p.created_at) AS at
-           FROM payments p JOIN orders o ON o.id = p.order_id
-          WHERE p.provider IS NOT NULL AND p.method IN ('qr', 'payment_code') AND p.trade_number IS NOT NULL
-            AND IFNULL(p.settled_at, p.created_at) >= ? AND IFNULL(p.settled_at, p.created_at) < ?`,
-      )
-      .all(wideFrom, wideTo) as {
-      id: number;
-      order_id: number;
-      number: string;
-      till_id: string;
-      provider: string;
-      trade_number: string;
-      amount_minor: number;
-      status: string;
-      at: string;
-    }[];
+    const payRows = this.s.payments.all(wideFrom, wideTo);
     const inDay = (at: string) => at >= fromIso && at < toIso;
     const payments: TillPayment[] = payRows.map((r) => ({
       paymentId: r.id,
@@ -193,26 +223,7 @@ export class Reconciliation {
       at: r.at,
       inDay: inDay(r.at),
     }));
-    const refundRows = db
-      .prepare(
-        `SELECT r.payment_id, p.order_id, o.number, o.till_id, p.provider, p.trade_number, r.refund_number, r.amount_minor,
-                r.status, r.updated_at
-           FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN orders o ON o.id = p.order_id
-          WHERE p.provider IS NOT NULL AND p.method IN ('qr', 'payment_code') AND r.cash_instead = 0
-            AND r.updated_at >= ? AND r.updated_at < ?`,
-      )
-      .all(wideFrom, wideTo) as {
-      payment_id: number;
-      order_id: number;
-      number: string;
-      till_id: string;
-      provider: string;
-      trade_number: string;
-      refund_number: string;
-      amount_minor: number;
-      status: string;
-      updated_at: string;
-    }[];
+    const refundRows = this.s.refunds.all(wideFrom, wideTo);
     const refunds: TillRefund[] = refundRows.map((r) => ({
       paymentId: r.payment_id,
       orderId: r.order_id,
@@ -250,17 +261,12 @@ export class Reconciliation {
     const providers = reconcile({ fromIso, toIso, installId, payments, refunds, bills });
 
     // Journal entries behind each listed item: its payment's, a refund's by its refund number.
-    const byPayment = db.prepare('SELECT id FROM journal WHERE payment_id = ? ORDER BY id').pluck();
-    const byRefund = db
-      .prepare("SELECT id FROM journal WHERE payment_id = ? AND json_extract(data, '$.refundNumber') = ? ORDER BY id")
-      .pluck();
     for (const p of providers) {
       for (const item of p.items) {
-        if (item.paymentId === null) continue;
-        const ids = (
-          item.refundNumber ? byRefund.all(item.paymentId, item.refundNumber) : byPayment.all(item.paymentId)
-        ) as number[];
-        item.journalIds = ids.length ? ids : (byPayment.all(item.paymentId) as number[]);
+        if (item.paymentId === null || item.orderId === null) continue;
+        const { orderId, paymentId } = item;
+        const ids = item.refundNumber ? this.s.byRefund.all(orderId, paymentId, item.refundNumber) : [];
+        item.journalIds = ids.length ? ids : this.s.byPayment.all(orderId, paymentId);
       }
     }
     // Waiting: an item awaits its bill, or a bill of a date the day overlaps (not a neighbour read in case)

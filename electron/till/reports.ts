@@ -5,6 +5,7 @@
 import { TillError } from '../../shared/api';
 import { addBusinessDays } from '../../shared/business-day';
 import { taxIncluded } from '../../shared/pricing';
+import { methodKeyOrder } from '../../shared/shift';
 import {
   MAX_REPORT_DAYS,
   type PrintableReport,
@@ -16,7 +17,7 @@ import {
 import { tillBusinessDay, tillBusinessDayRange } from './business-day';
 import type { TillContext } from './context';
 import { type PrintLanguage, printableReport } from './report-print';
-import { PRICE_OVERRIDE_KINDS } from './zreport';
+import { isDay, methodKey, PRICE_OVERRIDE_KINDS } from './zreport';
 
 const MOVED_STATES = "('paid', 'partially_refunded', 'refunded')";
 const MOVED_AT = 'IFNULL(p.settled_at, p.created_at)';
@@ -78,27 +79,6 @@ export function daysBetween(fromDay: string, toDay: string): number {
 export function averageTicket(salesMinor: number, orders: number): number {
   if (orders <= 0) return 0;
   return Math.floor((2 * salesMinor + orders) / (2 * orders));
-}
-
-/** The Z's method key: wallets by provider, so a QR and a payment code of the same wallet add up. */
-function methodKey(method: string, provider: string | null): string {
-  if (method === 'cash') return 'cash';
-  if (method === 'bank_qr') return 'bank_qr';
-  return provider ?? method;
-}
-
-/** As the Z lists them: cash first, wallets by name, bank QR last. */
-function methodOrder(a: string, b: string): number {
-  const rank = (k: string) => (k === 'cash' ? 0 : k === 'bank_qr' ? 2 : 1);
-  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function isDay(day: string): boolean {
-  try {
-    return addBusinessDays(day, 0) === day;
-  } catch {
-    return false;
-  }
 }
 
 interface Range {
@@ -621,7 +601,7 @@ export class Reports {
     return {
       totals,
       taxByRate: [...taxes.values()].sort((a, b) => a.taxRateBp - b.taxRateBp),
-      methods: [...methods.values()].sort((a, b) => methodOrder(a.key, b.key)),
+      methods: [...methods.values()].sort((a, b) => methodKeyOrder(a.key, b.key)),
       products: [...products.values()].sort((a, b) => bySales(a, b) || a.barcode.localeCompare(b.barcode)),
       categories: [...categories.values()].sort((a, b) => bySales(a, b) || a.category.localeCompare(b.category)),
       cashiers: [...cashiers.values()].sort((a, b) => bySales(a, b) || a.name.localeCompare(b.name)),

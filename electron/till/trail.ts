@@ -2,17 +2,11 @@
 // (a no-sale drawer opening has no order). Read-only; the owner's (access 'reports').
 import { TillError } from '../../shared/api';
 import type { JournalTrail, TrailEntry } from '../../shared/report';
-import type { JournalEntry } from '../db/journal';
+import { type JournalEntry, journalPerson } from '../db/journal';
 import type { TillContext } from './context';
 import type { OpenOrder } from './open-order';
 
 const NAMES = new Set(['by', 'approvedBy', 'approvalId']);
-
-function personName(p: unknown): string | null {
-  return p && typeof p === 'object' && typeof (p as { name?: unknown }).name === 'string'
-    ? (p as { name: string }).name
-    : null;
-}
 
 function toTrailEntry(e: JournalEntry): TrailEntry {
   const rest = Object.fromEntries(Object.entries(e.data).filter(([k]) => !NAMES.has(k)));
@@ -22,8 +16,8 @@ function toTrailEntry(e: JournalEntry): TrailEntry {
     kind: e.kind,
     orderId: e.orderId,
     paymentId: e.paymentId,
-    by: personName(e.data.by),
-    approvedBy: personName(e.data.approvedBy),
+    by: journalPerson(e.data.by)?.name ?? null,
+    approvedBy: journalPerson(e.data.approvedBy)?.name ?? null,
     detail: JSON.stringify(rest),
   };
 }

@@ -70,7 +70,8 @@ function toReport(r: ZRow): ZReport {
 }
 
 /** A calendar day that exists ('2026-02-30' does not). */
-function isDay(day: string): boolean {
+/** A real calendar day as yyyy-mm-dd. */
+export function isDay(day: string): boolean {
   try {
     return addBusinessDays(day, 0) === day;
   } catch {
@@ -78,7 +79,8 @@ function isDay(day: string): boolean {
   }
 }
 
-function rowKey(method: string, provider: string | null): string {
+/** The Z's method key: wallets by provider, so a QR and a payment code of the same wallet add up. */
+export function methodKey(method: string, provider: string | null): string {
   if (method === 'cash') return 'cash';
   if (method === 'bank_qr') return 'bank_qr';
   return provider ?? method;
@@ -301,7 +303,7 @@ export class ZReports {
       id: r.id,
       orderNumber: r.orderNumber,
       orderBusinessDay: r.businessDay,
-      key: rowKey(r.method, r.provider),
+      key: methodKey(r.method, r.provider),
       amountMinor: r.amountMinor,
     });
     const otherDays: ZOtherDayItem[] = [

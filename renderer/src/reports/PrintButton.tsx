@@ -8,6 +8,9 @@ import { request } from '../api/call';
 import { useSettings } from '../stores/settings';
 import { downloadText } from './CsvExport';
 
+/** The printed page in the language on screen. */
+const pageLanguage = (ui: string) => (ui === 'en' ? 'en' : 'zh-CN');
+
 function printHtml(html: string): void {
   document.getElementById('report-print-frame')?.remove();
   const frame = document.createElement('iframe');
@@ -24,8 +27,7 @@ export function PrintButton({ range }: { range: ReportRange }) {
   const [busy, setBusy] = useState(false);
   const print = async () => {
     setBusy(true);
-    const language = i18n.language === 'en' ? 'en' : 'zh-CN';
-    const page = await request('reports.printable', { ...range, language });
+    const page = await request('reports.printable', { ...range, language: pageLanguage(i18n.language) });
     setBusy(false);
     if (page) printHtml(page.html);
   };
@@ -44,8 +46,7 @@ export function PdfButton({ range }: { range: ReportRange }) {
   if (!desktop) return null;
   const save = async () => {
     setBusy(true);
-    const language = i18n.language === 'en' ? 'en' : 'zh-CN';
-    const file = await request('reports.pdf', { ...range, language });
+    const file = await request('reports.pdf', { ...range, language: pageLanguage(i18n.language) });
     setBusy(false);
     if (file) {
       const bytes = Uint8Array.from(atob(file.pdfBase64), (c) => c.charCodeAt(0));
